@@ -1,0 +1,5 @@
+//! cogov: an agent-based simulator of collaborative governance in urban community
+//! policing. See `ARCHITECTURE.md` for the map.
+
+pub mod metrics;
+pub mod params;

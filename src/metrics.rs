@@ -1,0 +1,216 @@
+//! The outputs' definitions: end-of-run metrics and per-tick time-series columns.
+//!
+//! Each metric is defined once here (name, unit, range, meaning); the model fills them
+//! in this order, the CSV writers use these names as columns, and the README's column
+//! reference is printed from this table. A value of NaN means "undefined for this run"
+//! (its denominator was zero, say no incident reached the police) and is written as
+//! `NA`; it is never a stand-in for a value the model cannot compute.
+
+/// The definition of one output column.
+#[derive(Debug, Clone, Copy)]
+pub struct MetricDef {
+    pub name: &'static str,
+    pub unit: &'static str,
+    /// Smallest possible value.
+    pub min: f64,
+    /// Largest possible value (`f64::INFINITY` when unbounded).
+    pub max: f64,
+    pub doc: &'static str,
+}
+
+macro_rules! metric_table {
+    ($vis:vis static $table:ident; $vis2:vis enum $Enum:ident {
+        $( $variant:ident => $name:literal, $unit:literal, [$min:expr, $max:expr], $doc:literal; )*
+    }) => {
+        /// Index of each column in its table, so the model writes by name, not number.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+        #[repr(usize)]
+        $vis2 enum $Enum { $( $variant, )* }
+
+        $vis static $table: &[MetricDef] = &[
+            $( MetricDef { name: $name, unit: $unit, min: $min, max: $max, doc: $doc }, )*
+        ];
+    };
+}
+
+const INF: f64 = f64::INFINITY;
+
+metric_table! {
+    pub static METRICS; pub enum Metric {
+        IncidentsPer1000 => "incidents_per_1000", "incidents per 1,000 residents per year", [0.0, INF],
+            "Offences (property, violent, public order) plus escalated disputes in the measured window, per 1,000 residents, annualised (x 365 / window days).";
+        PropertyPer1000 => "property_offences_per_1000", "per 1,000 residents per year", [0.0, INF],
+            "Property offences, per 1,000 residents, annualised.";
+        ViolentPer1000 => "violent_offences_per_1000", "per 1,000 residents per year", [0.0, INF],
+            "Violent offences including escalated disputes that turned violent, per 1,000 residents, annualised.";
+        PublicOrderPer1000 => "public_order_incidents_per_1000", "per 1,000 residents per year", [0.0, INF],
+            "Public-order incidents including escalated disputes that became disorder, per 1,000 residents, annualised.";
+        VictimisationRate => "victimisation_rate", "share of residents", [0.0, 1.0],
+            "Share of residents who were the victim of at least one property or violent incident during the measured window.";
+        ClearanceRate => "clearance_rate", "share", [0.0, 1.0],
+            "Cleared incidents over incidents known to police (reported or detected) in the window.";
+        DisputesResolvedLocallyShare => "disputes_resolved_locally_share", "share", [0.0, 1.0],
+            "Disputes settled by local mediation (grid worker, NGO, or jointly with police) over disputes closed in the window (mediated, escalated or lapsed).";
+        EscalationRate => "escalation_rate", "share", [0.0, 1.0],
+            "Disputes that escalated into an incident over disputes closed in the window.";
+        MeanResponseTime => "mean_response_time", "minutes", [0.0, INF],
+            "Mean time from a report to an officer at the scene, over reported incidents in the window (dispatch + travel + queueing).";
+        DisorderIndex => "disorder_index", "index (0-1)", [0.0, 1.0],
+            "Mean over grids and window days of the grids' visible-disorder index.";
+        PerceivedSafety => "perceived_safety", "share of residents", [0.0, 1.0],
+            "Expected share of residents who feel safe: (1 - grid fear) x (0.5 + 0.5 x trust in police), averaged over residents and window days.";
+        IncidentConcentration => "incident_concentration", "share", [0.0, 1.0],
+            "Share of the window's incidents that fell in the top 10% of grids (at least one grid) by incident count.";
+        IncidentTop5Share => "incident_top5_share", "share", [0.0, 1.0],
+            "Share of the window's incidents that fell in the top 5% of grids (at least one grid) by incident count.";
+        ReportingRate => "reporting_rate", "share", [0.0, 1.0],
+            "Incidents reported to police by a victim or witness over all incidents in the window.";
+        ParticipationRate => "participation_rate", "share of residents", [0.0, 1.0],
+            "Mean over window days of the share of residents contributing to public-safety work.";
+        EnterpriseContributionRate => "enterprise_contribution_rate", "share of enterprises", [0.0, 1.0],
+            "Mean over window days of the share of community enterprises contributing security.";
+        NgoEngagementRate => "ngo_engagement_rate", "share of NGOs", [0.0, 1.0],
+            "Mean over window days of the share of community organisations engaged in public-safety work.";
+        TrustInPolice => "trust_in_police", "trust (0-1)", [0.0, 1.0],
+            "Mean over residents and window days of trust in police (perceived legitimacy).";
+        TrustInCommunity => "trust_in_community", "trust (0-1)", [0.0, 1.0],
+            "Mean over residents and window days of trust in community organisations.";
+        CollaborationTrust => "collaboration_trust", "index (0-1)", [0.0, 1.0],
+            "Mean over grids and window days of collaboration trust among the governance partners.";
+        Commitment => "commitment", "index (0-1)", [0.0, 1.0],
+            "Mean over grids and window days of commitment to the collaborative process.";
+        SharedUnderstanding => "shared_understanding", "index (0-1)", [0.0, 1.0],
+            "Mean over grids and window days of shared understanding.";
+        JointResolutionShare => "joint_resolution_share", "share", [0.0, 1.0],
+            "Cleared incidents and locally resolved disputes in which police and a community actor acted together, over all cleared incidents and locally resolved disputes.";
+        NobodyActedShare => "nobody_acted_share", "share", [0.0, 1.0],
+            "Calls on community actors (disputes, disorder clean-up) on which no actor acted, over all such calls in the window.";
+        FreeRiderShare => "free_rider_share", "share of residents", [0.0, 1.0],
+            "Mean over window days of the share of residents who free-ride (take part in the benefits without contributing).";
+        BurdenGini => "burden_gini", "Gini (0-1)", [0.0, 1.0],
+            "Gini coefficient of public-safety work hours in the window across the six actor groups: police, auxiliaries, grid workers, NGOs, enterprise security, volunteers (0 even; 5/6 one group does everything).";
+        OfficerUtilisation => "officer_utilisation", "ratio", [0.0, INF],
+            "Officer hours spent on incidents and mediations over the hours left for response after admin and community work; above 1 means demand exceeds response capacity.";
+        OfficerHoursPer1000 => "officer_hours_per_1000", "hours per 1,000 residents per year", [0.0, INF],
+            "On-duty officer hours, per 1,000 residents, annualised.";
+        IncentivesPaid => "incentives_paid", "yuan per year", [0.0, INF],
+            "Rewards, subsidies and funding paid to residents, enterprises and NGOs in the window, annualised, for the whole district.";
+        CostPerResolvedIncident => "cost_per_resolved_incident", "yuan", [0.0, INF],
+            "Officer, auxiliary and grid-worker hours at their unit costs plus incentives paid, over cleared incidents plus locally resolved disputes, in the window.";
+    }
+}
+
+metric_table! {
+    pub static SERIES; pub enum Series {
+        Incidents => "incidents", "count", [0.0, INF],
+            "Incidents this day (offences plus escalated disputes).";
+        Reported => "reported", "count", [0.0, INF],
+            "Incidents reported to police this day.";
+        Cleared => "cleared", "count", [0.0, INF],
+            "Incidents cleared this day.";
+        DisputesNew => "disputes_new", "count", [0.0, INF],
+            "New disputes this day.";
+        DisputesResolved => "disputes_resolved_locally", "count", [0.0, INF],
+            "Disputes settled by local mediation this day.";
+        DisputesEscalated => "disputes_escalated", "count", [0.0, INF],
+            "Disputes that escalated into an incident this day.";
+        MotivatedShare => "motivated_share", "share of residents", [0.0, 1.0],
+            "Residents whose grievance minus net risk exceeds the threshold (Epstein's active state).";
+        ArrestProbability => "perceived_arrest_probability", "probability", [0.0, 1.0],
+            "Resident-weighted mean of the grids' perceived arrest probability P.";
+        TrustInPolice => "trust_in_police", "trust (0-1)", [0.0, 1.0],
+            "Mean trust in police.";
+        TrustInCommunity => "trust_in_community", "trust (0-1)", [0.0, 1.0],
+            "Mean trust in community organisations.";
+        CollaborationTrust => "collaboration_trust", "index (0-1)", [0.0, 1.0],
+            "Mean collaboration trust over grids.";
+        JointCapacity => "joint_capacity", "index (0-1)", [0.0, 1.0],
+            "Mean capacity for joint action (commitment x shared understanding) over grids.";
+        ParticipationRate => "participation_rate", "share of residents", [0.0, 1.0],
+            "Share of residents contributing.";
+        FreeRiderShare => "free_rider_share", "share of residents", [0.0, 1.0],
+            "Share of residents free-riding.";
+        EnterpriseContributionRate => "enterprise_contribution_rate", "share", [0.0, 1.0],
+            "Share of enterprises contributing.";
+        NgoEngagementRate => "ngo_engagement_rate", "share", [0.0, 1.0],
+            "Share of NGOs engaged (NA when there is none).";
+        Motivation => "actor_motivation", "level (0-1)", [0.0, 1.0],
+            "Mean motivation of grid workers and NGOs (rights and responsibilities).";
+        DisorderIndex => "disorder_index", "index (0-1)", [0.0, 1.0],
+            "Mean disorder index over grids.";
+        ResponseTime => "mean_response_time", "minutes", [0.0, INF],
+            "Mean response time of this day's reported incidents (NA when none).";
+        OfficerUtilisation => "officer_utilisation", "ratio", [0.0, INF],
+            "This day's incident and mediation hours over response capacity.";
+    }
+}
+
+impl Metric {
+    /// This metric's definition.
+    pub fn def(self) -> &'static MetricDef {
+        &METRICS[self as usize]
+    }
+}
+
+impl Series {
+    /// This column's definition.
+    pub fn def(self) -> &'static MetricDef {
+        &SERIES[self as usize]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn enum_indices_match_table_rows() {
+        assert_eq!(Metric::IncidentsPer1000.def().name, "incidents_per_1000");
+        assert_eq!(
+            Metric::CostPerResolvedIncident.def().name,
+            METRICS.last().unwrap().name
+        );
+        assert_eq!(Series::OfficerUtilisation.def().name, SERIES.last().unwrap().name);
+    }
+
+    #[test]
+    fn names_are_unique_and_documented() {
+        for table in [METRICS, SERIES] {
+            let mut names: Vec<_> = table.iter().map(|m| m.name).collect();
+            names.sort_unstable();
+            names.dedup();
+            assert_eq!(names.len(), table.len());
+            assert!(table.iter().all(|m| m.doc.len() > 10 && m.min < m.max));
+        }
+    }
+
+    #[test]
+    fn the_issue_s_required_columns_exist() {
+        let required = [
+            "incidents_per_1000",
+            "victimisation_rate",
+            "clearance_rate",
+            "disputes_resolved_locally_share",
+            "escalation_rate",
+            "mean_response_time",
+            "disorder_index",
+            "perceived_safety",
+            "incident_concentration",
+            "reporting_rate",
+            "participation_rate",
+            "enterprise_contribution_rate",
+            "ngo_engagement_rate",
+            "trust_in_police",
+            "collaboration_trust",
+            "joint_resolution_share",
+            "free_rider_share",
+            "burden_gini",
+            "officer_utilisation",
+            "incentives_paid",
+            "cost_per_resolved_incident",
+        ];
+        for name in required {
+            assert!(METRICS.iter().any(|m| m.name == name), "{name} missing");
+        }
+    }
+}

@@ -1,0 +1,585 @@
+//! The parameter table: every scenario parameter with its default, valid range, unit,
+//! meaning and source, plus the rules that tie parameters together.
+//!
+//! Defaults describe a Tongxiang-like district "as found" by the study (all seven
+//! problems present) at the levels BRIEF.md gives; a source naming "free parameter" is
+//! not pinned by any publication and comes with the range worth sweeping.
+
+use super::{ConstraintError, FieldType, ParamDef, ParamValue, SetError, define_params, find_def};
+
+/// Largest number of residents one run may hold (about 2 GB of agent state).
+pub const MAX_RESIDENTS: u64 = 50_000_000;
+/// Bytes of state a resident occupies in a run (see `model::state`).
+pub const BYTES_PER_RESIDENT: u64 = 40;
+
+define_params! {
+    /// Length of a run and the replication defaults.
+    run: Run {
+        /// Ticks (days) in the measured window; end-of-run metrics average over it.
+        ticks: u32 = 365, range 1 => 100_000, unit "days",
+            source "convention: one year, the period of annual crime statistics";
+        /// Ticks simulated before measuring, so trust, strategies and near-repeat state
+        /// settle from their initial values.
+        warmup_ticks: u32 = 180, range 0 => 100_000, unit "days",
+            source "free parameter: 0 to 720; 180 lets the slowest default process (trust, time constant about 100 days) settle";
+        /// Monte Carlo replications `cogov run` performs unless `--replications` says
+        /// otherwise.
+        replications: u32 = 20, range 1 => 10_000_000, unit "runs",
+            source "convention: 20 gives 95% intervals about 0.45 standard deviations wide";
+        /// Base seed. Replication i uses a stream derived from (seed, i) only.
+        seed: u64 = 20_261_126, range 0 => 9_007_199_254_740_991u64, unit "integer",
+            source "convention";
+    }
+
+    /// Space: a district of grid cells ("grids" of Chinese grid management) on a
+    /// lattice (BRIEF mechanism 1).
+    district: District {
+        /// Grid columns of the district lattice.
+        width: u32 = 6, range 1 => 2_000, unit "grids",
+            source "free parameter: a Tongxiang urban community is 20 to 60 grids";
+        /// Grid rows of the district lattice.
+        height: u32 = 6, range 1 => 2_000, unit "grids",
+            source "free parameter: see district.width";
+        /// Households in each grid.
+        households_per_grid: u32 = 300, range 1 => 100_000, unit "households",
+            source "BRIEF.md: grids of 200 to 500 households";
+        /// Mean persons per household; residents per grid = households x this, rounded.
+        persons_per_household: f64 = 2.62, range 1.0 => 10.0, unit "persons",
+            source "China 2020 census: 2.62 persons per family household";
+        /// Spread (log-normal sigma) of the grids' criminal opportunity (markets, bars,
+        /// transit): 0 makes all grids alike; larger values concentrate incidents.
+        opportunity_heterogeneity: f64 = 0.8, range 0.0 => 3.0, unit "log-sd",
+            source "free parameter: 0 to 2; heterogeneous opportunity is what concentrates crime (Weisburd 2015)";
+        /// Weight of each of the 8 neighbouring grids (Moore neighbourhood, no wrap) in
+        /// what a resident sees: guardians and motivated offenders nearby.
+        neighbour_weight: f64 = 0.25, range 0.0 => 1.0, unit "weight",
+            source "free parameter: 0 to 1; Epstein 2002 vision reaches beyond the agent's cell";
+    }
+
+    /// Residents: hardship, legitimacy and offending (BRIEF mechanism 2, Epstein 2002).
+    residents: Residents {
+        /// Hardship H is drawn U(0, 1) x this scale (Epstein 2002 draws U(0, 1)).
+        hardship_scale: f64 = 1.0, range 0.0 => 1.0, unit "fraction",
+            source "Epstein 2002, PNAS 99:7243 (H ~ U(0,1)); scale is a free parameter 0.5 to 1";
+        /// Epstein's threshold T: a resident is motivated to offend when G - N > T.
+        offending_threshold: f64 = 0.1, range 0.0 => 1.0, unit "grievance units",
+            source "Epstein 2002 (T = 0.1)";
+        /// Epstein's k in P = 1 - exp(-k (guardians/offenders) (clearance/reference)).
+        /// Counts here are grid-level, not per-agent vision, so k is recalibrated.
+        arrest_constant: f64 = 6.0, range 0.0 => 100.0, unit "1/ratio",
+            source "form from Epstein 2002 (k = 2.3 for per-agent counts); value free parameter 2 to 20";
+        /// Chance per day that a motivated resident offends, at average opportunity and
+        /// no near-repeat boost.
+        offence_propensity: f64 = 0.0006, range 0.0 => 1.0, unit "per day",
+            source "free parameter: 0.0002 to 0.002; calibrated to about 40 incidents per 1,000 residents a year";
+        /// Share of offences against property.
+        property_share: f64 = 0.6, range 0.0 => 1.0, unit "share",
+            source "free parameter: 0.4 to 0.8; property crime dominates recorded crime in Chinese cities";
+        /// Share of offences that are violent (against the person).
+        violent_share: f64 = 0.15, range 0.0 => 1.0, unit "share",
+            source "free parameter: 0.05 to 0.3; the rest (1 - property - violent) are public-order offences";
+        /// Mean initial trust in police (0 none, 1 full); drawn Beta with
+        /// concentration `trust.initial_concentration`.
+        initial_trust_police: f64 = 0.65, range 0.0 => 1.0, unit "trust (0-1)",
+            source "free parameter: 0.5 to 0.8; Chinese surveys report high but not full trust";
+        /// Mean initial trust in community organisations.
+        initial_trust_community: f64 = 0.6, range 0.0 => 1.0, unit "trust (0-1)",
+            source "free parameter: 0.4 to 0.8";
+        /// Problem 1, weak awareness of cooperation: the intrinsic value a resident puts
+        /// on contributing, per day, scaled by their trust in community organisations.
+        cooperation_awareness: f64 = 1.2, range 0.0 => 20.0, unit "yuan-equivalent per day",
+            source "free parameter: 0 to 5; warm glow of contributing (Andreoni 1990) as a payoff term";
+        /// Share of residents who contribute to public-safety work at the start.
+        initial_participation: f64 = 0.55, range 0.0 => 1.0, unit "share",
+            source "BRIEF.md: Zhejiang surveys report about 60% participation";
+        /// Share of residents who free-ride at the start; the rest stay out (loners).
+        initial_free_riders: f64 = 0.3, range 0.0 => 1.0, unit "share",
+            source "free parameter: 0.1 to 0.4";
+    }
+
+    /// Police strength, time use and the remodelled role (Tongxiang mechanism 1;
+    /// reform 1).
+    police: Police {
+        /// Police officers per 10,000 residents.
+        officers_per_10k: f64 = 10.0, range 0.0 => 200.0, unit "officers per 10,000 residents",
+            source "BRIEF.md: 9 to 11 per 10,000 in Chinese cities";
+        /// Tongxiang mechanism 3 (absorbing community forces): auxiliary police per officer.
+        auxiliaries_per_officer: f64 = 2.5, range 0.0 => 20.0, unit "auxiliaries per officer",
+            source "BRIEF.md: about 2.5 auxiliaries per officer";
+        /// On-duty hours per officer (and per auxiliary) per calendar day.
+        hours_per_officer_day: f64 = 6.0, range 0.0 => 24.0, unit "hours per day",
+            source "free parameter: 5 to 9; 8-hour shifts, 5 to 6 days a week, plus overtime";
+        /// Share of officer time spent as organiser and facilitator in the community
+        /// (visits, meetings): the remodelled role. It drives police contacts, the
+        /// collaborative process and presence.
+        community_role_share: f64 = 0.15, range 0.0 => 0.9, unit "share of hours",
+            source "free parameter: 0.05 to 0.5; Tongxiang remodelled the role from enforcer to organiser";
+        /// Mean procedural-justice quality of a police contact (voice, neutrality,
+        /// respect, trustworthy motives).
+        procedural_justice: f64 = 0.55, range 0.0 => 1.0, unit "quality (0-1)",
+            source "Tyler 2006; Mazerolle et al. 2013 (contacts of higher quality raise trust); level free 0.3 to 0.9";
+        /// Problem 4, inefficient policing mechanism: share of officer time lost to
+        /// paperwork, meetings upward and duplicate reporting.
+        admin_burden_share: f64 = 0.35, range 0.0 => 0.9, unit "share of hours",
+            source "free parameter: 0.1 to 0.5; Chinese front-line officers report heavy administrative load";
+        /// Community-work hours a single resident contact takes.
+        hours_per_contact: f64 = 0.5, range 0.01 => 24.0, unit "hours",
+            source "free parameter: 0.25 to 2";
+    }
+
+    /// Dispatch, response and clearance (BRIEF mechanism 9; problem 4; reform 4).
+    operations: Operations {
+        /// Call-handling and dispatch delay before an officer is assigned, with no IT.
+        dispatch_minutes: f64 = 10.0, range 0.0 => 600.0, unit "minutes",
+            source "free parameter: 3 to 20";
+        /// Share of the dispatch delay that integrated IT dispatch removes at
+        /// `it.level` = 1 (problem 4 when low).
+        dispatch_it_gain: f64 = 0.3, range 0.0 => 1.0, unit "share",
+            source "free parameter: 0 to 0.8";
+        /// Travel time to the scene with full logistics (vehicles, equipment).
+        travel_minutes: f64 = 8.0, range 0.0 => 600.0, unit "minutes",
+            source "free parameter: 5 to 20";
+        /// Officer hours an incident takes at the scene and after (report, evidence).
+        handling_hours: f64 = 2.0, range 0.01 => 100.0, unit "hours",
+            source "free parameter: 1 to 5";
+        /// Base clearance probability of a property offence at the reference response
+        /// time.
+        clearance_property: f64 = 0.25, range 0.0 => 1.0, unit "probability",
+            source "free parameter: 0.1 to 0.4; property clearance is low everywhere";
+        /// Base clearance probability of a violent offence at the reference response time.
+        clearance_violent: f64 = 0.6, range 0.0 => 1.0, unit "probability",
+            source "free parameter: 0.4 to 0.9";
+        /// Base clearance probability of a public-order incident at the reference
+        /// response time.
+        clearance_public_order: f64 = 0.5, range 0.0 => 1.0, unit "probability",
+            source "free parameter: 0.3 to 0.8";
+        /// Response time at which the base clearance probabilities hold.
+        reference_response_minutes: f64 = 20.0, range 1.0 => 600.0, unit "minutes",
+            source "free parameter: 10 to 30";
+        /// Fall in clearance probability per unit rise in ln(response time): 0.493 makes
+        /// a 10% slower response cost 4.7 percentage points.
+        clearance_response_slope: f64 = 0.493, range 0.0 => 5.0, unit "probability per ln(minutes)",
+            source "Blanes i Vidal and Kirchmaier 2018, Rev Econ Stud 85:855 (10% slower, 4.7 pp lower clearance)";
+        /// Chance per unit of weighted guardianship in a grid that an unreported offence
+        /// comes to police notice anyway (patrol, cameras).
+        detection_per_guardian: f64 = 0.05, range 0.0 => 1.0, unit "probability per guardian",
+            source "free parameter: 0.01 to 0.2";
+    }
+
+    /// Police logistics: vehicles, equipment, budget (problem 5; reform 5).
+    logistics: Logistics {
+        /// Logistics level (0 none, 1 fully equipped).
+        level: f64 = 0.4, range 0.0 => 1.0, unit "level (0-1)",
+            source "free parameter: 0.2 to 1; the study found weak police logistics";
+        /// Relative slowdown of travel and handling at logistics 0: times are multiplied
+        /// by 1 + penalty x (1 - level).
+        penalty: f64 = 1.0, range 0.0 => 10.0, unit "factor",
+            source "free parameter: 0.5 to 2";
+    }
+
+    /// Information technology (Tongxiang mechanism 2): cameras, app reporting,
+    /// integrated dispatch, information sharing.
+    it: InformationTechnology {
+        /// IT level (0 none, 1 fully integrated platform).
+        level: f64 = 0.6, range 0.0 => 1.0, unit "level (0-1)",
+            source "free parameter: 0.3 to 1; Tongxiang invested in cameras and platforms";
+        /// Cameras per grid at IT level 1.
+        cameras_per_grid: f64 = 20.0, range 0.0 => 10_000.0, unit "cameras",
+            source "free parameter: 5 to 100";
+        /// Share of the reporting cost that app and online reporting remove at IT level 1.
+        reporting_cost_gain: f64 = 0.4, range 0.0 => 1.0, unit "share",
+            source "free parameter: 0 to 0.8";
+    }
+
+    /// Guardianship weights of each kind of guardian, relative to an officer on
+    /// patrol (BRIEF mechanism 2).
+    guardians: Guardians {
+        /// Weight of an auxiliary police officer on duty.
+        auxiliary_weight: f64 = 0.6, range 0.0 => 10.0, unit "officer-equivalents",
+            source "free parameter: 0.3 to 1";
+        /// Weight of a grid worker at work.
+        grid_worker_weight: f64 = 0.4, range 0.0 => 10.0, unit "officer-equivalents",
+            source "free parameter: 0.2 to 0.8";
+        /// Weight of a volunteer on patrol.
+        volunteer_weight: f64 = 0.2, range 0.0 => 10.0, unit "officer-equivalents",
+            source "free parameter: 0.1 to 0.5";
+        /// Weight of an enterprise security guard on duty.
+        enterprise_security_weight: f64 = 0.5, range 0.0 => 10.0, unit "officer-equivalents",
+            source "free parameter: 0.2 to 0.8";
+        /// Weight of one working camera.
+        camera_weight: f64 = 0.03, range 0.0 => 10.0, unit "officer-equivalents",
+            source "free parameter: 0.01 to 0.1; Welsh and Farrington 2009 find modest CCTV effects";
+    }
+
+    /// Absorbed community forces (Tongxiang mechanism 3).
+    community: Community {
+        /// Full-time grid workers per grid.
+        grid_workers_per_grid: f64 = 1.0, range 0.0 => 100.0, unit "workers per grid",
+            source "free parameter: 0.5 to 3; grid management assigns about one worker per grid";
+        /// Hours a grid worker is on the street per day.
+        grid_worker_hours: f64 = 8.0, range 0.0 => 24.0, unit "hours per day",
+            source "convention: a working day";
+        /// Share of contributing residents who also patrol as volunteers.
+        volunteer_share: f64 = 0.017, range 0.0 => 1.0, unit "share of contributors",
+            source "BRIEF.md: volunteers about 1% of residents (0.017 x 60% participation)";
+        /// Hours a volunteer patrols per day.
+        volunteer_hours: f64 = 2.0, range 0.0 => 24.0, unit "hours per day",
+            source "free parameter: 1 to 4";
+        /// Community organisations and NGOs per grid (fractions spread over the grids).
+        ngos_per_grid: f64 = 0.5, range 0.0 => 100.0, unit "organisations per grid",
+            source "free parameter: 0.2 to 2";
+        /// Community enterprises per grid (shops, property managers, factories).
+        enterprises_per_grid: f64 = 4.0, range 0.0 => 1_000.0, unit "enterprises per grid",
+            source "free parameter: 1 to 20";
+        /// Security staff a contributing enterprise puts on duty around the clock.
+        security_staff_per_enterprise: f64 = 0.5, range 0.0 => 100.0, unit "guards on duty",
+            source "free parameter: 0.2 to 2";
+    }
+
+    /// Who answers for an incident (BRIEF mechanism 5, volunteer's dilemma; problem 2;
+    /// reform 2).
+    liability: Liability {
+        /// Problem 2: probability that an incident or dispute has one named responsible
+        /// actor. Otherwise the co-responsible actors face a volunteer's dilemma.
+        clarity: f64 = 0.3, range 0.0 => 1.0, unit "probability",
+            source "Darley and Latane 1968; Diekmann 1985; level free 0 to 1";
+        /// Actors who could act when liability is unclear (grid worker, NGO, property
+        /// manager, police station, ...).
+        co_responsible_actors: u32 = 4, range 1 => 50, unit "actors",
+            source "free parameter: 2 to 8";
+        /// Cost of acting over the benefit of the incident being handled, c/b, for a
+        /// fully motivated actor. Motivation m scales the benefit: c/(b m).
+        cost_benefit_ratio: f64 = 0.4, range 0.001 => 10.0, unit "ratio",
+            source "Diekmann 1985 (equilibrium p = 1 - (c/b)^(1/(n-1))); level free 0.1 to 0.9";
+    }
+
+    /// Rights matched to responsibilities (BRIEF mechanism 6; problem 3; reform 3).
+    rights: Rights {
+        /// Problem 3: share of assigned responsibilities that come with the authority and
+        /// resources to act on them.
+        authority_match: f64 = 0.4, range 0.0 => 1.0, unit "share",
+            source "free parameter: 0 to 1; the study found rights and responsibilities confused";
+        /// Success of an action taken without matching authority, relative to one with it.
+        unmatched_success_factor: f64 = 0.4, range 0.0 => 1.0, unit "factor",
+            source "free parameter: 0.2 to 0.8";
+        /// How fast an actor group's motivation moves toward its recent success rate.
+        motivation_rate: f64 = 0.02, range 0.0 => 1.0, unit "per attempt",
+            source "free parameter: 0.005 to 0.1";
+        /// Initial motivation of grid workers and NGOs.
+        initial_motivation: f64 = 0.7, range 0.0 => 1.0, unit "level (0-1)",
+            source "free parameter: 0.5 to 0.9";
+    }
+
+    /// Participation as an optional public-goods game with rewards and fines
+    /// (BRIEF mechanism 7; Tongxiang mechanism 4).
+    participation: Participation {
+        /// Daily cost of contributing to public-safety work (time, effort), with no
+        /// participation channel.
+        contribution_cost: f64 = 2.0, range 0.0 => 1_000.0, unit "yuan-equivalent per day",
+            source "free parameter: 0.5 to 5";
+        /// Public-goods multiplier r: the value contributions create for participants.
+        multiplier: f64 = 3.0, range 0.0 => 100.0, unit "factor",
+            source "Sigmund et al. 2010, Nature 466:861 (optional public goods game, r = 3)";
+        /// Payoff of staying out (loner), sigma.
+        loner_payoff: f64 = 1.0, range 0.0 => 1_000.0, unit "yuan-equivalent per day",
+            source "Sigmund et al. 2010 (loner payoff sigma between 0 and r - 1)";
+        /// Fermi-rule noise kappa: imitation probability 1/(1 + exp(-(pi_peer - pi_self)/kappa)).
+        imitation_noise: f64 = 0.5, range 0.001 => 1_000.0, unit "yuan-equivalent",
+            source "Szabo and Toke 1998; Sigmund et al. 2010 (Fermi rule); level free 0.1 to 2";
+        /// Share of residents, enterprises and NGOs who revise their strategy per day.
+        revision_rate: f64 = 0.02, range 0.0 => 1.0, unit "per day",
+            source "free parameter: 0.005 to 0.1";
+        /// Chance that a revision picks a random strategy instead of imitating.
+        exploration: f64 = 0.02, range 0.0 => 1.0, unit "probability",
+            source "free parameter: 0 to 0.05; mutation keeps every strategy present (Sigmund et al. 2010)";
+        /// Daily cost of providing security for an enterprise that contributes.
+        enterprise_cost: f64 = 60.0, range 0.0 => 100_000.0, unit "yuan per day",
+            source "free parameter: 20 to 200";
+        /// Chance per day that a free-riding enterprise is inspected; a fine needs a clear
+        /// responsible party, so it is levied with probability `liability.clarity`.
+        inspection_probability: f64 = 0.02, range 0.0 => 1.0, unit "per day",
+            source "free parameter: 0 to 0.1";
+        /// Daily operating cost of an engaged NGO.
+        ngo_cost: f64 = 50.0, range 0.0 => 100_000.0, unit "yuan per day",
+            source "free parameter: 20 to 200";
+        /// Value an engaged NGO draws from a working partnership, per day, times the
+        /// grid's collaboration trust.
+        ngo_partnership_value: f64 = 60.0, range 0.0 => 100_000.0, unit "yuan-equivalent per day",
+            source "free parameter: 0 to 200";
+    }
+
+    /// Policies and institutions that encourage taking part (Tongxiang mechanism 4;
+    /// problem 7 when low).
+    incentives: Incentives {
+        /// Reward per contributing resident per day (points, vouchers).
+        contribution_reward: f64 = 0.2, range 0.0 => 1_000.0, unit "yuan per day",
+            source "free parameter: 0 to 3";
+        /// Subsidy per contributing enterprise per day.
+        enterprise_subsidy: f64 = 10.0, range 0.0 => 100_000.0, unit "yuan per day",
+            source "free parameter: 0 to 100";
+        /// Fine on a free-riding enterprise when inspected and liable.
+        enterprise_fine: f64 = 500.0, range 0.0 => 10_000_000.0, unit "yuan",
+            source "free parameter: 0 to 5000";
+        /// Funding per engaged NGO per day.
+        ngo_funding: f64 = 20.0, range 0.0 => 100_000.0, unit "yuan per day",
+            source "free parameter: 0 to 150";
+        /// Reward per report of an incident.
+        report_reward: f64 = 0.0, range 0.0 => 100_000.0, unit "yuan per report",
+            source "free parameter: 0 to 200";
+    }
+
+    /// Participation channels (problem 6): hotline, app, WeChat groups, meetings,
+    /// mailboxes.
+    channels: Channels {
+        /// Number of working channels for reporting and taking part. Access is
+        /// 1 - exp(-count / 2): the first channels matter most.
+        count: u32 = 2, range 0 => 50, unit "channels",
+            source "free parameter: 0 to 8; the study found too few channels";
+        /// Share of the contribution cost that full channel access removes.
+        participation_cost_gain: f64 = 0.5, range 0.0 => 1.0, unit "share",
+            source "free parameter: 0 to 0.8";
+        /// Share of the reporting cost that full channel access removes.
+        reporting_cost_gain: f64 = 0.5, range 0.0 => 1.0, unit "share",
+            source "free parameter: 0 to 0.8";
+    }
+
+    /// Reporting as co-production (BRIEF mechanism 4): logit p = intercept
+    /// + trust_weight (trust - 0.5) + efficacy_weight (clearance - 0.5)
+    /// - cost_weight cost + reward_weight ln(1 + reward).
+    reporting: Reporting {
+        /// Log-odds of reporting for a resident of middling trust, at middling clearance
+        /// and no cost.
+        intercept: f64 = 0.5, range -20.0 => 20.0, unit "log-odds",
+            source "free parameter: -1 to 1; calibrated to 40-50% reporting (US NCVS, BRIEF.md)";
+        /// Effect of the reporter's trust in police.
+        trust_weight: f64 = 2.0, range 0.0 => 20.0, unit "log-odds per trust unit",
+            source "Tyler and Fagan 2008 (trust predicts cooperation); size free 0.5 to 4";
+        /// Effect of expected efficacy (perceived clearance rate).
+        efficacy_weight: f64 = 1.0, range 0.0 => 20.0, unit "log-odds per unit",
+            source "free parameter: 0 to 3";
+        /// Effect of the cost of reporting (0 to 1 before channels and IT lower it).
+        cost_weight: f64 = 1.5, range 0.0 => 20.0, unit "log-odds per cost unit",
+            source "free parameter: 0.5 to 3";
+        /// Cost of reporting with no channel and no IT (0 free, 1 prohibitive).
+        base_cost: f64 = 0.8, range 0.0 => 1.0, unit "cost (0-1)",
+            source "free parameter: 0.3 to 1";
+        /// Effect of a reward, per unit of ln(1 + reward in yuan).
+        reward_weight: f64 = 0.3, range 0.0 => 20.0, unit "log-odds per ln(yuan)",
+            source "free parameter: 0 to 1";
+    }
+
+    /// Trust and legitimacy (BRIEF mechanism 3; Tyler; Mazerolle et al. 2013).
+    trust: Trust {
+        /// Share of the gap between trust and a contact's quality closed per contact.
+        contact_rate: f64 = 0.15, range 0.0 => 1.0, unit "per contact",
+            source "free parameter: 0.05 to 0.3; Mazerolle et al. 2013, Campbell Syst Rev 9:1";
+        /// Weight of the outcome (case cleared or not) in a contact's quality, against
+        /// procedural justice.
+        outcome_weight: f64 = 0.3, range 0.0 => 1.0, unit "weight",
+            source "Tyler 2006 (process outweighs outcome); level free 0.1 to 0.5";
+        /// Spread (sd) of a contact's procedural-justice quality around its mean.
+        quality_sd: f64 = 0.15, range 0.0 => 1.0, unit "quality units",
+            source "free parameter: 0.05 to 0.3";
+        /// Daily drift of trust in police toward trust in community organisations
+        /// (spillover).
+        community_spillover: f64 = 0.003, range 0.0 => 1.0, unit "per day",
+            source "free parameter: 0 to 0.01; BRIEF.md: trust in community organisations spills over to police";
+        /// Daily drift of trust in community organisations toward the grid's
+        /// collaboration trust.
+        collaboration_spillover: f64 = 0.005, range 0.0 => 1.0, unit "per day",
+            source "free parameter: 0 to 0.02";
+        /// Mean quality of a contact with an NGO or grid worker (mediation, activities).
+        community_contact_quality: f64 = 0.7, range 0.0 => 1.0, unit "quality (0-1)",
+            source "free parameter: 0.4 to 0.9";
+        /// Concentration of the Beta distribution of initial trust.
+        initial_concentration: f64 = 10.0, range 0.1 => 10_000.0, unit "alpha + beta",
+            source "free parameter: 2 to 50";
+    }
+
+    /// The collaborative process (BRIEF mechanism 8; Ansell and Gash 2008; Emerson,
+    /// Nabatchi and Balogh 2012).
+    collaboration: Collaboration {
+        /// Joint meetings (police, community, NGOs, enterprises) per grid per month.
+        meetings_per_month: f64 = 1.0, range 0.0 => 31.0, unit "meetings per month",
+            source "free parameter: 0 to 8";
+        /// Share of the gap to full collaboration trust closed by a day of full dialogue.
+        dialogue_rate: f64 = 0.02, range 0.0 => 1.0, unit "per day",
+            source "free parameter: 0.005 to 0.05";
+        /// Speed at which commitment follows collaboration trust.
+        commitment_rate: f64 = 0.02, range 0.0 => 1.0, unit "per day",
+            source "free parameter: 0.005 to 0.05";
+        /// Speed at which shared understanding follows dialogue and trust.
+        understanding_rate: f64 = 0.02, range 0.0 => 1.0, unit "per day",
+            source "free parameter: 0.005 to 0.05";
+        /// Rise in collaboration trust per joint success (small win).
+        win_gain: f64 = 0.02, range 0.0 => 1.0, unit "trust units per win",
+            source "Ansell and Gash 2008 (small wins); size free 0.005 to 0.05";
+        /// Fall in collaboration trust per failed joint action.
+        failure_loss: f64 = 0.03, range 0.0 => 1.0, unit "trust units per failure",
+            source "free parameter: 0.005 to 0.05";
+        /// Daily erosion of collaboration trust without dialogue.
+        decay: f64 = 0.003, range 0.0 => 1.0, unit "per day",
+            source "free parameter: 0 to 0.01";
+        /// Initial collaboration trust, commitment and shared understanding.
+        initial_level: f64 = 0.3, range 0.0 => 1.0, unit "level (0-1)",
+            source "free parameter: 0.1 to 0.6";
+        /// Added clearance and mediation success when police and community act jointly.
+        joint_bonus: f64 = 0.15, range 0.0 => 1.0, unit "probability",
+            source "free parameter: 0 to 0.3";
+    }
+
+    /// Neighbourhood disputes and the Fengqiao practice of resolving them locally
+    /// (BRIEF mechanism 10).
+    disputes: Disputes {
+        /// New disputes per 1,000 residents per year.
+        rate_per_1000: f64 = 25.0, range 0.0 => 10_000.0, unit "per 1,000 residents per year",
+            source "free parameter: 5 to 60; people's mediation handles about 6 per 1,000 a year nationally, plus disputes police handle";
+        /// Success probability of a mediation by an NGO with matching authority.
+        ngo_success: f64 = 0.65, range 0.0 => 1.0, unit "probability",
+            source "free parameter: 0.4 to 0.9";
+        /// Success probability of a mediation by a grid worker with matching authority.
+        grid_worker_success: f64 = 0.55, range 0.0 => 1.0, unit "probability",
+            source "free parameter: 0.3 to 0.8";
+        /// Officer hours a mediation takes when police join it.
+        police_hours: f64 = 1.0, range 0.0 => 100.0, unit "hours",
+            source "free parameter: 0.5 to 3";
+        /// Hours a mediation takes a grid worker or NGO.
+        mediation_hours: f64 = 2.0, range 0.0 => 100.0, unit "hours",
+            source "free parameter: 1 to 5";
+        /// Chance per day that an unresolved dispute escalates into an incident.
+        escalation_probability: f64 = 0.03, range 0.0 => 1.0, unit "per day",
+            source "free parameter: 0.01 to 0.1";
+        /// Chance per day that an unresolved dispute lapses on its own.
+        lapse_probability: f64 = 0.05, range 0.0 => 1.0, unit "per day",
+            source "free parameter: 0.02 to 0.1";
+        /// Share of escalated disputes that become violent incidents (the rest are
+        /// public-order incidents).
+        violent_share: f64 = 0.4, range 0.0 => 1.0, unit "share",
+            source "free parameter: 0.2 to 0.6";
+    }
+
+    /// Near-repeat victimisation, disorder and collective efficacy (BRIEF mechanism 11).
+    contagion: Contagion {
+        /// Rise in a grid's attractiveness per incident (Short et al.'s theta).
+        near_repeat_boost: f64 = 0.3, range 0.0 => 100.0, unit "per incident",
+            source "Short et al. 2008, Math Models Methods Appl Sci 18:1249; size free 0.1 to 1";
+        /// Daily decay of the near-repeat boost (omega).
+        near_repeat_decay: f64 = 0.1, range 0.0 => 1.0, unit "per day",
+            source "Short et al. 2008; Johnson 2008 (near-repeat risk fades within weeks)";
+        /// Share of a grid's boost that spreads to its neighbours per day (eta).
+        near_repeat_spread: f64 = 0.2, range 0.0 => 1.0, unit "share per day",
+            source "Short et al. 2008";
+        /// Rise in a grid's disorder index per unhandled public-order incident, times
+        /// (1 - disorder).
+        disorder_gain: f64 = 0.1, range 0.0 => 1.0, unit "per incident",
+            source "free parameter: 0.02 to 0.3";
+        /// Daily decay of disorder without intervention.
+        disorder_decay: f64 = 0.01, range 0.0 => 1.0, unit "per day",
+            source "free parameter: 0.005 to 0.05";
+        /// Relative rise in offending at full disorder (broken windows).
+        disorder_effect: f64 = 1.0, range 0.0 => 100.0, unit "factor",
+            source "Keizer, Lindenberg and Steg 2008, Science 322:1681 (disorder doubled norm violations)";
+        /// Relative fall in offending at full collective efficacy (mean community trust x
+        /// participation share of the grid).
+        efficacy_effect: f64 = 0.5, range 0.0 => 1.0, unit "factor",
+            source "Sampson, Raudenbush and Earls 1997, Science 277:918; size free 0.2 to 0.8";
+    }
+
+    /// Perceived safety (fear of crime, Skogan 1990; Hinkle and Weisburd 2008).
+    safety: Safety {
+        /// Grid incident rate, per 1,000 residents a year, at which fear reaches
+        /// 1 - 1/e if nothing else frightens.
+        fear_scale: f64 = 150.0, range 0.001 => 100_000.0, unit "incidents per 1,000 per year",
+            source "free parameter: 50 to 300";
+        /// Fear added by full disorder.
+        disorder_fear: f64 = 1.0, range 0.0 => 10.0, unit "fear units",
+            source "Hinkle and Weisburd 2008 (disorder raises fear of crime); size free 0.5 to 2";
+    }
+
+    /// Unit costs, for cost per resolved incident.
+    costs: Costs {
+        /// Cost of an officer hour (salary, overheads).
+        officer_hour: f64 = 120.0, range 0.0 => 100_000.0, unit "yuan per hour",
+            source "free parameter: 60 to 200";
+        /// Cost of an auxiliary or grid-worker hour.
+        auxiliary_hour: f64 = 40.0, range 0.0 => 100_000.0, unit "yuan per hour",
+            source "free parameter: 25 to 80";
+    }
+}
+
+impl Params {
+    /// Residents in one grid.
+    pub fn residents_per_grid(&self) -> u64 {
+        let per = f64::from(self.district.households_per_grid) * self.district.persons_per_household;
+        per.round().max(1.0) as u64
+    }
+
+    /// Grids in the district.
+    pub fn grid_count(&self) -> u64 {
+        u64::from(self.district.width) * u64::from(self.district.height)
+    }
+
+    /// Residents in the district.
+    pub fn residents(&self) -> u64 {
+        self.grid_count().saturating_mul(self.residents_per_grid())
+    }
+
+    /// Checks the rules that tie parameters together; returns every broken rule.
+    pub fn validate(&self) -> Vec<ConstraintError> {
+        let mut errors = Vec::new();
+        let r = &self.residents;
+        if r.property_share + r.violent_share > 1.0 + 1e-12 {
+            errors.push(ConstraintError {
+                paths: vec!["residents.property_share", "residents.violent_share"],
+                message: format!(
+                    "property_share + violent_share must be at most 1 (the rest are public-order offences), found {} + {} = {}",
+                    r.property_share,
+                    r.violent_share,
+                    r.property_share + r.violent_share
+                ),
+            });
+        }
+        if r.initial_participation + r.initial_free_riders > 1.0 + 1e-12 {
+            errors.push(ConstraintError {
+                paths: vec!["residents.initial_participation", "residents.initial_free_riders"],
+                message: format!(
+                    "initial_participation + initial_free_riders must be at most 1 (the rest stay out), found {}",
+                    r.initial_participation + r.initial_free_riders
+                ),
+            });
+        }
+        let p = &self.police;
+        if p.community_role_share + p.admin_burden_share > 0.95 + 1e-12 {
+            errors.push(ConstraintError {
+                paths: vec!["police.community_role_share", "police.admin_burden_share"],
+                message: format!(
+                    "community_role_share + admin_burden_share must leave at least 5% of officer time for response, found {}",
+                    p.community_role_share + p.admin_burden_share
+                ),
+            });
+        }
+        let residents = self.residents();
+        if residents > MAX_RESIDENTS {
+            let gib = residents.saturating_mul(BYTES_PER_RESIDENT) as f64 / (1u64 << 30) as f64;
+            errors.push(ConstraintError {
+                paths: vec![
+                    "district.width",
+                    "district.height",
+                    "district.households_per_grid",
+                    "district.persons_per_household",
+                ],
+                message: format!(
+                    "the district would hold {residents} residents (about {gib:.1} GiB per run); at most {MAX_RESIDENTS} are allowed"
+                ),
+            });
+        }
+        let ticks = u64::from(self.run.ticks) + u64::from(self.run.warmup_ticks);
+        if ticks > 200_000 {
+            errors.push(ConstraintError {
+                paths: vec!["run.ticks", "run.warmup_ticks"],
+                message: format!("ticks + warmup_ticks must be at most 200000, found {ticks}"),
+            });
+        }
+        errors
+    }
+}

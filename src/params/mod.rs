@@ -1,0 +1,501 @@
+//! Scenario parameters: the one place where every parameter is defined.
+//!
+//! Each parameter is declared once, in [`definitions`], with its type, default, valid
+//! range, unit, meaning and source. The declaration generates both the typed,
+//! validated [`Params`] struct that the model reads and the [`PARAM_DEFS`] table that
+//! the scenario loader checks files against and `cogov params` prints, so the
+//! documentation cannot drift from the code.
+//!
+//! This module owns no I/O: reading files, resolving `extends` and locating errors in a
+//! file belong to [`crate::scenario`].
+
+mod definitions;
+
+pub use definitions::*;
+
+use std::fmt;
+
+/// The type of a parameter as written in a scenario file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ParamType {
+    /// A real number (TOML float, or an integer that is read as a float).
+    Real,
+    /// A whole number (TOML integer).
+    Int,
+    /// `true` or `false`.
+    Bool,
+}
+
+impl ParamType {
+    /// How the type is named in messages and in the parameter reference.
+    pub fn name(self) -> &'static str {
+        match self {
+            ParamType::Real => "number",
+            ParamType::Int => "integer",
+            ParamType::Bool => "boolean",
+        }
+    }
+}
+
+/// One parameter value, before it is stored in its typed field.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum ParamValue {
+    Real(f64),
+    Int(i64),
+    Bool(bool),
+}
+
+impl fmt::Display for ParamValue {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ParamValue::Real(x) => {
+                // Always show a decimal point so the value reads back as a float.
+                if x.fract() == 0.0 && x.abs() < 1e15 {
+                    write!(f, "{x:.1}")
+                } else {
+                    write!(f, "{x}")
+                }
+            }
+            ParamValue::Int(i) => write!(f, "{i}"),
+            ParamValue::Bool(b) => write!(f, "{b}"),
+        }
+    }
+}
+
+/// The documentation and checks of one parameter.
+#[derive(Debug, Clone, Copy)]
+pub struct ParamDef {
+    /// Dotted path, `section.name`, as written in scenario files and sweeps.
+    pub path: &'static str,
+    pub ty: ParamType,
+    pub default: ParamValue,
+    /// Smallest valid value (inclusive); ignored for booleans.
+    pub min: f64,
+    /// Largest valid value (inclusive); ignored for booleans.
+    pub max: f64,
+    pub unit: &'static str,
+    /// What the parameter means and which rules read it.
+    pub doc: &'static str,
+    /// Published source of the rule or level, or "free parameter: ..." with the range
+    /// worth sweeping.
+    pub source: &'static str,
+}
+
+impl ParamDef {
+    /// True when the parameter is not pinned by a source and should be swept.
+    pub fn is_free(&self) -> bool {
+        self.source.starts_with("free parameter")
+    }
+
+    /// The valid range in words, for messages and the reference.
+    pub fn range_text(&self) -> String {
+        match self.ty {
+            ParamType::Bool => "true or false".to_string(),
+            ParamType::Int => format!("{} to {}", self.min as i64, self.max as i64),
+            ParamType::Real => format!("{} to {}", self.min, self.max),
+        }
+    }
+
+    /// Checks a value's type and range against this definition.
+    ///
+    /// Integers are accepted where a real number is expected (`3` reads as `3.0`);
+    /// a real number is refused where an integer is expected.
+    ///
+    /// # Errors
+    /// [`ValueError`] says what was expected and what was found.
+    pub fn check(&self, value: ParamValue) -> Result<ParamValue, ValueError> {
+        let value = match (self.ty, value) {
+            (ParamType::Real, ParamValue::Int(i)) => ParamValue::Real(i as f64),
+            (ParamType::Real, v @ ParamValue::Real(_))
+            | (ParamType::Int, v @ ParamValue::Int(_))
+            | (ParamType::Bool, v @ ParamValue::Bool(_)) => v,
+            (_, found) => {
+                return Err(ValueError::WrongType {
+                    expected: self.ty,
+                    found: found.to_string(),
+                });
+            }
+        };
+        let x = match value {
+            ParamValue::Real(x) => x,
+            ParamValue::Int(i) => i as f64,
+            ParamValue::Bool(_) => return Ok(value),
+        };
+        if !x.is_finite() || x < self.min || x > self.max {
+            return Err(ValueError::OutOfRange {
+                range: self.range_text(),
+                unit: self.unit,
+                found: value.to_string(),
+            });
+        }
+        Ok(value)
+    }
+}
+
+/// Why a value does not fit its parameter.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum ValueError {
+    #[error("expected {}, found {found}", expected.name())]
+    WrongType { expected: ParamType, found: String },
+    #[error("expected a value from {range} ({unit}), found {found}")]
+    OutOfRange {
+        range: String,
+        unit: &'static str,
+        found: String,
+    },
+}
+
+/// A rule that ties several parameters together was broken.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[error("{message}")]
+pub struct ConstraintError {
+    /// The parameters involved; the loader points at the first one a file sets.
+    pub paths: Vec<&'static str>,
+    pub message: String,
+}
+
+/// Looks up a parameter by its dotted path.
+pub fn find_def(path: &str) -> Option<&'static ParamDef> {
+    PARAM_DEFS.iter().find(|d| d.path == path)
+}
+
+/// The section names, in declaration order (`[district]`, `[police]`, ...).
+pub fn sections() -> Vec<&'static str> {
+    let mut out: Vec<&'static str> = Vec::new();
+    for def in PARAM_DEFS.iter() {
+        let section = def.path.split('.').next().unwrap_or(def.path);
+        if !out.contains(&section) {
+            out.push(section);
+        }
+    }
+    out
+}
+
+/// The known path closest to `path`, for "did you mean" hints.
+pub fn closest_path(path: &str) -> Option<&'static str> {
+    best_match(path, PARAM_DEFS.iter().map(|d| d.path))
+}
+
+/// The candidate closest to `word` by Jaro-Winkler similarity, if it is close enough
+/// to be a likely typo.
+pub fn best_match<'a>(word: &str, candidates: impl Iterator<Item = &'a str>) -> Option<&'a str> {
+    candidates
+        .map(|c| (strsim::jaro_winkler(word, c), c))
+        .filter(|(score, _)| *score > 0.8)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, c)| c)
+}
+
+/// Converts between a field's Rust type and [`ParamValue`].
+pub trait FieldType: Copy {
+    const TYPE: ParamType;
+    fn to_value(self) -> ParamValue;
+    /// Called only with a value that [`ParamDef::check`] accepted.
+    fn from_value(value: ParamValue) -> Self;
+}
+
+impl FieldType for f64 {
+    const TYPE: ParamType = ParamType::Real;
+    fn to_value(self) -> ParamValue {
+        ParamValue::Real(self)
+    }
+    fn from_value(value: ParamValue) -> Self {
+        match value {
+            ParamValue::Real(x) => x,
+            ParamValue::Int(i) => i as f64,
+            ParamValue::Bool(b) => f64::from(u8::from(b)),
+        }
+    }
+}
+
+impl FieldType for u32 {
+    const TYPE: ParamType = ParamType::Int;
+    fn to_value(self) -> ParamValue {
+        ParamValue::Int(i64::from(self))
+    }
+    fn from_value(value: ParamValue) -> Self {
+        match value {
+            ParamValue::Int(i) => i.clamp(0, i64::from(u32::MAX)) as u32,
+            ParamValue::Real(x) => x as u32,
+            ParamValue::Bool(b) => u32::from(b),
+        }
+    }
+}
+
+impl FieldType for u64 {
+    const TYPE: ParamType = ParamType::Int;
+    fn to_value(self) -> ParamValue {
+        ParamValue::Int(self.min(i64::MAX as u64) as i64)
+    }
+    fn from_value(value: ParamValue) -> Self {
+        match value {
+            ParamValue::Int(i) => i.max(0) as u64,
+            ParamValue::Real(x) => x as u64,
+            ParamValue::Bool(b) => u64::from(b),
+        }
+    }
+}
+
+impl FieldType for bool {
+    const TYPE: ParamType = ParamType::Bool;
+    fn to_value(self) -> ParamValue {
+        ParamValue::Bool(self)
+    }
+    fn from_value(value: ParamValue) -> Self {
+        match value {
+            ParamValue::Bool(b) => b,
+            ParamValue::Int(i) => i != 0,
+            ParamValue::Real(x) => x != 0.0,
+        }
+    }
+}
+
+/// Declares the parameter sections: generates one struct per section, the [`Params`]
+/// struct holding them all, its `Default`, path-based `get`/`set`, and [`PARAM_DEFS`].
+macro_rules! define_params {
+    ($(
+        $(#[doc = $sdoc:literal])*
+        $section:ident : $Section:ident {
+            $(
+                $(#[doc = $doc:literal])*
+                $field:ident : $ty:ty = $default:expr,
+                    range $min:expr => $max:expr,
+                    unit $unit:literal,
+                    source $source:literal;
+            )*
+        }
+    )*) => {
+        $(
+            $(#[doc = $sdoc])*
+            #[derive(Debug, Clone, PartialEq)]
+            pub struct $Section {
+                $( $(#[doc = $doc])* pub $field: $ty, )*
+            }
+
+            impl Default for $Section {
+                fn default() -> Self {
+                    Self { $( $field: $default, )* }
+                }
+            }
+        )*
+
+        /// Every parameter of a scenario, typed. Built only from checked values (see
+        /// [`Params::from_values`]), so the model can rely on the documented ranges.
+        #[derive(Debug, Clone, PartialEq, Default)]
+        pub struct Params {
+            $( pub $section: $Section, )*
+        }
+
+        /// Every parameter's definition, in declaration order.
+        pub static PARAM_DEFS: std::sync::LazyLock<Vec<ParamDef>> = std::sync::LazyLock::new(|| vec![
+            $($(
+                ParamDef {
+                    path: concat!(stringify!($section), ".", stringify!($field)),
+                    ty: <$ty as FieldType>::TYPE,
+                    default: <$ty as FieldType>::to_value($default),
+                    min: $min as f64,
+                    max: $max as f64,
+                    unit: $unit,
+                    doc: concat!($($doc, "\n"),*),
+                    source: $source,
+                },
+            )*)*
+        ]);
+
+        impl Params {
+            /// The value of the parameter at `path`, or `None` for an unknown path.
+            pub fn get(&self, path: &str) -> Option<ParamValue> {
+                match path {
+                    $($(
+                        concat!(stringify!($section), ".", stringify!($field)) =>
+                            Some(<$ty as FieldType>::to_value(self.$section.$field)),
+                    )*)*
+                    _ => None,
+                }
+            }
+
+            /// Sets one parameter after checking its type and range.
+            ///
+            /// # Errors
+            /// [`SetError::Unknown`] for an unknown path, [`SetError::Value`] for a value
+            /// of the wrong type or out of range. Cross-parameter rules are checked by
+            /// [`Params::validate`].
+            pub fn set(&mut self, path: &str, value: ParamValue) -> Result<(), SetError> {
+                let def = find_def(path).ok_or_else(|| SetError::Unknown(path.to_string()))?;
+                let value = def.check(value)?;
+                match path {
+                    $($(
+                        concat!(stringify!($section), ".", stringify!($field)) => {
+                            self.$section.$field = <$ty as FieldType>::from_value(value);
+                        }
+                    )*)*
+                    _ => return Err(SetError::Unknown(path.to_string())),
+                }
+                Ok(())
+            }
+        }
+    };
+}
+pub(crate) use define_params;
+
+/// Why [`Params::set`] refused a value.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum SetError {
+    #[error("unknown parameter `{0}`")]
+    Unknown(String),
+    #[error(transparent)]
+    Value(#[from] ValueError),
+}
+
+impl Params {
+    /// Every parameter as `(path, value)`, in declaration order.
+    pub fn values(&self) -> Vec<(&'static str, ParamValue)> {
+        PARAM_DEFS
+            .iter()
+            .map(|d| (d.path, self.get(d.path).unwrap_or(d.default)))
+            .collect()
+    }
+
+    /// Builds parameters from defaults overridden by `values`, then checks the rules
+    /// that tie parameters together.
+    ///
+    /// # Errors
+    /// The first bad value, or every broken cross-parameter rule.
+    pub fn from_values<'a>(
+        values: impl IntoIterator<Item = (&'a str, ParamValue)>,
+    ) -> Result<Params, Vec<BuildError>> {
+        let mut params = Params::default();
+        let mut errors = Vec::new();
+        for (path, value) in values {
+            if let Err(e) = params.set(path, value) {
+                errors.push(BuildError::Set(e));
+            }
+        }
+        if errors.is_empty() {
+            errors.extend(params.validate().into_iter().map(BuildError::Constraint));
+        }
+        if errors.is_empty() {
+            Ok(params)
+        } else {
+            Err(errors)
+        }
+    }
+
+    /// The parameters as a TOML document (sections and keys in declaration order), as
+    /// `cogov check` prints them and the manifest hashes them.
+    pub fn to_toml(&self) -> String {
+        let mut out = String::new();
+        let mut current = "";
+        for (path, value) in self.values() {
+            let (section, key) = path.split_once('.').unwrap_or(("", path));
+            if section != current {
+                if !out.is_empty() {
+                    out.push('\n');
+                }
+                out.push_str(&format!("[{section}]\n"));
+                current = section;
+            }
+            out.push_str(&format!("{key} = {value}\n"));
+        }
+        out
+    }
+}
+
+/// One reason [`Params::from_values`] refused its input.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum BuildError {
+    #[error(transparent)]
+    Set(#[from] SetError),
+    #[error(transparent)]
+    Constraint(#[from] ConstraintError),
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_default_is_inside_its_own_range() {
+        for def in PARAM_DEFS.iter() {
+            assert_eq!(
+                def.check(def.default),
+                Ok(def.default),
+                "default of {} is out of range",
+                def.path
+            );
+        }
+    }
+
+    #[test]
+    fn defaults_satisfy_the_cross_parameter_rules() {
+        assert_eq!(Params::default().validate(), vec![]);
+    }
+
+    #[test]
+    fn every_parameter_is_documented_with_unit_and_source() {
+        for def in PARAM_DEFS.iter() {
+            assert!(def.doc.trim().len() > 20, "{} needs a doc comment", def.path);
+            assert!(!def.unit.is_empty(), "{} needs a unit", def.path);
+            assert!(!def.source.is_empty(), "{} needs a source", def.path);
+            assert!(def.min <= def.max, "{} has an empty range", def.path);
+        }
+    }
+
+    #[test]
+    fn paths_are_unique() {
+        let mut paths: Vec<_> = PARAM_DEFS.iter().map(|d| d.path).collect();
+        paths.sort_unstable();
+        let n = paths.len();
+        paths.dedup();
+        assert_eq!(paths.len(), n);
+    }
+
+    #[test]
+    fn set_then_get_round_trips_and_checks_range() {
+        let mut p = Params::default();
+        p.set("liability.clarity", ParamValue::Real(0.9)).unwrap();
+        assert_eq!(p.liability.clarity, 0.9);
+        assert_eq!(p.get("liability.clarity"), Some(ParamValue::Real(0.9)));
+        let err = p.set("liability.clarity", ParamValue::Real(1.3)).unwrap_err();
+        assert!(matches!(err, SetError::Value(ValueError::OutOfRange { .. })));
+        let err = p.set("district.width", ParamValue::Real(2.5)).unwrap_err();
+        assert!(matches!(err, SetError::Value(ValueError::WrongType { .. })));
+        assert!(matches!(
+            p.set("liability.clarty", ParamValue::Real(0.5)),
+            Err(SetError::Unknown(_))
+        ));
+    }
+
+    #[test]
+    fn integers_are_accepted_as_reals() {
+        let def = find_def("police.officers_per_10k").unwrap();
+        assert_eq!(def.check(ParamValue::Int(12)), Ok(ParamValue::Real(12.0)));
+    }
+
+    #[test]
+    fn closest_path_suggests_typo_fix() {
+        assert_eq!(closest_path("liability.clarty"), Some("liability.clarity"));
+        assert_eq!(closest_path("zzzz"), None);
+    }
+
+    #[test]
+    fn to_toml_parses_back_to_the_same_values() {
+        let p = Params::default();
+        let table: toml::Table = toml::from_str(&p.to_toml()).unwrap();
+        let mut count = 0;
+        for (section, keys) in table {
+            for (key, value) in keys.as_table().unwrap() {
+                let path = format!("{section}.{key}");
+                let v = match value {
+                    toml::Value::Float(x) => ParamValue::Real(*x),
+                    toml::Value::Integer(i) => ParamValue::Int(*i),
+                    toml::Value::Boolean(b) => ParamValue::Bool(*b),
+                    other => panic!("unexpected {other:?}"),
+                };
+                assert_eq!(p.get(&path), Some(v), "{path}");
+                count += 1;
+            }
+        }
+        assert_eq!(count, PARAM_DEFS.len());
+    }
+}
