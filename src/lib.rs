@@ -3,3 +3,4 @@
 
 pub mod metrics;
 pub mod params;
+pub mod scenario;

@@ -1,0 +1,308 @@
+//! Locating and rendering scenario errors: byte spans become 1-based line and column
+//! numbers (columns count characters, not bytes), each problem becomes one
+//! rustc-style block with a source snippet and a caret under the span, and
+//! [`ScenarioError`] gathers the blocks into the message the user reads.
+//!
+//! This file decides nothing about what is valid: the parameter table and its checks
+//! live in [`crate::params`], and the walk over a scenario file in `raw.rs`.
+
+use std::fmt;
+use std::ops::Range;
+
+/// Most problems one [`ScenarioError`] shows; the rest are counted in a closing note.
+pub const MAX_DIAGNOSTICS: usize = 20;
+
+/// What kind of problem a [`Diagnostic`] reports, for callers that branch on it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ErrorKind {
+    /// The file is missing, unreadable, a directory, too large or not UTF-8.
+    Read,
+    /// The text is not valid TOML.
+    Syntax,
+    /// A top-level key, section or parameter that does not exist.
+    UnknownKey,
+    /// A value of the wrong TOML type (a string where a number is expected, ...).
+    WrongType,
+    /// A value of the right type outside its parameter's range.
+    OutOfRange,
+    /// An `extends` that cannot be followed: missing target, cycle, chain too deep.
+    Extends,
+    /// A rule tying several parameters together is broken.
+    Constraint,
+}
+
+/// A 1-based line and column in a file; the column counts characters.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Position {
+    pub line: usize,
+    pub column: usize,
+}
+
+/// One problem in one file, rendered as one block of the error message.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Diagnostic {
+    pub kind: ErrorKind,
+    /// The file as the user named it (or the `origin` given to `Scenario::parse`).
+    pub file: String,
+    /// Where in the file, when the problem has a place.
+    pub position: Option<Position>,
+    /// The key involved, as a full dotted path (`police.officers_per_10k`), if any.
+    pub key: Option<String>,
+    /// The headline after `file:line:column: `.
+    pub message: String,
+    /// The source line with carets under the span, already rendered.
+    pub snippet: Option<String>,
+    /// `help: ...` and `note: ...` lines shown after the snippet.
+    pub notes: Vec<String>,
+}
+
+impl Diagnostic {
+    /// A problem at `span` (byte offsets into `text`) of `file`.
+    pub(crate) fn at(
+        kind: ErrorKind,
+        file: &str,
+        text: &str,
+        span: Range<usize>,
+        key: Option<&str>,
+        message: impl Into<String>,
+    ) -> Self {
+        Diagnostic {
+            kind,
+            file: file.to_string(),
+            position: Some(position(text, span.start)),
+            key: key.map(str::to_string),
+            message: message.into(),
+            snippet: Some(snippet(text, span)),
+            notes: Vec::new(),
+        }
+    }
+
+    /// A problem with the file as a whole, or with values no line sets.
+    pub(crate) fn in_file(
+        kind: ErrorKind,
+        file: &str,
+        key: Option<&str>,
+        message: impl Into<String>,
+    ) -> Self {
+        Diagnostic {
+            kind,
+            file: file.to_string(),
+            position: None,
+            key: key.map(str::to_string),
+            message: message.into(),
+            snippet: None,
+            notes: Vec::new(),
+        }
+    }
+
+    /// Adds a `help: ...` line.
+    pub(crate) fn help(mut self, text: impl fmt::Display) -> Self {
+        self.notes.push(format!("help: {text}"));
+        self
+    }
+
+    /// Adds a `note: ...` line.
+    pub(crate) fn note(mut self, text: impl fmt::Display) -> Self {
+        self.notes.push(format!("note: {text}"));
+        self
+    }
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.position {
+            Some(p) => write!(
+                f,
+                "error: {}:{}:{}: {}",
+                self.file, p.line, p.column, self.message
+            )?,
+            None => write!(f, "error: {}: {}", self.file, self.message)?,
+        }
+        if let Some(snippet) = &self.snippet {
+            write!(f, "\n{snippet}")?;
+        }
+        for note in &self.notes {
+            write!(f, "\n{note}")?;
+        }
+        Ok(())
+    }
+}
+
+/// Why a scenario was refused: every problem found, one block each.
+///
+/// Its `Display` is the whole user-facing message (no trailing newline); print it as
+/// it is. Problems are in file order: the named file first, then the files it
+/// extends, then the rules that tie parameters together.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[error("{}", render_all(.diagnostics, *.omitted))]
+pub struct ScenarioError {
+    diagnostics: Vec<Diagnostic>,
+    omitted: usize,
+}
+
+impl ScenarioError {
+    /// Keeps the first [`MAX_DIAGNOSTICS`] problems and counts the rest.
+    pub(crate) fn new(mut diagnostics: Vec<Diagnostic>) -> Self {
+        let omitted = diagnostics.len().saturating_sub(MAX_DIAGNOSTICS);
+        diagnostics.truncate(MAX_DIAGNOSTICS);
+        ScenarioError {
+            diagnostics,
+            omitted,
+        }
+    }
+
+    /// The problems shown, in the order they are printed.
+    pub fn diagnostics(&self) -> &[Diagnostic] {
+        &self.diagnostics
+    }
+
+    /// Problems found beyond the [`MAX_DIAGNOSTICS`] shown.
+    pub fn omitted(&self) -> usize {
+        self.omitted
+    }
+}
+
+fn render_all(diagnostics: &[Diagnostic], omitted: usize) -> String {
+    let mut out = diagnostics
+        .iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join("\n\n");
+    if omitted > 0 {
+        out.push_str(&format!("\n\nnote: {omitted} more errors not shown"));
+    }
+    let total = diagnostics.len() + omitted;
+    if total > 1 {
+        out.push_str(&format!(
+            "\n\nerror: scenario refused because of {total} errors"
+        ));
+    }
+    out
+}
+
+/// The largest char boundary at or before `offset` (clamped to the text).
+fn floor_boundary(text: &str, offset: usize) -> usize {
+    let mut i = offset.min(text.len());
+    while !text.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+/// The 1-based line and character column of byte `offset` in `text`.
+///
+/// Offsets past the end or inside a multibyte character are moved back to the
+/// nearest character boundary, so any offset is safe.
+pub fn position(text: &str, offset: usize) -> Position {
+    let before = &text[..floor_boundary(text, offset)];
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    Position {
+        line: before.matches('\n').count() + 1,
+        column: before[line_start..].chars().count() + 1,
+    }
+}
+
+/// Columns a character takes in a terminal: 2 for East Asian wide characters, 4 for
+/// a tab (shown as four spaces), 0 for other control characters, else 1.
+fn width(c: char) -> usize {
+    match c {
+        '\t' => 4,
+        c if c.is_control() => 0,
+        '\u{1100}'..='\u{115F}'
+        | '\u{2E80}'..='\u{A4CF}'
+        | '\u{AC00}'..='\u{D7A3}'
+        | '\u{F900}'..='\u{FAFF}'
+        | '\u{FE30}'..='\u{FE4F}'
+        | '\u{FF00}'..='\u{FF60}'
+        | '\u{FFE0}'..='\u{FFE6}'
+        | '\u{1F300}'..='\u{1F64F}'
+        | '\u{1F900}'..='\u{1F9FF}'
+        | '\u{20000}'..='\u{3FFFD}' => 2,
+        _ => 1,
+    }
+}
+
+/// The line holding `span.start`, with carets under the span (cut at the line's end),
+/// in rustc's layout:
+///
+/// ```text
+///    |
+/// 12 | officers_per_10k = 900
+///    |                    ^^^
+/// ```
+pub fn snippet(text: &str, span: Range<usize>) -> String {
+    let start = floor_boundary(text, span.start);
+    let end = floor_boundary(text, span.end.max(start));
+    let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
+    let line_end = text[start..].find('\n').map_or(text.len(), |i| start + i);
+    let line = text[line_start..line_end].trim_end_matches('\r');
+    let shown: String = line
+        .chars()
+        .map(|c| match c {
+            '\t' => "    ".to_string(),
+            c if c.is_control() => String::new(),
+            c => c.to_string(),
+        })
+        .collect();
+    let pad: usize = text[line_start..start].chars().map(width).sum();
+    let carets: usize = text[start..end.min(line_end)].chars().map(width).sum();
+    let number = position(text, start).line.to_string();
+    let gutter = " ".repeat(number.len());
+    format!(
+        "{gutter} |\n{number} | {shown}\n{gutter} | {}{}",
+        " ".repeat(pad),
+        "^".repeat(carets.max(1))
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn position_counts_lines_and_characters() {
+        let text = "a\nbb\n名前 = 1\n";
+        assert_eq!(position(text, 0), Position { line: 1, column: 1 });
+        assert_eq!(position(text, 2), Position { line: 2, column: 1 });
+        let eq = text.find('=').unwrap();
+        assert_eq!(position(text, eq), Position { line: 3, column: 4 });
+        // Inside a multibyte character and past the end are both safe.
+        assert_eq!(position(text, 6), Position { line: 3, column: 1 });
+        assert_eq!(position(text, 1000), Position { line: 4, column: 1 });
+    }
+
+    #[test]
+    fn snippet_puts_carets_under_the_span() {
+        let text = "[police]\nofficers_per_10k = 900\n";
+        let start = text.find("900").unwrap();
+        assert_eq!(
+            snippet(text, start..start + 3),
+            "  |\n2 | officers_per_10k = 900\n  |                    ^^^"
+        );
+    }
+
+    #[test]
+    fn snippet_handles_wide_characters_tabs_and_odd_spans() {
+        let text = "x = \"名\"\t# 注\ny = 1";
+        let start = text.find('#').unwrap();
+        let s = snippet(text, start..start + 1);
+        // `x = "` is 5 columns, the wide character 2, `"` 1 and the tab 4.
+        assert!(s.ends_with(&format!("{}^", " ".repeat(12))), "{s}");
+        // Reversed, oversized and mid-character spans never panic.
+        for (a, b) in [(5, 2), (0, 10_000), (10_000, 10_001), (6, 7)] {
+            let _ = snippet(text, a..b);
+        }
+        assert!(snippet("", 0..0).ends_with('^'));
+    }
+
+    #[test]
+    fn errors_are_capped_and_counted() {
+        let d = Diagnostic::in_file(ErrorKind::Syntax, "f.toml", None, "bad");
+        let err = ScenarioError::new(vec![d; MAX_DIAGNOSTICS + 3]);
+        assert_eq!(err.diagnostics().len(), MAX_DIAGNOSTICS);
+        assert_eq!(err.omitted(), 3);
+        let text = err.to_string();
+        assert!(text.contains("note: 3 more errors not shown"), "{text}");
+        assert!(text.ends_with("refused because of 23 errors"), "{text}");
+    }
+}

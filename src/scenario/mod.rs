@@ -1,0 +1,1077 @@
+//! Scenario files: reading them, following `extends`, and turning them into a
+//! validated [`Scenario`] or a [`ScenarioError`] that says where each problem is.
+//!
+//! A scenario file is TOML: top-level `name`, `description` and `extends`, and one
+//! `[section]` table per parameter group whose keys are parameters. Loading goes raw,
+//! then validated, and refuses in this order: the file cannot be read; TOML syntax;
+//! unknown keys, wrong types and values out of range (all of them, per file); broken
+//! rules that tie parameters together. See `docs/scenario-format.md`.
+//!
+//! This module owns file reading (the only I/O here), `extends` chains and locating
+//! errors (`diagnostic.rs` renders them; `raw.rs` walks one file). It does not own the
+//! parameters: their names, types, ranges, units and cross-parameter rules live in
+//! [`crate::params`], and nothing here knows a parameter by name.
+
+mod diagnostic;
+mod raw;
+
+pub use diagnostic::{Diagnostic, ErrorKind, MAX_DIAGNOSTICS, Position, ScenarioError};
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::io::Read as _;
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+
+use sha2::{Digest, Sha256};
+
+use crate::params::{ParamValue, Params};
+use raw::ScenarioFile;
+
+/// Longest `extends` chain, counting the named file.
+pub const MAX_EXTENDS_DEPTH: usize = 32;
+
+/// Largest scenario file read, in bytes; scenario files are a few kilobytes.
+pub const MAX_FILE_BYTES: u64 = 10 * 1024 * 1024;
+
+/// The text of the built-in default scenario.
+const BUILTIN_TOML: &str = include_str!(concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/scenarios/tongxiang_baseline.toml"
+));
+
+/// A validated scenario: every parameter in range and every cross-parameter rule met.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Scenario {
+    /// The top-level `name` of the named file, else its file stem; `"builtin"` for the
+    /// built-in default without a name. Not inherited through `extends`.
+    pub name: String,
+    /// The top-level `description` of the named file, else `""`. Not inherited.
+    pub description: String,
+    /// Defaults, overridden by the last base in the chain, ..., then the named file.
+    pub params: Params,
+    /// The files read: the named file first, then what it extends, in order. Text
+    /// given to [`Scenario::parse`] is not a file, so only its bases are listed.
+    pub files: Vec<PathBuf>,
+}
+
+impl Scenario {
+    /// Reads, resolves `extends` chains and validates a scenario file.
+    ///
+    /// `extends` paths are relative to the directory of the file that contains them.
+    ///
+    /// # Errors
+    /// [`ScenarioError`] listing every problem found (up to [`MAX_DIAGNOSTICS`]), each
+    /// with file, line, column, key, what was expected and what was found: a file
+    /// missing, unreadable, a directory or not UTF-8; TOML syntax; unknown keys; values
+    /// of the wrong type or out of range; an `extends` target missing, a cycle or a
+    /// chain deeper than [`MAX_EXTENDS_DEPTH`]; a broken cross-parameter rule.
+    ///
+    /// # Examples
+    /// ```
+    /// let path = concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios/tongxiang_baseline.toml");
+    /// let scenario = cogov::scenario::Scenario::load(std::path::Path::new(path)).unwrap();
+    /// assert_eq!(scenario.name, "tongxiang_baseline");
+    /// ```
+    pub fn load(path: &Path) -> Result<Scenario, ScenarioError> {
+        let shown = path.display().to_string();
+        let text = read_text(path).map_err(|e| ScenarioError::new(vec![e.diagnostic(&shown)]))?;
+        let root = Input {
+            shown,
+            path: Some(path.to_path_buf()),
+            canonical: std::fs::canonicalize(path).ok(),
+            dir: Some(parent_dir(path)),
+            text,
+        };
+        resolve(root, &stem_or(path, "scenario"))
+    }
+
+    /// Reads a scenario from text already in memory.
+    ///
+    /// `origin` names the text in messages (a path, `<stdin>`, ...) and gives the
+    /// default name; `base_dir` is where `extends` is resolved (`None` refuses
+    /// `extends` with a message saying why).
+    ///
+    /// # Errors
+    /// As [`Scenario::load`], without the errors of reading the named file.
+    ///
+    /// # Examples
+    /// ```
+    /// use cogov::scenario::Scenario;
+    /// let s = Scenario::parse("[police]\nofficers_per_10k = 12\n", "inline.toml", None).unwrap();
+    /// assert_eq!(s.params.police.officers_per_10k, 12.0);
+    /// assert_eq!(s.name, "inline");
+    ///
+    /// let err = Scenario::parse("[police]\nofficers_per_10k = 900\n", "inline.toml", None)
+    ///     .unwrap_err();
+    /// assert!(err.to_string().starts_with("error: inline.toml:2:20: `police.officers_per_10k`"));
+    /// ```
+    pub fn parse(
+        text: &str,
+        origin: &str,
+        base_dir: Option<&Path>,
+    ) -> Result<Scenario, ScenarioError> {
+        let root = Input {
+            shown: origin.to_string(),
+            path: None,
+            canonical: None,
+            dir: base_dir.map(Path::to_path_buf),
+            text: strip_bom(text).to_string(),
+        };
+        resolve(root, &stem_or(Path::new(origin), origin))
+    }
+
+    /// The built-in default: `scenarios/tongxiang_baseline.toml`, embedded in the binary.
+    ///
+    /// # Panics
+    /// Only if the embedded file is invalid, which a unit test rules out.
+    pub fn builtin() -> Scenario {
+        let root = Input {
+            shown: "<builtin>/scenarios/tongxiang_baseline.toml".to_string(),
+            path: None,
+            canonical: None,
+            dir: None,
+            text: strip_bom(BUILTIN_TOML).to_string(),
+        };
+        match resolve(root, "builtin") {
+            Ok(scenario) => scenario,
+            Err(e) => panic!("the built-in scenario is invalid:\n{e}"),
+        }
+    }
+
+    /// Canonical text of the resolved scenario: `name`, `description`, then every
+    /// parameter (see [`Params::to_toml`]). `extends` is already applied, so the text
+    /// stands alone and parses back to the same scenario.
+    pub fn resolved_toml(&self) -> String {
+        format!(
+            "name = {}\ndescription = {}\n\n{}",
+            toml_string(&self.name),
+            toml_string(&self.description),
+            self.params.to_toml()
+        )
+    }
+
+    /// Hex SHA-256 of [`Scenario::resolved_toml`]: equal for scenarios that run alike,
+    /// whatever files and `extends` produced them.
+    pub fn hash(&self) -> String {
+        let digest = Sha256::digest(self.resolved_toml().as_bytes());
+        let mut out = String::with_capacity(64);
+        for byte in digest.iter() {
+            let _ = write!(out, "{byte:02x}");
+        }
+        out
+    }
+}
+
+/// One text to parse, and where it came from.
+struct Input {
+    /// The name shown in messages.
+    shown: String,
+    /// The file, if the text was read from one.
+    path: Option<PathBuf>,
+    /// The canonical path, for cycle detection.
+    canonical: Option<PathBuf>,
+    /// Where its `extends` is resolved.
+    dir: Option<PathBuf>,
+    text: String,
+}
+
+/// One file of the chain, parsed.
+struct Parsed {
+    input: Input,
+    file: ScenarioFile,
+}
+
+/// Follows the `extends` chain from `root`, merges it and validates the result.
+fn resolve(root: Input, default_name: &str) -> Result<Scenario, ScenarioError> {
+    let mut problems = Vec::new();
+    let chain = read_chain(root, &mut problems);
+    if !problems.is_empty() {
+        return Err(ScenarioError::new(problems));
+    }
+    let Some(named) = chain.first() else {
+        return Err(ScenarioError::new(problems));
+    };
+
+    // The writer of each path: the child-most file that sets it.
+    let mut setters: BTreeMap<&'static str, (usize, ParamValue, Range<usize>)> = BTreeMap::new();
+    for (index, parsed) in chain.iter().enumerate().rev() {
+        for v in &parsed.file.values {
+            setters.insert(v.path, (index, v.value, v.span.clone()));
+        }
+    }
+    let at = |path: &str, message: String, kind: ErrorKind| match setters.get(path) {
+        Some((index, _, span)) => {
+            let input = &chain[*index].input;
+            Diagnostic::at(
+                kind,
+                &input.shown,
+                &input.text,
+                span.clone(),
+                Some(path),
+                message,
+            )
+        }
+        None => Diagnostic::in_file(kind, &named.input.shown, Some(path), message),
+    };
+
+    let mut params = Params::default();
+    for (path, (_, value, _)) in &setters {
+        // Every value passed its check while the file was read; this cannot fail.
+        if let Err(e) = params.set(path, *value) {
+            problems.push(at(path, format!("`{path}`: {e}"), ErrorKind::OutOfRange));
+        }
+    }
+    for broken in params.validate() {
+        let first_set = broken.paths.iter().find(|p| setters.contains_key(*p));
+        let mut d = match first_set {
+            Some(path) => at(
+                path,
+                format!("`{path}`: {}", broken.message),
+                ErrorKind::Constraint,
+            ),
+            None => Diagnostic::in_file(
+                ErrorKind::Constraint,
+                &named.input.shown,
+                broken.paths.first().copied(),
+                format!("{} (all default values)", broken.message),
+            ),
+        };
+        for path in broken.paths.iter().filter(|p| Some(*p) != first_set) {
+            let value = params.get(path).map_or_else(String::new, |v| v.to_string());
+            d = match setters.get(path) {
+                Some((index, _, span)) => {
+                    let input = &chain[*index].input;
+                    let p = diagnostic::position(&input.text, span.start);
+                    d.note(format!(
+                        "`{path}` = {value}, set at {}:{}:{}",
+                        input.shown, p.line, p.column
+                    ))
+                }
+                None => d.note(format!("`{path}` = {value} (default)")),
+            };
+        }
+        problems.push(d);
+    }
+    if !problems.is_empty() {
+        return Err(ScenarioError::new(problems));
+    }
+
+    let named_file = &named.file;
+    Ok(Scenario {
+        name: named_file
+            .name
+            .as_ref()
+            .map_or_else(|| default_name.to_string(), |n| n.value.clone()),
+        description: named_file
+            .description
+            .as_ref()
+            .map_or_else(String::new, |d| d.value.clone()),
+        params,
+        files: chain.iter().filter_map(|p| p.input.path.clone()).collect(),
+    })
+}
+
+/// Parses `root` and every file it extends, child first. Problems go to `problems`;
+/// the chain stops at the first file that cannot be read or parsed.
+fn read_chain(root: Input, problems: &mut Vec<Diagnostic>) -> Vec<Parsed> {
+    let mut chain: Vec<Parsed> = Vec::new();
+    let mut next = Some(root);
+    while let Some(input) = next.take() {
+        let mut file = match ScenarioFile::parse(&input.text, &input.shown) {
+            Ok(file) => file,
+            Err(d) => {
+                problems.push(*d);
+                break;
+            }
+        };
+        problems.append(&mut file.problems);
+        let extends = file.extends.clone();
+        chain.push(Parsed { input, file });
+        if let Some(extends) = extends {
+            next = follow(&chain, &extends, problems);
+        }
+    }
+    chain
+}
+
+/// Opens the base named by `extends` in the last file of `chain`, or records why not.
+fn follow(
+    chain: &[Parsed],
+    extends: &raw::Located,
+    problems: &mut Vec<Diagnostic>,
+) -> Option<Input> {
+    let from = &chain.last()?.input;
+    let refuse = |message: String| {
+        Diagnostic::at(
+            ErrorKind::Extends,
+            &from.shown,
+            &from.text,
+            extends.span.clone(),
+            Some("extends"),
+            message,
+        )
+    };
+    let target_text = &extends.value;
+    let Some(dir) = &from.dir else {
+        problems.push(
+            refuse(format!(
+                "`extends`: cannot resolve `{target_text}`: this scenario was not read from a file, so there is no directory to resolve it against"
+            ))
+            .help("write the scenario to a file and load that, or give a base directory"),
+        );
+        return None;
+    };
+    let target = dir.join(target_text);
+    let shown = target.display().to_string();
+    if chain.len() >= MAX_EXTENDS_DEPTH {
+        problems.push(refuse(format!(
+            "`extends`: the chain is longer than {MAX_EXTENDS_DEPTH} files: {} -> {shown}",
+            chain_text(chain)
+        )));
+        return None;
+    }
+    let canonical = std::fs::canonicalize(&target).ok();
+    if let Some(canonical) = &canonical
+        && chain
+            .iter()
+            .any(|p| p.input.canonical.as_ref() == Some(canonical))
+    {
+        problems.push(
+            refuse(format!(
+                "`extends` forms a cycle: {} -> {shown}",
+                chain_text(chain)
+            ))
+            .help("a scenario cannot extend itself, directly or through its bases"),
+        );
+        return None;
+    }
+    let text = match read_text(&target) {
+        Ok(text) => text,
+        // These are problems of the base file itself: report them there.
+        Err(e @ (ReadError::NotUtf8 { .. } | ReadError::TooLarge)) => {
+            problems.push(e.diagnostic(&shown));
+            return None;
+        }
+        Err(e) => {
+            problems.push(refuse(format!(
+                "`extends`: cannot read `{shown}`: {}",
+                e.reason()
+            )));
+            return None;
+        }
+    };
+    Some(Input {
+        shown,
+        dir: Some(parent_dir(&target)),
+        path: Some(target),
+        canonical,
+        text,
+    })
+}
+
+/// The chain so far as `a.toml -> b.toml`.
+fn chain_text(chain: &[Parsed]) -> String {
+    chain
+        .iter()
+        .map(|p| p.input.shown.as_str())
+        .collect::<Vec<_>>()
+        .join(" -> ")
+}
+
+/// Why a file could not be turned into text.
+#[derive(Debug)]
+enum ReadError {
+    Io(std::io::Error),
+    Directory,
+    TooLarge,
+    NotUtf8 { prefix: String, byte: u8 },
+}
+
+impl ReadError {
+    /// The reason in words, after "cannot read `file`: ".
+    fn reason(&self) -> String {
+        match self {
+            ReadError::Io(e) => e.to_string(),
+            ReadError::Directory => "it is a directory, not a file".to_string(),
+            ReadError::TooLarge => {
+                format!("it is larger than {} MiB", MAX_FILE_BYTES / (1024 * 1024))
+            }
+            ReadError::NotUtf8 { byte, .. } => {
+                format!("it is not valid UTF-8 (byte 0x{byte:02X})")
+            }
+        }
+    }
+
+    /// The problem reported against the file `shown` itself.
+    fn diagnostic(&self, shown: &str) -> Diagnostic {
+        match self {
+            ReadError::NotUtf8 { prefix, byte } => {
+                let p = diagnostic::position(prefix, prefix.len());
+                let mut d = Diagnostic::in_file(
+                    ErrorKind::Read,
+                    shown,
+                    None,
+                    format!(
+                        "not valid UTF-8: byte 0x{byte:02X} cannot start or continue a character"
+                    ),
+                )
+                .help("scenario files must be saved as UTF-8");
+                d.position = Some(p);
+                d
+            }
+            ReadError::Directory => Diagnostic::in_file(
+                ErrorKind::Read,
+                shown,
+                None,
+                "cannot read scenario file: it is a directory, not a file",
+            )
+            .help("give the path of a `.toml` file, such as `scenarios/tongxiang_baseline.toml`"),
+            other => Diagnostic::in_file(
+                ErrorKind::Read,
+                shown,
+                None,
+                format!("cannot read scenario file: {}", other.reason()),
+            ),
+        }
+    }
+}
+
+/// Reads a file as UTF-8 text without a byte-order mark.
+fn read_text(path: &Path) -> Result<String, ReadError> {
+    if std::fs::metadata(path).map_err(ReadError::Io)?.is_dir() {
+        return Err(ReadError::Directory);
+    }
+    let file = std::fs::File::open(path).map_err(ReadError::Io)?;
+    let mut bytes = Vec::new();
+    file.take(MAX_FILE_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(ReadError::Io)?;
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return Err(ReadError::TooLarge);
+    }
+    match String::from_utf8(bytes) {
+        Ok(text) => Ok(strip_bom(&text).to_string()),
+        Err(e) => {
+            let valid = e.utf8_error().valid_up_to();
+            let bytes = e.into_bytes();
+            let byte = bytes.get(valid).copied().unwrap_or(0);
+            let prefix = String::from_utf8_lossy(&bytes[..valid]).into_owned();
+            Err(ReadError::NotUtf8 {
+                prefix: strip_bom(&prefix).to_string(),
+                byte,
+            })
+        }
+    }
+}
+
+fn strip_bom(text: &str) -> &str {
+    text.strip_prefix('\u{feff}').unwrap_or(text)
+}
+
+/// The directory `extends` in `path` is resolved against.
+fn parent_dir(path: &Path) -> PathBuf {
+    path.parent().map_or_else(PathBuf::new, Path::to_path_buf)
+}
+
+/// The file stem of `path`, or `fallback`.
+fn stem_or(path: &Path, fallback: &str) -> String {
+    path.file_stem().map_or_else(
+        || fallback.to_string(),
+        |s| s.to_string_lossy().into_owned(),
+    )
+}
+
+/// `s` as a TOML basic string. Written here, not by a TOML library, so the resolved
+/// text (and its hash) does not change with a library's formatting choices.
+fn toml_string(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\t' => out.push_str("\\t"),
+            '\r' => out.push_str("\\r"),
+            c if c.is_control() => {
+                let _ = write!(out, "\\u{:04X}", u32::from(c));
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::fs;
+
+    /// Parses `input` as `test.toml`. With no `expect`ed substrings it must load;
+    /// otherwise it must be refused with a message holding every one of them.
+    fn check(input: &str, expect: &[&str]) -> Option<Scenario> {
+        verdict(Scenario::parse(input, "test.toml", None), expect)
+    }
+
+    /// Writes `files` (name, text) into a fresh directory and loads the first one,
+    /// then judges as [`check`] does.
+    fn check_files(files: &[(&str, &str)], expect: &[&str]) -> Option<Scenario> {
+        let dir = tempfile::tempdir().unwrap();
+        for (name, text) in files {
+            let path = dir.path().join(name);
+            fs::create_dir_all(path.parent().unwrap()).unwrap();
+            fs::write(path, text).unwrap();
+        }
+        verdict(Scenario::load(&dir.path().join(files[0].0)), expect)
+    }
+
+    fn verdict(result: Result<Scenario, ScenarioError>, expect: &[&str]) -> Option<Scenario> {
+        match (result, expect.is_empty()) {
+            (Ok(s), true) => Some(s),
+            (Ok(s), false) => panic!("expected an error holding {expect:?}, got {s:?}"),
+            (Err(e), true) => panic!("expected success, got:\n{e}"),
+            (Err(e), false) => {
+                let text = e.to_string();
+                for want in expect {
+                    assert!(text.contains(want), "missing {want:?} in:\n{text}");
+                }
+                assert!(!text.contains("panicked"));
+                None
+            }
+        }
+    }
+
+    #[test]
+    fn a_valid_file_overrides_defaults() {
+        let s = check(
+            "name = \"small\"\ndescription = \"d\"\n[police]\nofficers_per_10k = 12.5\n[district]\nwidth = 3\n",
+            &[],
+        )
+        .unwrap();
+        assert_eq!(s.name, "small");
+        assert_eq!(s.description, "d");
+        assert_eq!(s.params.police.officers_per_10k, 12.5);
+        assert_eq!(s.params.district.width, 3);
+        assert_eq!(s.params.district.height, Params::default().district.height);
+        assert!(s.files.is_empty());
+    }
+
+    #[test]
+    fn name_defaults_to_the_stem_and_description_to_empty() {
+        let s = check("", &[]).unwrap();
+        assert_eq!((s.name.as_str(), s.description.as_str()), ("test", ""));
+        assert_eq!(s.params, Params::default());
+    }
+
+    #[test]
+    fn integers_are_read_as_reals_and_dotted_keys_and_inline_tables_work() {
+        let s = check(
+            "police.officers_per_10k = 12\nliability = { clarity = 1 }\n",
+            &[],
+        )
+        .unwrap();
+        assert_eq!(s.params.police.officers_per_10k, 12.0);
+        assert_eq!(s.params.liability.clarity, 1.0);
+    }
+
+    #[test]
+    fn unknown_keys_are_refused_with_suggestions() {
+        check(
+            "[liability]\nclarty = 0.5\n",
+            &[
+                "error: test.toml:2:1: unknown parameter `liability.clarty`",
+                "help: did you mean `liability.clarity`?",
+                "help: `cogov params` lists every parameter",
+            ],
+        );
+        check(
+            "[polise]\nofficers_per_10k = 1\n",
+            &[
+                "test.toml:1:2: unknown section `[polise]`",
+                "did you mean `[police]`?",
+            ],
+        );
+        check(
+            "[police]\nclarity = 0.5\n",
+            &[
+                "unknown parameter `police.clarity`",
+                "did you mean `liability.clarity`?",
+            ],
+        );
+        check(
+            "officers_per_10k = 12\n",
+            &[
+                "test.toml:1:1: unknown top-level key `officers_per_10k`",
+                "under `[police]`, or `police.officers_per_10k` at the top",
+            ],
+        );
+        check(
+            "extend = \"a.toml\"\n",
+            &["unknown top-level key `extend`", "did you mean `extends`?"],
+        );
+        check(
+            "[police.extra]\nx = 1\n",
+            &[
+                "unknown parameter `police.extra`",
+                "tables nested deeper than `[police]`",
+            ],
+        );
+    }
+
+    #[test]
+    fn wrong_types_are_refused_naming_expected_and_found() {
+        check(
+            "[police]\nofficers_per_10k = \"12\"\n",
+            &[
+                "test.toml:2:20: `police.officers_per_10k`: expected a number from 0 to 200 (officers per 10,000 residents), found the string \"12\"",
+                "help: remove the quotes: `officers_per_10k = 12`",
+            ],
+        );
+        check(
+            "[police]\nofficers_per_10k = true\n",
+            &["found the boolean true"],
+        );
+        check(
+            "[police]\nofficers_per_10k = [1, 2]\n",
+            &["test.toml:2:20:", "found an array"],
+        );
+        check(
+            "[police]\nofficers_per_10k = 1979-05-27\n",
+            &["found the date-time 1979-05-27"],
+        );
+        check(
+            "[police]\nofficers_per_10k = { a = 1 }\n",
+            &["found a table", "nested deeper"],
+        );
+        check(
+            "[district]\nwidth = 6.5\n",
+            &["`district.width`: expected an integer from 1 to 2000 (grids), found the float 6.5"],
+        );
+        check(
+            "[district]\nwidth = 6.0\n",
+            &[
+                "found the float 6.0",
+                "help: write a whole number without a decimal point: `6`",
+            ],
+        );
+        check(
+            "police = 3\n",
+            &["`police`: expected a table of parameters (`[police]`), found the integer 3"],
+        );
+        check(
+            "name = 3\n",
+            &["test.toml:1:8: `name`: expected a string, found the integer 3"],
+        );
+        check("name = \"\"\n", &["`name`: expected a non-empty name"]);
+    }
+
+    #[test]
+    fn values_out_of_range_are_refused() {
+        check(
+            "[police]\nofficers_per_10k = 900\n",
+            &[
+                "error: test.toml:2:20: `police.officers_per_10k`: expected a value from 0 to 200 (officers per 10,000 residents), found 900.0\n  |\n2 | officers_per_10k = 900\n  |                    ^^^",
+            ],
+        );
+        check(
+            "[run]\nticks = -5\n",
+            &["`run.ticks`: expected a value from 1 to 100000 (days), found -5"],
+        );
+        check(
+            "[run]\nseed = 99999999999999999999\n",
+            &[
+                "`run.seed`",
+                "found 99999999999999999999, which does not fit in 64 bits",
+            ],
+        );
+        check("[liability]\nclarity = nan\n", &["found NaN"]);
+    }
+
+    #[test]
+    fn every_key_level_problem_is_reported() {
+        let input = "[police]\nofficers_per_10k = 900\nclarty = 1\n[district]\nwidth = 2.5\n";
+        let err = Scenario::parse(input, "test.toml", None).unwrap_err();
+        let kinds: Vec<_> = err.diagnostics().iter().map(|d| d.kind).collect();
+        assert_eq!(
+            kinds,
+            [
+                ErrorKind::OutOfRange,
+                ErrorKind::UnknownKey,
+                ErrorKind::WrongType
+            ]
+        );
+        assert!(
+            err.to_string()
+                .ends_with("scenario refused because of 3 errors")
+        );
+        let many: String = (0..30).map(|i| format!("k{i} = 1\n")).collect();
+        let err = Scenario::parse(&many, "test.toml", None).unwrap_err();
+        assert_eq!(
+            (err.diagnostics().len(), err.omitted()),
+            (MAX_DIAGNOSTICS, 10)
+        );
+    }
+
+    #[test]
+    fn constraint_errors_point_at_the_line_that_breaks_them() {
+        check(
+            "[residents]\nproperty_share = 0.7\nviolent_share = 0.5\n",
+            &[
+                "error: test.toml:2:18: `residents.property_share`: property_share + violent_share must be at most 1",
+                "note: `residents.violent_share` = 0.5, set at test.toml:3:17",
+            ],
+        );
+        check(
+            "[residents]\nviolent_share = 0.5\n",
+            &[
+                "test.toml:2:17: `residents.violent_share`",
+                "note: `residents.property_share` = 0.6 (default)",
+            ],
+        );
+    }
+
+    #[test]
+    fn an_impossible_district_size_is_refused_naming_the_size() {
+        check(
+            "[district]\nwidth = 2000\nheight = 2000\nhouseholds_per_grid = 100000\n",
+            &[
+                "test.toml:2:9: `district.width`: the district would hold 1048000000000 residents",
+                "at most 50000000 are allowed",
+            ],
+        );
+    }
+
+    #[test]
+    fn syntax_errors_have_line_and_column() {
+        check(
+            "[police]\nofficers_per_10k = \n",
+            &[
+                "error: test.toml:2:20: invalid TOML:",
+                "2 | officers_per_10k = ",
+            ],
+        );
+        check("[police\n", &["error: test.toml:1:", "invalid TOML"]);
+        check(
+            "a = 1\na = 2\n",
+            &["test.toml:2:1: invalid TOML: duplicate key"],
+        );
+    }
+
+    #[test]
+    fn columns_count_characters_after_multibyte_text() {
+        check(
+            "# 同乡\n# 桐乡 community policing\nname = \"桐乡\"\n[police]\n\"officers_per_10k\" = 900 # 警察\n",
+            &["test.toml:5:22: `police.officers_per_10k`"],
+        );
+        check(
+            "description = \"社区警务\"\n\n\n\nname = \"社区\"; x = 1\n",
+            &["test.toml:5:12: invalid TOML"],
+        );
+    }
+
+    #[test]
+    fn extends_chains_override_in_order() {
+        let s = check_files(
+            &[
+                ("child.toml", "name = \"child\"\nextends = \"mid.toml\"\n[police]\nofficers_per_10k = 3\n"),
+                ("mid.toml", "description = \"mid\"\nextends = \"base.toml\"\n[police]\nofficers_per_10k = 2\nprocedural_justice = 0.9\n"),
+                ("base.toml", "[police]\nofficers_per_10k = 1\nprocedural_justice = 0.1\nhours_per_contact = 1.5\n"),
+            ],
+            &[],
+        )
+        .unwrap();
+        assert_eq!(s.name, "child");
+        assert_eq!(s.description, "", "the description is not inherited");
+        assert_eq!(s.params.police.officers_per_10k, 3.0);
+        assert_eq!(s.params.police.procedural_justice, 0.9);
+        assert_eq!(s.params.police.hours_per_contact, 1.5);
+        let names: Vec<_> = s
+            .files
+            .iter()
+            .map(|f| f.file_name().unwrap().to_owned())
+            .collect();
+        assert_eq!(names, ["child.toml", "mid.toml", "base.toml"]);
+    }
+
+    #[test]
+    fn extends_is_relative_to_the_including_file() {
+        let s = check_files(
+            &[
+                ("top.toml", "extends = \"sub/mid.toml\"\n"),
+                (
+                    "sub/mid.toml",
+                    "extends = \"../common/base.toml\"\n[district]\nwidth = 4\n",
+                ),
+                ("common/base.toml", "[district]\nwidth = 5\nheight = 7\n"),
+            ],
+            &[],
+        )
+        .unwrap();
+        assert_eq!((s.params.district.width, s.params.district.height), (4, 7));
+        assert_eq!(s.name, "top");
+    }
+
+    #[test]
+    fn extends_problems_are_refused() {
+        check_files(
+            &[
+                ("a.toml", "extends = \"b.toml\"\n"),
+                ("b.toml", "extends = \"a.toml\"\n"),
+            ],
+            &[
+                "b.toml:1:11: `extends` forms a cycle: ",
+                "a.toml -> ",
+                "b.toml -> ",
+                "a.toml\n",
+            ],
+        );
+        check_files(
+            &[("self.toml", "\nextends = \"self.toml\"\n")],
+            &["self.toml:2:11: `extends` forms a cycle"],
+        );
+        check_files(
+            &[("a.toml", "extends = \"missing.toml\"\n")],
+            &[
+                "a.toml:1:11: `extends`: cannot read `",
+                "missing.toml`: No such file or directory",
+            ],
+        );
+        check_files(
+            &[("a.toml", "extends = \"sub\"\n"), ("sub/x.toml", "")],
+            &["cannot read `", "sub`: it is a directory, not a file"],
+        );
+        check(
+            "extends = \"base.toml\"\n",
+            &[
+                "test.toml:1:11: `extends`: cannot resolve `base.toml`: this scenario was not read from a file",
+            ],
+        );
+        // Problems in a base are reported in the base.
+        check_files(
+            &[
+                ("a.toml", "extends = \"b.toml\"\n"),
+                ("b.toml", "[police]\nofficers_per_10k = -1\n"),
+            ],
+            &["b.toml:2:20: `police.officers_per_10k`"],
+        );
+        // A constraint broken by a value in a base points at the base.
+        check_files(
+            &[
+                (
+                    "a.toml",
+                    "extends = \"b.toml\"\n[residents]\nviolent_share = 0.2\n",
+                ),
+                ("b.toml", "[residents]\nproperty_share = 0.9\n"),
+            ],
+            &[
+                "b.toml:2:18: `residents.property_share`: property_share + violent_share",
+                "a.toml:3:17",
+            ],
+        );
+    }
+
+    #[test]
+    fn extends_chains_have_a_depth_limit() {
+        let files: Vec<(String, String)> = (0..40)
+            .map(|i| {
+                (
+                    format!("f{i}.toml"),
+                    format!("extends = \"f{}.toml\"\n", i + 1),
+                )
+            })
+            .collect();
+        let refs: Vec<(&str, &str)> = files
+            .iter()
+            .map(|(a, b)| (a.as_str(), b.as_str()))
+            .collect();
+        check_files(&refs, &["the chain is longer than 32 files"]);
+    }
+
+    #[test]
+    fn unreadable_files_are_refused_with_the_reason() {
+        let dir = tempfile::tempdir().unwrap();
+        let missing = dir.path().join("nope.toml");
+        verdict(
+            Scenario::load(&missing),
+            &["nope.toml: cannot read scenario file: No such file or directory"],
+        );
+        verdict(
+            Scenario::load(dir.path()),
+            &[": cannot read scenario file: it is a directory, not a file"],
+        );
+        let bad = dir.path().join("bad.toml");
+        fs::write(&bad, b"[police]\nofficers_per_10k = \"\xe8\xad\xa6\xff\"\n").unwrap();
+        verdict(
+            Scenario::load(&bad),
+            &[
+                "bad.toml:2:22: not valid UTF-8: byte 0xFF",
+                "must be saved as UTF-8",
+            ],
+        );
+    }
+
+    #[test]
+    fn a_byte_order_mark_is_ignored() {
+        check("\u{feff}[police]\nofficers_per_10k = 12\n", &[]);
+        check(
+            "\u{feff}[police]\nofficers_per_10k = 900\n",
+            &["test.toml:2:20:"],
+        );
+    }
+
+    #[test]
+    fn builtin_loads() {
+        let s = Scenario::builtin();
+        assert_eq!(s.name, "tongxiang_baseline");
+        assert!(s.files.is_empty());
+    }
+
+    #[test]
+    fn every_file_in_scenarios_loads() {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios");
+        for entry in fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.extension().is_some_and(|e| e == "toml")
+                && let Err(e) = Scenario::load(&path)
+            {
+                panic!("{e}");
+            }
+        }
+    }
+
+    #[test]
+    fn hash_is_stable_and_follows_the_values() {
+        let a = check("[police]\nofficers_per_10k = 12\n", &[]).unwrap();
+        let b = check(
+            "police.officers_per_10k = 12.0 # same value, other spelling\n",
+            &[],
+        )
+        .unwrap();
+        assert_eq!(a.hash(), b.hash());
+        assert_eq!(a.hash().len(), 64);
+        assert!(a.hash().chars().all(|c| c.is_ascii_hexdigit()));
+        let c = check("[police]\nofficers_per_10k = 12.5\n", &[]).unwrap();
+        assert_ne!(a.hash(), c.hash());
+        let d = check("name = \"other\"\n[police]\nofficers_per_10k = 12\n", &[]).unwrap();
+        assert_ne!(a.hash(), d.hash());
+        // Recomputing, from a fresh parse, gives the same hash.
+        assert_eq!(Scenario::builtin().hash(), Scenario::builtin().hash());
+    }
+
+    #[test]
+    fn resolved_toml_parses_back_to_the_same_scenario() {
+        let s = check(
+            "name = \"q\\\"uote\"\ndescription = \"tab\\tand\\n桐乡\"\n[district]\nwidth = 3\n",
+            &[],
+        )
+        .unwrap();
+        let text = s.resolved_toml();
+        assert!(
+            text.starts_with("name = \"q\\\"uote\"\ndescription = \"tab\\tand\\n桐乡\"\n\n[run]\n"),
+            "{text}"
+        );
+        let back = Scenario::parse(&text, "resolved.toml", None).unwrap();
+        assert_eq!(back, s);
+        assert_eq!(back.hash(), s.hash());
+    }
+
+    #[test]
+    fn the_documented_example_is_real_output() {
+        let docs = fs::read_to_string(
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/scenario-format.md"),
+        )
+        .unwrap();
+        for input in [
+            "[police]\nofficers_per_10k = 900\nclarty = 1\n[district]\nwidth = 2.5\n",
+            "[district]\nwidth = 2000\nheight = 2000\nhouseholds_per_grid = 100000\n",
+        ] {
+            let err = Scenario::parse(input, "scenarios/bad.toml", None).unwrap_err();
+            let text = err.to_string();
+            assert!(
+                docs.contains(&text),
+                "docs/scenario-format.md should show:\n{text}"
+            );
+        }
+    }
+
+    /// The `# expect: ...` substring on the first line of a test-data file.
+    fn expectation(path: &Path) -> String {
+        let bytes = fs::read(path).unwrap();
+        let text = String::from_utf8_lossy(&bytes);
+        let first = text.lines().next().unwrap_or("");
+        first
+            .strip_prefix("# expect: ")
+            .unwrap_or_else(|| panic!("{} must start with `# expect: `", path.display()))
+            .trim()
+            .to_string()
+    }
+
+    /// The `.toml` files under `tests/data/<folder>`, subfolders included, sorted.
+    fn data_files(folder: &str) -> Vec<PathBuf> {
+        fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
+            for entry in fs::read_dir(dir).unwrap() {
+                let path = entry.unwrap().path();
+                if path.is_dir() {
+                    walk(&path, out);
+                } else if path.extension().is_some_and(|e| e == "toml") {
+                    out.push(path);
+                }
+            }
+        }
+        let mut files = Vec::new();
+        walk(
+            &Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("tests/data")
+                .join(folder),
+            &mut files,
+        );
+        files.sort();
+        files
+    }
+
+    #[test]
+    fn every_malformed_test_file_is_refused_as_it_expects() {
+        let files = data_files("malformed");
+        assert!(files.len() >= 12, "only {} malformed files", files.len());
+        for path in files {
+            let want = expectation(&path);
+            match Scenario::load(&path) {
+                Ok(_) => panic!("{} loaded but should fail with {want:?}", path.display()),
+                Err(e) => {
+                    let text = e.to_string();
+                    assert!(
+                        text.contains(&want),
+                        "{}: missing {want:?} in:\n{text}",
+                        path.display()
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn every_valid_test_file_loads() {
+        let files = data_files("valid");
+        assert!(files.len() >= 4);
+        for path in files {
+            if let Err(e) = Scenario::load(&path) {
+                panic!("{e}");
+            }
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn no_input_panics(text in "(\\PC|\n|\\[|\\]|=|\"|\\.| ){0,80}") {
+            let _ = Scenario::parse(&text, "p.toml", None).map_err(|e| e.to_string());
+        }
+
+        #[test]
+        fn no_value_panics(key in "[a-z_.]{1,30}", value in "[-+0-9a-z_.\"\\[\\]{} ]{0,20}") {
+            let text = format!("[police]\n{key} = {value}\n[district]\n{key} = {value}\n");
+            let _ = Scenario::parse(&text, "p.toml", None).map_err(|e| e.to_string());
+        }
+    }
+}
