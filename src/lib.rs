@@ -2,5 +2,7 @@
 //! policing. See `ARCHITECTURE.md` for the map.
 
 pub mod metrics;
+pub mod output;
 pub mod params;
 pub mod scenario;
+pub mod stats;
