@@ -58,7 +58,7 @@ metric_table! {
         DisorderIndex => "disorder_index", "index (0-1)", [0.0, 1.0],
             "Mean over grids and window days of the grids' visible-disorder index.";
         PerceivedSafety => "perceived_safety", "share of residents", [0.0, 1.0],
-            "Expected share of residents who feel safe: (1 - grid fear) x (0.5 + 0.5 x trust in police), averaged over residents and window days.";
+            "Expected share of residents who feel safe: (1 - grid fear) x (0.7 + 0.3 x trust in police), averaged over residents and window days.";
         IncidentConcentration => "incident_concentration", "share", [0.0, 1.0],
             "Share of the window's incidents that fell in the top 10% of grids (at least one grid) by incident count.";
         IncidentTop5Share => "incident_top5_share", "share", [0.0, 1.0],
@@ -90,7 +90,7 @@ metric_table! {
         BurdenGini => "burden_gini", "Gini (0-1)", [0.0, 1.0],
             "Gini coefficient of public-safety work hours in the window across the six actor groups: police, auxiliaries, grid workers, NGOs, enterprise security, volunteers (0 even; 5/6 one group does everything).";
         OfficerUtilisation => "officer_utilisation", "ratio", [0.0, INF],
-            "Officer hours spent on incidents and mediations over the hours left for response after admin and community work; above 1 means demand exceeds response capacity.";
+            "Officer hours spent on service calls, incidents, mediations and clean-ups over the hours left for response after admin and community work; above 1 means demand exceeds response capacity (calls queue into overtime).";
         OfficerHoursPer1000 => "officer_hours_per_1000", "hours per 1,000 residents per year", [0.0, INF],
             "On-duty officer hours, per 1,000 residents, annualised.";
         IncentivesPaid => "incentives_paid", "yuan per year", [0.0, INF],
@@ -141,7 +141,7 @@ metric_table! {
         ResponseTime => "mean_response_time", "minutes", [0.0, INF],
             "Mean response time of this day's reported incidents (NA when none).";
         OfficerUtilisation => "officer_utilisation", "ratio", [0.0, INF],
-            "This day's incident and mediation hours over response capacity.";
+            "This day's service-call, incident, mediation and clean-up hours over response capacity (NA without police).";
     }
 }
 
@@ -170,7 +170,10 @@ mod tests {
             Metric::CostPerResolvedIncident.def().name,
             METRICS.last().unwrap().name
         );
-        assert_eq!(Series::OfficerUtilisation.def().name, SERIES.last().unwrap().name);
+        assert_eq!(
+            Series::OfficerUtilisation.def().name,
+            SERIES.last().unwrap().name
+        );
     }
 
     #[test]

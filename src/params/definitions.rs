@@ -20,8 +20,8 @@ define_params! {
             source "convention: one year, the period of annual crime statistics";
         /// Ticks simulated before measuring, so trust, strategies and near-repeat state
         /// settle from their initial values.
-        warmup_ticks: u32 = 180, range 0 => 100_000, unit "days",
-            source "free parameter: 0 to 720; 180 lets the slowest default process (trust, time constant about 100 days) settle";
+        warmup_ticks: u32 = 365, range 0 => 100_000, unit "days",
+            source "free parameter: 0 to 1000; a year lets strategies, collaboration trust and near-repeat state settle from their initial values";
         /// Monte Carlo replications `cogov run` performs unless `--replications` says
         /// otherwise.
         replications: u32 = 20, range 1 => 10_000_000, unit "runs",
@@ -61,16 +61,25 @@ define_params! {
         /// Hardship H is drawn U(0, 1) x this scale (Epstein 2002 draws U(0, 1)).
         hardship_scale: f64 = 1.0, range 0.0 => 1.0, unit "fraction",
             source "Epstein 2002, PNAS 99:7243 (H ~ U(0,1)); scale is a free parameter 0.5 to 1";
+        /// Perceived legitimacy of the wider system (government, courts), the part of
+        /// Epstein's L that local policing does not move.
+        system_legitimacy: f64 = 0.6, range 0.0 => 1.0, unit "legitimacy (0-1)",
+            source "free parameter: 0.4 to 0.9";
+        /// Weight of trust in police in perceived legitimacy:
+        /// L = (1 - w) system_legitimacy + w trust_in_police.
+        legitimacy_trust_weight: f64 = 0.25, range 0.0 => 1.0, unit "weight",
+            source "free parameter: 0.1 to 0.6; Tyler 2006 (legitimacy rests in part on experience of police)";
         /// Epstein's threshold T: a resident is motivated to offend when G - N > T.
         offending_threshold: f64 = 0.1, range 0.0 => 1.0, unit "grievance units",
             source "Epstein 2002 (T = 0.1)";
-        /// Epstein's k in P = 1 - exp(-k (guardians/offenders) (clearance/reference)).
-        /// Counts here are grid-level, not per-agent vision, so k is recalibrated.
-        arrest_constant: f64 = 6.0, range 0.0 => 100.0, unit "1/ratio",
-            source "form from Epstein 2002 (k = 2.3 for per-agent counts); value free parameter 2 to 20";
+        /// Epstein's k in P = (1 - exp(-k guardians / (offenders + 1))) x clearance, with
+        /// guardians in officer-equivalents and offenders those expected to offend that
+        /// day, both in view. Recalibrated for these units.
+        arrest_constant: f64 = 0.3, range 0.0 => 100.0, unit "1/ratio",
+            source "form from Epstein 2002 (k = 2.3 for per-agent counts); value free parameter 0.1 to 1";
         /// Chance per day that a motivated resident offends, at average opportunity and
         /// no near-repeat boost.
-        offence_propensity: f64 = 0.0006, range 0.0 => 1.0, unit "per day",
+        offence_propensity: f64 = 0.00025, range 0.0 => 1.0, unit "per day",
             source "free parameter: 0.0002 to 0.002; calibrated to about 40 incidents per 1,000 residents a year";
         /// Share of offences against property.
         property_share: f64 = 0.6, range 0.0 => 1.0, unit "share",
@@ -80,14 +89,14 @@ define_params! {
             source "free parameter: 0.05 to 0.3; the rest (1 - property - violent) are public-order offences";
         /// Mean initial trust in police (0 none, 1 full); drawn Beta with
         /// concentration `trust.initial_concentration`.
-        initial_trust_police: f64 = 0.65, range 0.0 => 1.0, unit "trust (0-1)",
+        initial_trust_police: f64 = 0.6, range 0.0 => 1.0, unit "trust (0-1)",
             source "free parameter: 0.5 to 0.8; Chinese surveys report high but not full trust";
         /// Mean initial trust in community organisations.
-        initial_trust_community: f64 = 0.6, range 0.0 => 1.0, unit "trust (0-1)",
+        initial_trust_community: f64 = 0.55, range 0.0 => 1.0, unit "trust (0-1)",
             source "free parameter: 0.4 to 0.8";
         /// Problem 1, weak awareness of cooperation: the intrinsic value a resident puts
         /// on contributing, per day, scaled by their trust in community organisations.
-        cooperation_awareness: f64 = 1.2, range 0.0 => 20.0, unit "yuan-equivalent per day",
+        cooperation_awareness: f64 = 2.3, range 0.0 => 20.0, unit "yuan-equivalent per day",
             source "free parameter: 0 to 5; warm glow of contributing (Andreoni 1990) as a payoff term";
         /// Share of residents who contribute to public-safety work at the start.
         initial_participation: f64 = 0.55, range 0.0 => 1.0, unit "share",
@@ -106,6 +115,10 @@ define_params! {
         /// Tongxiang mechanism 3 (absorbing community forces): auxiliary police per officer.
         auxiliaries_per_officer: f64 = 2.5, range 0.0 => 20.0, unit "auxiliaries per officer",
             source "BRIEF.md: about 2.5 auxiliaries per officer";
+        /// Share of auxiliaries' hours spent answering calls alongside officers (second
+        /// crew member, minor calls); it adds to response capacity, hour for hour.
+        auxiliary_response_share: f64 = 0.25, range 0.0 => 1.0, unit "share of hours",
+            source "free parameter: 0 to 0.5; Chinese auxiliaries assist in call response but cannot enforce alone";
         /// On-duty hours per officer (and per auxiliary) per calendar day.
         hours_per_officer_day: f64 = 6.0, range 0.0 => 24.0, unit "hours per day",
             source "free parameter: 5 to 9; 8-hour shifts, 5 to 6 days a week, plus overtime";
@@ -116,7 +129,7 @@ define_params! {
             source "free parameter: 0.05 to 0.5; Tongxiang remodelled the role from enforcer to organiser";
         /// Mean procedural-justice quality of a police contact (voice, neutrality,
         /// respect, trustworthy motives).
-        procedural_justice: f64 = 0.55, range 0.0 => 1.0, unit "quality (0-1)",
+        procedural_justice: f64 = 0.7, range 0.0 => 1.0, unit "quality (0-1)",
             source "Tyler 2006; Mazerolle et al. 2013 (contacts of higher quality raise trust); level free 0.3 to 0.9";
         /// Problem 4, inefficient policing mechanism: share of officer time lost to
         /// paperwork, meetings upward and duplicate reporting.
@@ -130,17 +143,17 @@ define_params! {
     /// Dispatch, response and clearance (BRIEF mechanism 9; problem 4; reform 4).
     operations: Operations {
         /// Call-handling and dispatch delay before an officer is assigned, with no IT.
-        dispatch_minutes: f64 = 10.0, range 0.0 => 600.0, unit "minutes",
+        dispatch_minutes: f64 = 5.0, range 0.0 => 600.0, unit "minutes",
             source "free parameter: 3 to 20";
         /// Share of the dispatch delay that integrated IT dispatch removes at
         /// `it.level` = 1 (problem 4 when low).
         dispatch_it_gain: f64 = 0.3, range 0.0 => 1.0, unit "share",
             source "free parameter: 0 to 0.8";
         /// Travel time to the scene with full logistics (vehicles, equipment).
-        travel_minutes: f64 = 8.0, range 0.0 => 600.0, unit "minutes",
+        travel_minutes: f64 = 6.0, range 0.0 => 600.0, unit "minutes",
             source "free parameter: 5 to 20";
         /// Officer hours an incident takes at the scene and after (report, evidence).
-        handling_hours: f64 = 2.0, range 0.01 => 100.0, unit "hours",
+        handling_hours: f64 = 1.5, range 0.01 => 100.0, unit "hours",
             source "free parameter: 1 to 5";
         /// Base clearance probability of a property offence at the reference response
         /// time.
@@ -154,12 +167,16 @@ define_params! {
         clearance_public_order: f64 = 0.5, range 0.0 => 1.0, unit "probability",
             source "free parameter: 0.3 to 0.8";
         /// Response time at which the base clearance probabilities hold.
-        reference_response_minutes: f64 = 20.0, range 1.0 => 600.0, unit "minutes",
+        reference_response_minutes: f64 = 25.0, range 1.0 => 600.0, unit "minutes",
             source "free parameter: 10 to 30";
         /// Fall in clearance probability per unit rise in ln(response time): 0.493 makes
         /// a 10% slower response cost 4.7 percentage points.
         clearance_response_slope: f64 = 0.493, range 0.0 => 5.0, unit "probability per ln(minutes)",
             source "Blanes i Vidal and Kirchmaier 2018, Rev Econ Stud 85:855 (10% slower, 4.7 pp lower clearance)";
+        /// Officer hours per day per 1,000 residents spent on non-crime calls (110
+        /// service calls, traffic, assistance), before the logistics multiplier.
+        service_hours_per_1000: f64 = 0.5, range 0.0 => 1_000.0, unit "officer hours per 1,000 residents per day",
+            source "free parameter: 0.2 to 2; most 110 calls are not crimes";
         /// Chance per unit of weighted guardianship in a grid that an unreported offence
         /// comes to police notice anyway (patrol, cameras).
         detection_per_guardian: f64 = 0.05, range 0.0 => 1.0, unit "probability per guardian",
@@ -249,7 +266,7 @@ define_params! {
             source "free parameter: 2 to 8";
         /// Cost of acting over the benefit of the incident being handled, c/b, for a
         /// fully motivated actor. Motivation m scales the benefit: c/(b m).
-        cost_benefit_ratio: f64 = 0.4, range 0.001 => 10.0, unit "ratio",
+        cost_benefit_ratio: f64 = 0.2, range 0.001 => 10.0, unit "ratio",
             source "Diekmann 1985 (equilibrium p = 1 - (c/b)^(1/(n-1))); level free 0.1 to 0.9";
     }
 
@@ -299,12 +316,23 @@ define_params! {
         /// responsible party, so it is levied with probability `liability.clarity`.
         inspection_probability: f64 = 0.02, range 0.0 => 1.0, unit "per day",
             source "free parameter: 0 to 0.1";
+        /// Log-sd of each enterprise's and NGO's own cost multiplier (log-normal, mean 1):
+        /// organisations differ, so imitation settles on a mix rather than all or none.
+        cost_heterogeneity: f64 = 0.5, range 0.0 => 3.0, unit "log-sd",
+            source "free parameter: 0.2 to 1";
+        /// Daily value to an enterprise of its own premises being guarded (losses
+        /// avoided), which a free rider does not get.
+        enterprise_private_benefit: f64 = 40.0, range 0.0 => 100_000.0, unit "yuan per day",
+            source "free parameter: 0 to 100";
+        /// Fermi-rule noise for enterprises and NGOs, whose payoffs are in yuan per day.
+        organisation_noise: f64 = 10.0, range 0.001 => 100_000.0, unit "yuan per day",
+            source "free parameter: 2 to 50";
         /// Daily operating cost of an engaged NGO.
         ngo_cost: f64 = 50.0, range 0.0 => 100_000.0, unit "yuan per day",
             source "free parameter: 20 to 200";
         /// Value an engaged NGO draws from a working partnership, per day, times the
         /// grid's collaboration trust.
-        ngo_partnership_value: f64 = 60.0, range 0.0 => 100_000.0, unit "yuan-equivalent per day",
+        ngo_partnership_value: f64 = 70.0, range 0.0 => 100_000.0, unit "yuan-equivalent per day",
             source "free parameter: 0 to 200";
     }
 
@@ -423,7 +451,12 @@ define_params! {
         /// Initial collaboration trust, commitment and shared understanding.
         initial_level: f64 = 0.3, range 0.0 => 1.0, unit "level (0-1)",
             source "free parameter: 0.1 to 0.6";
-        /// Added clearance and mediation success when police and community act jointly.
+        /// Hours each partner group (police, grid workers, NGOs, enterprises) spends per
+        /// meeting.
+        meeting_hours: f64 = 2.0, range 0.0 => 24.0, unit "hours per group per meeting",
+            source "convention: a two-hour meeting";
+        /// Added clearance and mediation success when police and community act jointly
+        /// (times 0.5 + 0.5 `it.level`: IT shares the information joint action needs).
         joint_bonus: f64 = 0.15, range 0.0 => 1.0, unit "probability",
             source "free parameter: 0 to 0.3";
     }
@@ -461,8 +494,8 @@ define_params! {
     /// Near-repeat victimisation, disorder and collective efficacy (BRIEF mechanism 11).
     contagion: Contagion {
         /// Rise in a grid's attractiveness per incident (Short et al.'s theta).
-        near_repeat_boost: f64 = 0.3, range 0.0 => 100.0, unit "per incident",
-            source "Short et al. 2008, Math Models Methods Appl Sci 18:1249; size free 0.1 to 1";
+        near_repeat_boost: f64 = 0.05, range 0.0 => 100.0, unit "per incident",
+            source "Short et al. 2008, Math Models Methods Appl Sci 18:1249; size free 0.01 to 0.2; a grid holds hundreds of households, so one incident raises its risk a little";
         /// Daily decay of the near-repeat boost (omega).
         near_repeat_decay: f64 = 0.1, range 0.0 => 1.0, unit "per day",
             source "Short et al. 2008; Johnson 2008 (near-repeat risk fades within weeks)";
@@ -476,23 +509,26 @@ define_params! {
         /// Daily decay of disorder without intervention.
         disorder_decay: f64 = 0.01, range 0.0 => 1.0, unit "per day",
             source "free parameter: 0.005 to 0.05";
+        /// Hours a clean-up of a public-order incident takes the actor who acts.
+        cleanup_hours: f64 = 1.0, range 0.0 => 100.0, unit "hours",
+            source "free parameter: 0.5 to 3";
         /// Relative rise in offending at full disorder (broken windows).
         disorder_effect: f64 = 1.0, range 0.0 => 100.0, unit "factor",
             source "Keizer, Lindenberg and Steg 2008, Science 322:1681 (disorder doubled norm violations)";
         /// Relative fall in offending at full collective efficacy (mean community trust x
         /// participation share of the grid).
-        efficacy_effect: f64 = 0.5, range 0.0 => 1.0, unit "factor",
-            source "Sampson, Raudenbush and Earls 1997, Science 277:918; size free 0.2 to 0.8";
+        efficacy_effect: f64 = 0.3, range 0.0 => 1.0, unit "factor",
+            source "Sampson, Raudenbush and Earls 1997, Science 277:918; size free 0.1 to 0.6";
     }
 
     /// Perceived safety (fear of crime, Skogan 1990; Hinkle and Weisburd 2008).
     safety: Safety {
         /// Grid incident rate, per 1,000 residents a year, at which fear reaches
         /// 1 - 1/e if nothing else frightens.
-        fear_scale: f64 = 150.0, range 0.001 => 100_000.0, unit "incidents per 1,000 per year",
+        fear_scale: f64 = 300.0, range 0.001 => 100_000.0, unit "incidents per 1,000 per year",
             source "free parameter: 50 to 300";
         /// Fear added by full disorder.
-        disorder_fear: f64 = 1.0, range 0.0 => 10.0, unit "fear units",
+        disorder_fear: f64 = 0.5, range 0.0 => 10.0, unit "fear units",
             source "Hinkle and Weisburd 2008 (disorder raises fear of crime); size free 0.5 to 2";
     }
 
@@ -510,7 +546,8 @@ define_params! {
 impl Params {
     /// Residents in one grid.
     pub fn residents_per_grid(&self) -> u64 {
-        let per = f64::from(self.district.households_per_grid) * self.district.persons_per_household;
+        let per =
+            f64::from(self.district.households_per_grid) * self.district.persons_per_household;
         per.round().max(1.0) as u64
     }
 

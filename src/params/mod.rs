@@ -434,7 +434,11 @@ mod tests {
     #[test]
     fn every_parameter_is_documented_with_unit_and_source() {
         for def in PARAM_DEFS.iter() {
-            assert!(def.doc.trim().len() > 20, "{} needs a doc comment", def.path);
+            assert!(
+                def.doc.trim().len() > 20,
+                "{} needs a doc comment",
+                def.path
+            );
             assert!(!def.unit.is_empty(), "{} needs a unit", def.path);
             assert!(!def.source.is_empty(), "{} needs a source", def.path);
             assert!(def.min <= def.max, "{} has an empty range", def.path);
@@ -456,8 +460,13 @@ mod tests {
         p.set("liability.clarity", ParamValue::Real(0.9)).unwrap();
         assert_eq!(p.liability.clarity, 0.9);
         assert_eq!(p.get("liability.clarity"), Some(ParamValue::Real(0.9)));
-        let err = p.set("liability.clarity", ParamValue::Real(1.3)).unwrap_err();
-        assert!(matches!(err, SetError::Value(ValueError::OutOfRange { .. })));
+        let err = p
+            .set("liability.clarity", ParamValue::Real(1.3))
+            .unwrap_err();
+        assert!(matches!(
+            err,
+            SetError::Value(ValueError::OutOfRange { .. })
+        ));
         let err = p.set("district.width", ParamValue::Real(2.5)).unwrap_err();
         assert!(matches!(err, SetError::Value(ValueError::WrongType { .. })));
         assert!(matches!(

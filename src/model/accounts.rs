@@ -1,0 +1,230 @@
+//! Counting during the measured window, and turning the counts into metrics.
+//!
+//! Every metric of [`crate::metrics::METRICS`] is computed here from plain counts and
+//! sums, so its definition in `metrics.rs` can be checked against one function.
+
+use crate::metrics::{METRICS, Metric};
+
+/// Actor groups whose public-safety work hours make up the burden (see `burden_gini`).
+pub const BURDEN_GROUPS: usize = 6;
+pub const POLICE: usize = 0;
+pub const AUXILIARIES: usize = 1;
+pub const GRID_WORKERS: usize = 2;
+pub const NGOS: usize = 3;
+pub const ENTERPRISES: usize = 4;
+pub const VOLUNTEERS: usize = 5;
+
+/// Window totals. Sums of daily shares are divided by the window length at the end.
+#[derive(Debug, Clone, Default)]
+pub struct Accounts {
+    pub days: u64,
+    pub residents: u64,
+    pub property: u64,
+    pub violent: u64,
+    pub public_order: u64,
+    pub reported: u64,
+    pub known: u64,
+    pub cleared: u64,
+    pub joint_cleared: u64,
+    pub disputes_resolved_locally: u64,
+    pub disputes_joint: u64,
+    pub disputes_escalated: u64,
+    pub disputes_lapsed: u64,
+    pub response_minutes: f64,
+    pub responses: u64,
+    pub community_calls: u64,
+    pub nobody_acted: u64,
+    pub burden_hours: [f64; BURDEN_GROUPS],
+    pub response_hours_used: f64,
+    pub response_hours_available: f64,
+    pub officer_hours: f64,
+    pub incentives: f64,
+    pub staff_cost: f64,
+    // Sums of daily means.
+    pub disorder: f64,
+    pub safety: f64,
+    pub participation: f64,
+    pub free_riders: f64,
+    pub enterprise_contribution: f64,
+    pub enterprise_days: u64,
+    pub ngo_engagement: f64,
+    pub ngo_days: u64,
+    pub trust_police: f64,
+    pub trust_community: f64,
+    pub collaboration_trust: f64,
+    pub commitment: f64,
+    pub understanding: f64,
+}
+
+fn ratio(num: f64, den: f64) -> f64 {
+    if den > 0.0 { num / den } else { f64::NAN }
+}
+
+/// Gini coefficient of non-negative values (mean absolute difference over twice the
+/// mean); NaN when all are zero.
+pub fn gini(values: &[f64]) -> f64 {
+    let n = values.len() as f64;
+    let total: f64 = values.iter().sum();
+    if total <= 0.0 || values.is_empty() {
+        return f64::NAN;
+    }
+    let mut diff = 0.0;
+    for a in values {
+        for b in values {
+            diff += (a - b).abs();
+        }
+    }
+    diff / (2.0 * n * total)
+}
+
+/// Share of `total` held by the `top` largest of `counts`.
+pub fn top_share(counts: &[u64], top: usize, scratch: &mut Vec<u64>) -> f64 {
+    let total: u64 = counts.iter().sum();
+    if total == 0 {
+        return f64::NAN;
+    }
+    scratch.clear();
+    scratch.extend_from_slice(counts);
+    scratch.sort_unstable_by(|a, b| b.cmp(a));
+    let top: u64 = scratch.iter().take(top.max(1)).sum();
+    top as f64 / total as f64
+}
+
+impl Accounts {
+    /// The end-of-run metrics, in [`METRICS`] order.
+    pub fn metrics(&self, victims: u64, grid_incidents: &[u64]) -> Vec<f64> {
+        let mut m = vec![f64::NAN; METRICS.len()];
+        let days = self.days as f64;
+        let per_1000_year =
+            |count: u64| ratio(count as f64 * 1000.0 * 365.0, self.residents as f64 * days);
+        let incidents = self.property + self.violent + self.public_order;
+        let mut set = |k: Metric, v: f64| m[k as usize] = v;
+        set(Metric::IncidentsPer1000, per_1000_year(incidents));
+        set(Metric::PropertyPer1000, per_1000_year(self.property));
+        set(Metric::ViolentPer1000, per_1000_year(self.violent));
+        set(Metric::PublicOrderPer1000, per_1000_year(self.public_order));
+        set(
+            Metric::VictimisationRate,
+            ratio(victims as f64, self.residents as f64),
+        );
+        set(
+            Metric::ClearanceRate,
+            ratio(self.cleared as f64, self.known as f64),
+        );
+        let closed = (self.disputes_resolved_locally
+            + self.disputes_escalated
+            + self.disputes_lapsed) as f64;
+        set(
+            Metric::DisputesResolvedLocallyShare,
+            ratio(self.disputes_resolved_locally as f64, closed),
+        );
+        set(
+            Metric::EscalationRate,
+            ratio(self.disputes_escalated as f64, closed),
+        );
+        set(
+            Metric::MeanResponseTime,
+            ratio(self.response_minutes, self.responses as f64),
+        );
+        set(Metric::DisorderIndex, ratio(self.disorder, days));
+        set(Metric::PerceivedSafety, ratio(self.safety, days));
+        let mut scratch = Vec::with_capacity(grid_incidents.len());
+        let grids = grid_incidents.len();
+        let top10 = (grids as f64 * 0.10).ceil() as usize;
+        let top5 = (grids as f64 * 0.05).ceil() as usize;
+        set(
+            Metric::IncidentConcentration,
+            top_share(grid_incidents, top10, &mut scratch),
+        );
+        set(
+            Metric::IncidentTop5Share,
+            top_share(grid_incidents, top5, &mut scratch),
+        );
+        set(
+            Metric::ReportingRate,
+            ratio(self.reported as f64, incidents as f64),
+        );
+        set(Metric::ParticipationRate, ratio(self.participation, days));
+        set(
+            Metric::EnterpriseContributionRate,
+            ratio(self.enterprise_contribution, self.enterprise_days as f64),
+        );
+        set(
+            Metric::NgoEngagementRate,
+            ratio(self.ngo_engagement, self.ngo_days as f64),
+        );
+        set(Metric::TrustInPolice, ratio(self.trust_police, days));
+        set(Metric::TrustInCommunity, ratio(self.trust_community, days));
+        set(
+            Metric::CollaborationTrust,
+            ratio(self.collaboration_trust, days),
+        );
+        set(Metric::Commitment, ratio(self.commitment, days));
+        set(Metric::SharedUnderstanding, ratio(self.understanding, days));
+        let resolved = (self.cleared + self.disputes_resolved_locally) as f64;
+        set(
+            Metric::JointResolutionShare,
+            ratio((self.joint_cleared + self.disputes_joint) as f64, resolved),
+        );
+        set(
+            Metric::NobodyActedShare,
+            ratio(self.nobody_acted as f64, self.community_calls as f64),
+        );
+        set(Metric::FreeRiderShare, ratio(self.free_riders, days));
+        set(Metric::BurdenGini, gini(&self.burden_hours));
+        set(
+            Metric::OfficerUtilisation,
+            ratio(self.response_hours_used, self.response_hours_available),
+        );
+        let year = |x: f64| ratio(x * 365.0, days);
+        set(
+            Metric::OfficerHoursPer1000,
+            ratio(
+                self.officer_hours * 1000.0 * 365.0,
+                self.residents as f64 * days,
+            ),
+        );
+        set(Metric::IncentivesPaid, year(self.incentives));
+        set(
+            Metric::CostPerResolvedIncident,
+            ratio(self.staff_cost + self.incentives, resolved),
+        );
+        m
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn gini_known_values() {
+        assert_eq!(gini(&[1.0, 1.0, 1.0]), 0.0);
+        // One of n holds everything: (n - 1)/n.
+        assert!((gini(&[0.0, 0.0, 0.0, 4.0]) - 0.75).abs() < 1e-12);
+        assert!((gini(&[1.0, 3.0]) - 0.25).abs() < 1e-12);
+        assert!(gini(&[0.0, 0.0]).is_nan());
+    }
+
+    #[test]
+    fn top_share_counts_the_largest() {
+        let mut s = Vec::new();
+        assert_eq!(top_share(&[1, 5, 2, 2], 1, &mut s), 0.5);
+        assert_eq!(top_share(&[1, 5, 2, 2], 2, &mut s), 0.7);
+        assert!(top_share(&[0, 0], 1, &mut s).is_nan());
+    }
+
+    #[test]
+    fn rates_are_annualised_per_thousand() {
+        let a = Accounts {
+            days: 73,
+            residents: 2000,
+            property: 10,
+            ..Default::default()
+        };
+        let m = a.metrics(0, &[10]);
+        // 10 in 73 days among 2,000 = 10 x 5 / 2 = 25 per 1,000 a year.
+        assert!((m[Metric::IncidentsPer1000 as usize] - 25.0).abs() < 1e-12);
+        assert!(m[Metric::ClearanceRate as usize].is_nan());
+    }
+}

@@ -1,0 +1,98 @@
+//! Offending and deterrence (BRIEF mechanism 2), after Epstein 2002, PNAS 99:7243.
+//!
+//! A resident's grievance is G = H (1 - L) with hardship H and perceived legitimacy L.
+//! cogov blends L = (1 - w) L0 + w T from the legitimacy of the wider system L0 and the
+//! resident's trust in police T (`residents.legitimacy_trust_weight`), so local
+//! policing moves legitimacy without owning all of it. Their net risk is N = R P with risk aversion
+//! R and estimated arrest probability P. They are *motivated* (Epstein's "active")
+//! when G - N > T. Epstein's P = 1 - exp(-k (C/A)_v) counts cops C and actives A in
+//! vision, the agent counting itself among the actives.
+//!
+//! Choices made here (Epstein works on a lattice of single agents; cogov's cells are
+//! grids of hundreds of households):
+//! - C is the weighted guardianship in view (own grid plus neighbours at
+//!   `district.neighbour_weight`). A is the number of residents in view expected to be
+//!   *offending* that day (yesterday's motivated residents times today's offending
+//!   probability), plus one for the resident itself: Epstein's actives are agents
+//!   acting now, not agents who might. k is recalibrated for these units.
+//! - P is split into being confronted and being cleared: P = (1 - exp(-k C/(A+1)))
+//!   x clearance, where clearance is the recently observed clearance rate. This is how
+//!   clearance feeds back into perceived arrest probability (BRIEF mechanism 9).
+//! - Motivation is a disposition; a motivated resident offends on a given day with a
+//!   small propensity scaled by the grid's opportunity (see `contagion`).
+
+/// Epstein's grievance G = H (1 - L).
+#[inline]
+pub fn grievance(hardship: f64, legitimacy: f64) -> f64 {
+    hardship * (1.0 - legitimacy)
+}
+
+/// Epstein's estimated arrest probability P = 1 - exp(-k C / A), with A already
+/// including the agent itself (so A >= 1).
+#[inline]
+pub fn epstein_arrest_probability(k: f64, guardians: f64, actives_including_self: f64) -> f64 {
+    1.0 - (-k * guardians / actives_including_self.max(1.0)).exp()
+}
+
+/// cogov's perceived arrest probability: confrontation (Epstein's form) times the
+/// observed clearance rate.
+#[inline]
+pub fn perceived_arrest_probability(
+    k: f64,
+    guardians_in_view: f64,
+    offenders_in_view: f64,
+    clearance: f64,
+) -> f64 {
+    epstein_arrest_probability(k, guardians_in_view, offenders_in_view + 1.0) * clearance
+}
+
+/// Epstein's activation rule: motivated when G - R P > T.
+#[inline]
+pub fn is_motivated(
+    grievance: f64,
+    risk_aversion: f64,
+    arrest_probability: f64,
+    threshold: f64,
+) -> bool {
+    grievance - risk_aversion * arrest_probability > threshold
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn epstein_arrest_probability_matches_the_paper_s_formula() {
+        // k = 2.3 and one cop per active gives P = 1 - e^-2.3 = 0.8997 (Epstein 2002).
+        let p = epstein_arrest_probability(2.3, 1.0, 1.0);
+        assert!((p - 0.899_741_9).abs() < 1e-6, "{p}");
+        // No cops: no risk. Many actives dilute the risk.
+        assert_eq!(epstein_arrest_probability(2.3, 0.0, 5.0), 0.0);
+        let diluted = epstein_arrest_probability(2.3, 1.0, 10.0);
+        assert!((diluted - (1.0 - (-0.23f64).exp())).abs() < 1e-12);
+        // A lone agent counts itself, so A is never below 1.
+        assert_eq!(
+            epstein_arrest_probability(2.3, 2.0, 0.0),
+            epstein_arrest_probability(2.3, 2.0, 1.0)
+        );
+    }
+
+    #[test]
+    fn perceived_probability_scales_with_clearance_and_counts_self() {
+        let p = perceived_arrest_probability(2.3, 1.0, 0.0, 0.5);
+        assert!((p - 0.5 * 0.899_741_9).abs() < 1e-6);
+        assert_eq!(perceived_arrest_probability(2.3, 1.0, 3.0, 0.0), 0.0);
+    }
+
+    #[test]
+    fn activation_follows_g_minus_n_over_t() {
+        // G = 0.8 (1 - 0.5) = 0.4; N = 0.5 x 0.4 = 0.2; G - N = 0.2 > 0.1.
+        let g = grievance(0.8, 0.5);
+        assert!((g - 0.4).abs() < 1e-12);
+        assert!(is_motivated(g, 0.5, 0.4, 0.1));
+        // Raising legitimacy to 0.8 gives G = 0.16, G - N = -0.04: quiet.
+        assert!(!is_motivated(grievance(0.8, 0.8), 0.5, 0.4, 0.1));
+        // Exactly at the threshold stays quiet (strict inequality, as in the paper).
+        assert!(!is_motivated(0.3, 0.0, 0.0, 0.3));
+    }
+}

@@ -1,0 +1,128 @@
+//! Participation as an optional public-goods game with rewards, subsidies and fines
+//! (BRIEF mechanism 7; Fehr and Gachter 2000, Am Econ Rev 90:980; Sigmund, De Silva,
+//! Traulsen and Hauert 2010, Nature 466:861).
+//!
+//! Residents of a grid play Hauert's optional public-goods game: contributors pay c and
+//! every participant (contributor or free rider) receives r c n_C / (n_C + n_F); loners
+//! stay out for a fixed sigma. Policies change payoffs: contributors earn a reward, and
+//! their own warm glow scales with their trust in community organisations (awareness,
+//! problem 1). Enterprises choose between contributing security (cost, subsidy) and
+//! free riding (a fine when inspected, enforceable only when liability is clear).
+//! NGOs choose between engaging (cost, funding, value of the partnership) and not.
+//!
+//! Strategies spread by imitation: a revising agent compares its payoff with a random
+//! peer's and copies the peer with the Fermi probability 1/(1 + exp(-(pi_peer -
+//! pi_self)/kappa)) (Szabo and Toke 1998, Phys Rev E 58:69); with a small probability
+//! it explores a random strategy instead.
+
+/// A resident's strategy in the participation game.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[repr(u8)]
+pub enum Strategy {
+    Contribute = 0,
+    FreeRide = 1,
+    StayOut = 2,
+}
+
+impl Strategy {
+    pub const ALL: [Strategy; 3] = [Strategy::Contribute, Strategy::FreeRide, Strategy::StayOut];
+
+    #[inline]
+    pub fn from_u8(x: u8) -> Strategy {
+        match x {
+            0 => Strategy::Contribute,
+            1 => Strategy::FreeRide,
+            _ => Strategy::StayOut,
+        }
+    }
+}
+
+/// The Fermi imitation probability.
+#[inline]
+pub fn fermi(payoff_self: f64, payoff_peer: f64, noise: f64) -> f64 {
+    1.0 / (1.0 + (-(payoff_peer - payoff_self) / noise).exp())
+}
+
+/// Payoffs in one grid's optional public-goods game, before the individual warm glow.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct GamePayoffs {
+    pub contribute: f64,
+    pub free_ride: f64,
+    pub stay_out: f64,
+}
+
+/// Hauert's optional public-goods payoffs for a group with `contributors` and
+/// `free_riders` participants. With fewer than two participants the game does not
+/// take place and participants get the loner payoff, as in Hauert et al. 2002.
+pub fn resident_payoffs(
+    contributors: u64,
+    free_riders: u64,
+    cost: f64,
+    multiplier: f64,
+    loner: f64,
+    reward: f64,
+) -> GamePayoffs {
+    let participants = contributors + free_riders;
+    if participants < 2 {
+        return GamePayoffs {
+            contribute: loner + reward,
+            free_ride: loner,
+            stay_out: loner,
+        };
+    }
+    let share = multiplier * cost * contributors as f64 / participants as f64;
+    GamePayoffs {
+        contribute: share - cost + reward,
+        free_ride: share,
+        stay_out: loner,
+    }
+}
+
+/// Payoff difference contributing minus free riding for an enterprise:
+/// -cost + subsidy + expected fine avoided (fine x inspection x clarity).
+pub fn enterprise_advantage(
+    cost: f64,
+    subsidy: f64,
+    fine: f64,
+    inspection: f64,
+    clarity: f64,
+) -> f64 {
+    -cost + subsidy + fine * inspection * clarity
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fermi_rule_known_values() {
+        assert_eq!(fermi(1.0, 1.0, 0.5), 0.5);
+        // Peer one noise unit better: 1 / (1 + e^-1) = 0.731.
+        assert!((fermi(0.0, 0.5, 0.5) - 0.731_058_578_6).abs() < 1e-9);
+        assert!((fermi(0.5, 0.0, 0.5) - 0.268_941_421_4).abs() < 1e-9);
+        // Low noise: imitation of the better peer becomes certain.
+        assert!(fermi(0.0, 1.0, 0.001) > 0.999_999);
+        assert!(fermi(1.0, 0.0, 0.001) < 1e-6);
+    }
+
+    #[test]
+    fn public_goods_payoffs_follow_hauert() {
+        // 3 contributors, 1 free rider, c = 1, r = 3: share = 3 x 3 / 4 = 2.25.
+        let p = resident_payoffs(3, 1, 1.0, 3.0, 1.0, 0.0);
+        assert!((p.free_ride - 2.25).abs() < 1e-12);
+        assert!((p.contribute - 1.25).abs() < 1e-12);
+        assert_eq!(p.stay_out, 1.0);
+        // A reward closes the gap exactly by its amount.
+        let rewarded = resident_payoffs(3, 1, 1.0, 3.0, 1.0, 0.4);
+        assert!((rewarded.free_ride - rewarded.contribute - 0.6).abs() < 1e-12);
+        // Too few participants: everyone gets the loner payoff.
+        let lone = resident_payoffs(1, 0, 1.0, 3.0, 1.0, 0.0);
+        assert_eq!(lone.contribute, 1.0);
+    }
+
+    #[test]
+    fn fines_need_clear_liability() {
+        assert_eq!(enterprise_advantage(60.0, 10.0, 500.0, 0.1, 0.0), -50.0);
+        assert_eq!(enterprise_advantage(60.0, 10.0, 500.0, 0.1, 1.0), 0.0);
+    }
+}
