@@ -1,0 +1,231 @@
+//! `cogov params` and `cogov metrics`: the parameter and output-column references,
+//! printed from the tables that define them so the documentation cannot drift.
+//!
+//! Text is for the terminal; Markdown (one table per section) is what the README
+//! embeds.
+
+use super::Format;
+use cogov::metrics::{METRICS, MetricDef, SERIES};
+use cogov::params::{PARAM_DEFS, ParamDef, sections};
+
+/// Width text is wrapped to.
+const WIDTH: usize = 88;
+
+/// The parameter reference, grouped by section.
+pub fn params(format: Format) -> String {
+    let mut out = String::new();
+    for (i, section) in sections().into_iter().enumerate() {
+        let defs: Vec<&ParamDef> = PARAM_DEFS
+            .iter()
+            .filter(|d| d.path.split('.').next() == Some(section))
+            .collect();
+        if i > 0 {
+            out.push('\n');
+        }
+        match format {
+            Format::Text => {
+                out.push_str(&format!("[{section}]\n"));
+                for def in defs {
+                    out.push_str(&format!(
+                        "\n  {}  ({}, default {}, range {}, {})\n",
+                        def.path,
+                        def.ty.name(),
+                        def.default,
+                        def.range_text(),
+                        def.unit
+                    ));
+                    out.push_str(&wrap(&one_line(def.doc), 6));
+                    out.push_str(&wrap(&format!("Source: {}", one_line(def.source)), 6));
+                }
+            }
+            Format::Markdown => {
+                out.push_str(&format!("### `[{section}]`\n\n"));
+                out.push_str("| Parameter | Type | Default | Range | Unit | Meaning | Source |\n");
+                out.push_str("|---|---|---|---|---|---|---|\n");
+                for def in defs {
+                    out.push_str(&format!(
+                        "| `{}` | {} | {} | {} | {} | {} | {} |\n",
+                        def.path,
+                        def.ty.name(),
+                        def.default,
+                        cell(&def.range_text()),
+                        cell(def.unit),
+                        cell(def.doc),
+                        cell(def.source)
+                    ));
+                }
+            }
+        }
+    }
+    out
+}
+
+/// The output-column reference: the files' fixed columns, then every metric and
+/// time-series column.
+pub fn metrics(format: Format) -> String {
+    let fixed_runs = [
+        ("run", "Replication index, from 0."),
+        (
+            "seed",
+            "The replication's own seed, derived from (base seed, run) only.",
+        ),
+    ];
+    let fixed_series = [
+        ("run", "Replication index, as in runs.csv."),
+        ("tick", "Day, from 1, counting the warm-up."),
+        (
+            "warmup",
+            "1 for warm-up ticks (not measured), 0 for the measured window.",
+        ),
+    ];
+    let summary = "summary.csv has one row per metric with columns metric, mean, sd \
+        (sample standard deviation), ci95_low and ci95_high (95% confidence interval of the \
+        mean, Student's t) and n (replications where the metric was defined). NA marks an \
+        undefined value (for example a rate whose denominator was zero).";
+    let mut out = String::new();
+    match format {
+        Format::Text => {
+            out.push_str(
+                "End-of-run metrics: runs.csv (one row per replication) and summary.csv\n\n",
+            );
+            out.push_str(&wrap(summary, 2));
+            for (name, doc) in fixed_runs {
+                out.push_str(&format!("\n  {name}\n"));
+                out.push_str(&wrap(doc, 6));
+            }
+            for def in METRICS {
+                text_column(&mut out, def);
+            }
+            out.push_str("\nTime series: timeseries.csv (one row per replication and day)\n\n");
+            for (name, doc) in fixed_series {
+                out.push_str(&format!("\n  {name}\n"));
+                out.push_str(&wrap(doc, 6));
+            }
+            for def in SERIES {
+                text_column(&mut out, def);
+            }
+        }
+        Format::Markdown => {
+            out.push_str("### End-of-run metrics (`runs.csv`, `summary.csv`)\n\n");
+            out.push_str(&format!("{summary}\n\n"));
+            markdown_columns(&mut out, &fixed_runs, METRICS);
+            out.push_str("\n### Time series (`timeseries.csv`)\n\n");
+            markdown_columns(&mut out, &fixed_series, SERIES);
+        }
+    }
+    out
+}
+
+fn text_column(out: &mut String, def: &MetricDef) {
+    out.push_str(&format!(
+        "\n  {}  ({}, {})\n",
+        def.name,
+        def.unit,
+        metric_range(def)
+    ));
+    out.push_str(&wrap(def.doc, 6));
+}
+
+fn markdown_columns(out: &mut String, fixed: &[(&str, &str)], defs: &[MetricDef]) {
+    out.push_str("| Column | Unit | Range | Meaning |\n|---|---|---|---|\n");
+    for (name, doc) in fixed {
+        out.push_str(&format!("| `{name}` | | | {} |\n", cell(doc)));
+    }
+    for def in defs {
+        out.push_str(&format!(
+            "| `{}` | {} | {} | {} |\n",
+            def.name,
+            cell(def.unit),
+            metric_range(def),
+            cell(def.doc)
+        ));
+    }
+}
+
+fn metric_range(def: &MetricDef) -> String {
+    if def.max.is_infinite() {
+        format!("{} or more", def.min)
+    } else {
+        format!("{} to {}", def.min, def.max)
+    }
+}
+
+/// Doc comments arrive as lines; the reference wants one paragraph.
+fn one_line(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// A Markdown table cell: one line, pipes escaped.
+fn cell(text: &str) -> String {
+    one_line(text).replace('|', "\\|")
+}
+
+/// Wraps `text` to [`WIDTH`] columns, each line indented by `indent` spaces.
+fn wrap(text: &str, indent: usize) -> String {
+    let mut out = String::new();
+    let mut line = String::new();
+    for word in text.split_whitespace() {
+        if !line.is_empty() && indent + line.len() + 1 + word.len() > WIDTH {
+            out.push_str(&format!("{:indent$}{line}\n", ""));
+            line.clear();
+        }
+        if !line.is_empty() {
+            line.push(' ');
+        }
+        line.push_str(word);
+    }
+    if !line.is_empty() {
+        out.push_str(&format!("{:indent$}{line}\n", ""));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_parameter_appears_in_both_formats() {
+        for format in [Format::Text, Format::Markdown] {
+            let text = params(format);
+            for def in PARAM_DEFS.iter() {
+                assert!(text.contains(def.path), "{} missing", def.path);
+            }
+        }
+    }
+
+    #[test]
+    fn markdown_has_one_table_per_section_with_whole_rows() {
+        let text = params(Format::Markdown);
+        assert_eq!(text.matches("| Parameter |").count(), sections().len());
+        let rows = text.lines().filter(|l| l.starts_with("| `")).count();
+        assert_eq!(rows, PARAM_DEFS.len());
+        for line in text.lines().filter(|l| l.starts_with('|')) {
+            let cells = line.replace("\\|", "").matches('|').count();
+            assert_eq!(cells, 8, "{line}");
+        }
+    }
+
+    #[test]
+    fn every_column_appears_in_both_formats() {
+        for format in [Format::Text, Format::Markdown] {
+            let text = metrics(format);
+            for def in METRICS.iter().chain(SERIES) {
+                assert!(text.contains(def.name), "{} missing", def.name);
+            }
+        }
+    }
+
+    #[test]
+    fn wrap_respects_width_and_indent() {
+        let text = "word ".repeat(60);
+        let wrapped = wrap(&text, 4);
+        assert!(wrapped.lines().count() > 1);
+        assert!(
+            wrapped
+                .lines()
+                .all(|l| l.len() <= WIDTH && l.starts_with("    word"))
+        );
+        assert_eq!(wrap("", 4), "");
+    }
+}

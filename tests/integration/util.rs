@@ -1,0 +1,40 @@
+//! Helpers shared by the integration tests.
+
+use assert_cmd::Command;
+use std::path::{Path, PathBuf};
+
+/// The `cogov` binary under test, run in `dir` so nothing lands in the repository.
+pub fn cogov(dir: &Path) -> Command {
+    let mut cmd = assert_cmd::cargo::cargo_bin_cmd!("cogov");
+    cmd.current_dir(dir);
+    cmd
+}
+
+/// A scenario small enough to run in a fraction of a second: 3 x 3 grids, 10 warm-up
+/// days and 30 measured days.
+pub const SMALL_SCENARIO: &str = r#"name = "small"
+description = "A 3 x 3 district for tests"
+
+[run]
+ticks = 30
+warmup_ticks = 10
+
+[district]
+width = 3
+height = 3
+"#;
+
+/// Ticks per replication in [`SMALL_SCENARIO`], warm-up included.
+pub const SMALL_TICKS: usize = 40;
+
+/// Writes `text` to `dir/name` and returns the path.
+pub fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
+    let path = dir.join(name);
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+/// The text of a file, panicking with its path if it cannot be read.
+pub fn read(path: &Path) -> String {
+    std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
