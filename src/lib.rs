@@ -2,7 +2,9 @@
 //! policing. See `ARCHITECTURE.md` for the map.
 
 pub mod metrics;
+pub mod model;
 pub mod output;
 pub mod params;
+pub mod runner;
 pub mod scenario;
 pub mod stats;
