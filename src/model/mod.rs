@@ -40,7 +40,9 @@ pub struct RunOutput {
 /// p.district.height = 2;
 /// let a = cogov::model::simulate(&p, 7);
 /// let b = cogov::model::simulate(&p, 7);
-/// assert_eq!(a, b); // a run is a function of (params, seed)
+/// // A run is a function of (params, seed): compare bits, as NaN marks undefined metrics.
+/// let bits = |o: &cogov::model::RunOutput| o.metrics.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+/// assert_eq!(bits(&a), bits(&b));
 /// assert_eq!(a.metrics.len(), cogov::metrics::METRICS.len());
 /// ```
 pub fn simulate(params: &Params, seed: u64) -> RunOutput {
