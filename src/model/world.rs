@@ -1342,6 +1342,63 @@ mod tests {
         assert!(out.metrics[Metric::IncidentsPer1000 as usize] > 0.0);
     }
 
+    /// Counts heap allocations made by the current thread, so a test can prove that a
+    /// simulated day allocates nothing.
+    mod counting {
+        use std::alloc::{GlobalAlloc, Layout, System};
+        use std::cell::Cell;
+
+        pub struct Counting;
+
+        thread_local! {
+            pub static ALLOCATIONS: Cell<u64> = const { Cell::new(0) };
+        }
+
+        // SAFETY: defers to the system allocator; only counts calls.
+        unsafe impl GlobalAlloc for Counting {
+            unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+                let _ = ALLOCATIONS.try_with(|c| c.set(c.get() + 1));
+                // SAFETY: same contract as the caller's.
+                unsafe { System.alloc(layout) }
+            }
+            unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+                // SAFETY: same contract as the caller's.
+                unsafe { System.dealloc(ptr, layout) }
+            }
+            unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+                let _ = ALLOCATIONS.try_with(|c| c.set(c.get() + 1));
+                // SAFETY: same contract as the caller's.
+                unsafe { System.realloc(ptr, layout, new_size) }
+            }
+        }
+
+        #[global_allocator]
+        static GLOBAL: Counting = Counting;
+    }
+
+    #[test]
+    fn a_simulated_day_allocates_nothing() {
+        // The counter does see allocations.
+        let start = counting::ALLOCATIONS.with(|c| c.get());
+        let probe = std::hint::black_box(Box::new(1u8));
+        assert!(counting::ALLOCATIONS.with(|c| c.get()) > start);
+        drop(probe);
+
+        let p = stressed();
+        let mut w = World::new(&p, 8);
+        // Warm up so every code path (incidents, disputes, revisions) has run.
+        for tick in 0..30 {
+            w.step(tick, tick >= 10);
+        }
+        let before = counting::ALLOCATIONS.with(|c| c.get());
+        for tick in 30..130 {
+            w.step(tick, true);
+        }
+        let after = counting::ALLOCATIONS.with(|c| c.get());
+        assert_eq!(after - before, 0, "allocations during 100 simulated days");
+        assert!(w.accounts.property + w.accounts.violent > 0);
+    }
+
     #[test]
     fn runs_depend_only_on_params_and_seed() {
         let p = stressed();

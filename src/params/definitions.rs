@@ -301,8 +301,8 @@ define_params! {
         loner_payoff: f64 = 1.0, range 0.0 => 1_000.0, unit "yuan-equivalent per day",
             source "Sigmund et al. 2010 (loner payoff sigma between 0 and r - 1)";
         /// Fermi-rule noise kappa: imitation probability 1/(1 + exp(-(pi_peer - pi_self)/kappa)).
-        imitation_noise: f64 = 0.5, range 0.001 => 1_000.0, unit "yuan-equivalent",
-            source "Szabo and Toke 1998; Sigmund et al. 2010 (Fermi rule); level free 0.1 to 2";
+        imitation_noise: f64 = 1.5, range 0.001 => 1_000.0, unit "yuan-equivalent",
+            source "Szabo and Toke 1998; Sigmund et al. 2010 (Fermi rule); level free 0.5 to 3, set so participation sits near the 60% Zhejiang surveys report";
         /// Share of residents, enterprises and NGOs who revise their strategy per day.
         revision_rate: f64 = 0.02, range 0.0 => 1.0, unit "per day",
             source "free parameter: 0.005 to 0.1";
