@@ -5,7 +5,15 @@
 //!   refusals, determinism across thread counts, error messages and exit codes.
 //! - `directions`: each reform moves its metrics the way its mechanisms say, by
 //!   paired comparison with common random numbers.
+//! - `properties`: properties of the model core on random small districts (proptest):
+//!   values inside their documented ranges, NaN only for its documented reason,
+//!   determinism, series shape, conservation of the population.
+//! - `scenarios`: every file in `scenarios/` passes `cogov check`, every file in
+//!   `tests/data/malformed/` is refused with its expected message, and the reform
+//!   files add up to `reform_combined.toml`.
 
 mod cli;
 mod directions;
+mod properties;
+mod scenarios;
 mod util;
