@@ -88,9 +88,9 @@ metric_table! {
         FreeRiderShare => "free_rider_share", "share of residents", [0.0, 1.0],
             "Mean over window days of the share of residents who free-ride (take part in the benefits without contributing).";
         BurdenGini => "burden_gini", "Gini (0-1)", [0.0, 1.0],
-            "Gini coefficient of public-safety work hours in the window across the six actor groups: police, auxiliaries, grid workers, NGOs, enterprise security, volunteers (0 even; 5/6 one group does everything).";
+            "Gini coefficient of public-safety work hours in the window across the six actor groups: police, auxiliaries, grid workers, NGOs, enterprise security, volunteers (0 even; 5/6 one group does everything; NA when nobody worked at all).";
         OfficerUtilisation => "officer_utilisation", "ratio", [0.0, INF],
-            "Officer hours spent on service calls, incidents, mediations and clean-ups over the hours left for response after admin and community work; above 1 means demand exceeds response capacity (calls queue into overtime).";
+            "Hours spent on service calls, incidents, mediations and police clean-ups over response capacity (officers' hours left after admin and community work, plus auxiliaries' call-response hours); above 1 means demand exceeds capacity (calls queue into overtime).";
         OfficerHoursPer1000 => "officer_hours_per_1000", "hours per 1,000 residents per year", [0.0, INF],
             "On-duty officer hours, per 1,000 residents, annualised.";
         IncentivesPaid => "incentives_paid", "yuan per year", [0.0, INF],
@@ -131,7 +131,7 @@ metric_table! {
         FreeRiderShare => "free_rider_share", "share of residents", [0.0, 1.0],
             "Share of residents free-riding.";
         EnterpriseContributionRate => "enterprise_contribution_rate", "share", [0.0, 1.0],
-            "Share of enterprises contributing.";
+            "Share of enterprises contributing (NA when there is none).";
         NgoEngagementRate => "ngo_engagement_rate", "share", [0.0, 1.0],
             "Share of NGOs engaged (NA when there is none).";
         Motivation => "actor_motivation", "level (0-1)", [0.0, 1.0],
@@ -139,7 +139,7 @@ metric_table! {
         DisorderIndex => "disorder_index", "index (0-1)", [0.0, 1.0],
             "Mean disorder index over grids.";
         ResponseTime => "mean_response_time", "minutes", [0.0, INF],
-            "Mean response time of this day's reported incidents (NA when none).";
+            "Mean response time of this day's reported incidents (NA when no reported incident got a response).";
         OfficerUtilisation => "officer_utilisation", "ratio", [0.0, INF],
             "This day's service-call, incident, mediation and clean-up hours over response capacity (NA without police).";
     }

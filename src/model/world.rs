@@ -50,9 +50,12 @@ enum Actor {
     Police,
 }
 
-/// Smoothing weight of the exponential moving averages residents and police observe
-/// (clearance, utilisation, incident rates): about a month.
+/// Smoothing weight of the exponential moving averages residents observe (clearance,
+/// grids' incident rates): about a month.
 const EMA: f64 = 1.0 / 30.0;
+
+/// Smoothing weight of the recent utilisation dispatchers plan with: about five days.
+const UTILISATION_EMA: f64 = 0.2;
 
 /// One district in one replication.
 pub struct World<'a> {
@@ -314,8 +317,8 @@ impl<'a> World<'a> {
         let admin = on_duty * p.police.admin_burden_share;
         let auxiliary_hours =
             officers * p.police.auxiliaries_per_officer * p.police.hours_per_officer_day;
-        let response = (on_duty - community - admin).max(0.0)
-            + auxiliary_hours * p.police.auxiliary_response_share;
+        let officer_response = (on_duty - community - admin).max(0.0);
+        let response = officer_response + auxiliary_hours * p.police.auxiliary_response_share;
         let logistics = operations::logistics_factor(p.logistics.level, p.logistics.penalty);
         let service =
             p.operations.service_hours_per_1000 * self.residents() as f64 / 1000.0 * logistics;
@@ -323,6 +326,7 @@ impl<'a> World<'a> {
             officers,
             on_duty,
             community,
+            officer_response,
             response,
             logistics,
             handling: p.operations.handling_hours * logistics,
@@ -354,9 +358,10 @@ impl<'a> World<'a> {
         let auxiliaries = police.officers * p.police.auxiliaries_per_officer;
         // Officers out in the grids: on duty, not at a desk, not busy with a call.
         // Community work counts: the community officer is in the neighbourhood.
-        let busy = (self.utilisation_seen * police.response).min(police.response);
-        let officers_present =
-            (police.community + police.response - busy) / 24.0 / self.grids as f64;
+        // Only officers' own response hours count here; auxiliaries are counted below
+        // at their own weight for all their hours.
+        let idle = police.officer_response * (1.0 - self.utilisation_seen.min(1.0));
+        let officers_present = (police.community + idle) / 24.0 / self.grids as f64;
         let aux_present = auxiliaries * p.police.hours_per_officer_day / 24.0 / self.grids as f64;
         let gw_present = p.community.grid_workers_per_grid * p.community.grid_worker_hours / 24.0;
         let cameras = p.it.cameras_per_grid * p.it.level;
@@ -487,6 +492,8 @@ impl<'a> World<'a> {
             climate,
             joint_bonus,
             pj,
+            community_quality: Normal::new(p.trust.community_contact_quality, p.trust.quality_sd)
+                .expect("finite sd"),
             ..Day::default()
         };
         for k in 0..self.grids {
@@ -617,7 +624,7 @@ impl<'a> World<'a> {
         } else {
             1.0
         };
-        self.utilisation_seen += 0.2 * (load - self.utilisation_seen);
+        self.utilisation_seen += UTILISATION_EMA * (load - self.utilisation_seen);
 
         self.record(
             tick,
@@ -882,11 +889,8 @@ impl<'a> World<'a> {
                 let q = trust::contact_quality(j, ok, p.trust.outcome_weight);
                 self.trust_police[i] = trust::toward(self.trust_police[i], q, p.trust.contact_rate);
             } else {
-                let q = trust::contact_quality(
-                    p.trust.community_contact_quality,
-                    ok,
-                    p.trust.outcome_weight,
-                );
+                let j = day.community_quality.sample(&mut self.rng).clamp(0.0, 1.0);
+                let q = trust::contact_quality(j, ok, p.trust.outcome_weight);
                 self.trust_community[i] =
                     trust::toward(self.trust_community[i], q, p.trust.contact_rate);
             }
@@ -966,15 +970,15 @@ impl<'a> World<'a> {
         let p = self.p;
         let q = &p.participation;
         let inc = &p.incentives;
-        let fine = inc.enterprise_fine * q.inspection_probability * p.liability.clarity;
+        let terms = public_goods::EnterpriseTerms {
+            private_benefit: q.enterprise_private_benefit,
+            subsidy: inc.enterprise_subsidy,
+            fine: inc.enterprise_fine,
+            inspection: q.inspection_probability,
+            clarity: p.liability.clarity,
+        };
         let enterprise_payoff = |on: bool, cost_mult: f64| {
-            if on {
-                -q.enterprise_cost * cost_mult
-                    + q.enterprise_private_benefit
-                    + inc.enterprise_subsidy
-            } else {
-                -fine
-            }
+            public_goods::enterprise_payoff(on, q.enterprise_cost * cost_mult, &terms)
         };
         let n = self.enterprise_on.len();
         let revisions = binomial(n as u64, q.revision_rate, &mut self.rng);
@@ -1196,7 +1200,9 @@ struct PoliceDay {
     officers: f64,
     on_duty: f64,
     community: f64,
-    /// Hours left for response after admin and community work.
+    /// Officers' hours left for response after admin and community work.
+    officer_response: f64,
+    /// Response capacity: officers' response hours plus auxiliaries' call hours.
     response: f64,
     /// Logistics multiplier on travel and handling.
     logistics: f64,
@@ -1212,7 +1218,10 @@ struct Day {
     police_available: bool,
     climate: reporting::ReportingClimate,
     joint_bonus: f64,
+    /// Quality of a police contact: procedural justice around the force's mean.
     pj: Normal<f64>,
+    /// Quality of a contact with an NGO or grid worker.
+    community_quality: Normal<f64>,
     incidents: u64,
     reported: u64,
     known: u64,
@@ -1235,6 +1244,7 @@ impl Default for Day {
             },
             joint_bonus: 0.0,
             pj: Normal::new(0.5, 0.0).expect("finite"),
+            community_quality: Normal::new(0.5, 0.0).expect("finite"),
             incidents: 0,
             reported: 0,
             known: 0,

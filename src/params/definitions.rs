@@ -9,7 +9,8 @@ use super::{ConstraintError, FieldType, ParamDef, ParamValue, SetError, define_p
 
 /// Largest number of residents one run may hold (about 2 GB of agent state).
 pub const MAX_RESIDENTS: u64 = 50_000_000;
-/// Bytes of state a resident occupies in a run (see `model::state`).
+/// Bytes of state a resident occupies in a run (the per-resident vectors of
+/// `model::world::World`).
 pub const BYTES_PER_RESIDENT: u64 = 40;
 
 define_params! {
@@ -98,7 +99,8 @@ define_params! {
         /// on contributing, per day, scaled by their trust in community organisations.
         cooperation_awareness: f64 = 2.3, range 0.0 => 20.0, unit "yuan-equivalent per day",
             source "free parameter: 0 to 5; warm glow of contributing (Andreoni 1990) as a payoff term";
-        /// Share of residents who contribute to public-safety work at the start.
+        /// Share of residents who contribute to public-safety work at the start; also the
+        /// chance that each enterprise and NGO starts out contributing or engaged.
         initial_participation: f64 = 0.55, range 0.0 => 1.0, unit "share",
             source "BRIEF.md: Zhejiang surveys report about 60% participation";
         /// Share of residents who free-ride at the start; the rest stay out (loners).
@@ -405,7 +407,8 @@ define_params! {
         /// procedural justice.
         outcome_weight: f64 = 0.3, range 0.0 => 1.0, unit "weight",
             source "Tyler 2006 (process outweighs outcome); level free 0.1 to 0.5";
-        /// Spread (sd) of a contact's procedural-justice quality around its mean.
+        /// Spread (sd) of a contact's quality around its mean, for police and community
+        /// contacts alike.
         quality_sd: f64 = 0.15, range 0.0 => 1.0, unit "quality units",
             source "free parameter: 0.05 to 0.3";
         /// Daily drift of trust in police toward trust in community organisations
@@ -416,7 +419,8 @@ define_params! {
         /// collaboration trust.
         collaboration_spillover: f64 = 0.005, range 0.0 => 1.0, unit "per day",
             source "free parameter: 0 to 0.02";
-        /// Mean quality of a contact with an NGO or grid worker (mediation, activities).
+        /// Mean quality of a contact with an NGO or grid worker (mediation, activities);
+        /// each contact's quality is drawn around it with sd `trust.quality_sd`.
         community_contact_quality: f64 = 0.7, range 0.0 => 1.0, unit "quality (0-1)",
             source "free parameter: 0.4 to 0.9";
         /// Concentration of the Beta distribution of initial trust.
@@ -470,7 +474,9 @@ define_params! {
         /// Success probability of a mediation by an NGO with matching authority.
         ngo_success: f64 = 0.65, range 0.0 => 1.0, unit "probability",
             source "free parameter: 0.4 to 0.9";
-        /// Success probability of a mediation by a grid worker with matching authority.
+        /// Success probability of a mediation by a grid worker with matching authority;
+        /// also the base success of a police mediation and of every clean-up of a
+        /// public-order incident, whoever does it.
         grid_worker_success: f64 = 0.55, range 0.0 => 1.0, unit "probability",
             source "free parameter: 0.3 to 0.8";
         /// Officer hours a mediation takes when police join it.

@@ -151,7 +151,8 @@ impl Scenario {
         )
     }
 
-    /// Hex SHA-256 of [`Scenario::resolved_toml`]: equal for scenarios that run alike,
+    /// Hex SHA-256 of [`Scenario::resolved_toml`] (name, description and every
+    /// parameter): equal for scenarios with the same name, description and values,
     /// whatever files and `extends` produced them.
     pub fn hash(&self) -> String {
         let digest = Sha256::digest(self.resolved_toml().as_bytes());

@@ -5,6 +5,7 @@
 //!   refusals, determinism across thread counts, error messages and exit codes.
 //! - `directions`: each reform moves its metrics the way its mechanisms say, by
 //!   paired comparison with common random numbers.
+//! - `docs`: the generated references in `docs/` match the code's tables.
 //! - `properties`: properties of the model core on random small districts (proptest):
 //!   values inside their documented ranges, NaN only for its documented reason,
 //!   determinism, series shape, conservation of the population.
@@ -14,6 +15,7 @@
 
 mod cli;
 mod directions;
+mod docs;
 mod properties;
 mod scenarios;
 mod util;

@@ -6,8 +6,9 @@
 //! every participant (contributor or free rider) receives r c n_C / (n_C + n_F); loners
 //! stay out for a fixed sigma. Policies change payoffs: contributors earn a reward, and
 //! their own warm glow scales with their trust in community organisations (awareness,
-//! problem 1). Enterprises choose between contributing security (cost, subsidy) and
-//! free riding (a fine when inspected, enforceable only when liability is clear).
+//! problem 1). Enterprises choose between contributing security (cost, the value of
+//! their own premises being guarded, subsidy) and free riding (a fine when inspected,
+//! enforceable only when liability is clear).
 //! NGOs choose between engaging (cost, funding, value of the partnership) and not.
 //!
 //! Strategies spread by imitation: a revising agent compares its payoff with a random
@@ -78,16 +79,28 @@ pub fn resident_payoffs(
     }
 }
 
-/// Payoff difference contributing minus free riding for an enterprise:
-/// -cost + subsidy + expected fine avoided (fine x inspection x clarity).
-pub fn enterprise_advantage(
-    cost: f64,
-    subsidy: f64,
-    fine: f64,
-    inspection: f64,
-    clarity: f64,
-) -> f64 {
-    -cost + subsidy + fine * inspection * clarity
+/// The terms of an enterprise's daily payoff. The safety every enterprise enjoys
+/// whether or not it contributes is common to both strategies and left out.
+#[derive(Debug, Clone, Copy)]
+pub struct EnterpriseTerms {
+    /// Value of its own premises being guarded, which only a contributor gets.
+    pub private_benefit: f64,
+    pub subsidy: f64,
+    pub fine: f64,
+    pub inspection: f64,
+    /// A fine is levied only on a party that can be named liable.
+    pub clarity: f64,
+}
+
+/// An enterprise's daily payoff: contributing costs `cost` and earns the private
+/// benefit and the subsidy; free riding risks the expected fine
+/// (fine x inspection x clarity).
+pub fn enterprise_payoff(contributes: bool, cost: f64, t: &EnterpriseTerms) -> f64 {
+    if contributes {
+        -cost + t.private_benefit + t.subsidy
+    } else {
+        -t.fine * t.inspection * t.clarity
+    }
 }
 
 #[cfg(test)]
@@ -122,7 +135,19 @@ mod tests {
 
     #[test]
     fn fines_need_clear_liability() {
-        assert_eq!(enterprise_advantage(60.0, 10.0, 500.0, 0.1, 0.0), -50.0);
-        assert_eq!(enterprise_advantage(60.0, 10.0, 500.0, 0.1, 1.0), 0.0);
+        let mut t = EnterpriseTerms {
+            private_benefit: 20.0,
+            subsidy: 10.0,
+            fine: 500.0,
+            inspection: 0.1,
+            clarity: 0.0,
+        };
+        assert_eq!(enterprise_payoff(true, 60.0, &t), -30.0);
+        // Unclear liability: the fine is never levied.
+        assert_eq!(enterprise_payoff(false, 60.0, &t), 0.0);
+        t.clarity = 1.0;
+        assert_eq!(enterprise_payoff(false, 60.0, &t), -50.0);
+        t.clarity = 0.5;
+        assert_eq!(enterprise_payoff(false, 60.0, &t), -25.0);
     }
 }
