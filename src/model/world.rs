@@ -96,14 +96,8 @@ pub struct World<'a> {
     grid_incidents: Vec<u64>,
 
     // Organisations.
-    enterprise_grid: Vec<u32>,
-    enterprise_cost: Vec<f64>,
-    enterprise_on: Vec<bool>,
-    enterprises_on_in_grid: Vec<u32>,
-    ngo_grid: Vec<u32>,
-    ngo_cost: Vec<f64>,
-    ngo_on: Vec<bool>,
-    ngos_on_in_grid: Vec<u32>,
+    enterprises: Organisations,
+    ngos: Organisations,
     gw_motivation: f64,
     ngo_motivation: f64,
 
@@ -223,14 +217,9 @@ impl<'a> World<'a> {
         let ngo_on: Vec<bool> = (0..n_ngo)
             .map(|_| rng.random::<f64>() < r.initial_participation)
             .collect();
-        let mut enterprises_on_in_grid = vec![0u32; grids];
-        for (k, &on) in enterprise_on.iter().enumerate() {
-            enterprises_on_in_grid[enterprise_grid[k] as usize] += u32::from(on);
-        }
-        let mut ngos_on_in_grid = vec![0u32; grids];
-        for (k, &on) in ngo_on.iter().enumerate() {
-            ngos_on_in_grid[ngo_grid[k] as usize] += u32::from(on);
-        }
+        let enterprises =
+            Organisations::new(enterprise_grid, enterprise_cost, enterprise_on, grids);
+        let ngos = Organisations::new(ngo_grid, ngo_cost, ngo_on, grids);
 
         let rows = p.run.warmup_ticks as usize + p.run.ticks as usize;
         let base_clearance = p.residents.property_share * p.operations.clearance_property
@@ -269,14 +258,8 @@ impl<'a> World<'a> {
             wins: vec![0; grids],
             failures: vec![0; grids],
             grid_incidents: vec![0; grids],
-            enterprise_grid,
-            enterprise_cost,
-            enterprise_on,
-            enterprises_on_in_grid,
-            ngo_grid,
-            ngo_cost,
-            ngo_on,
-            ngos_on_in_grid,
+            enterprises,
+            ngos,
             gw_motivation: p.rights.initial_motivation,
             ngo_motivation: p.rights.initial_motivation,
             clearance_seen: base_clearance,
@@ -371,7 +354,7 @@ impl<'a> World<'a> {
                 * p.community.volunteer_share
                 * p.community.volunteer_hours
                 / 24.0;
-            let security = f64::from(self.enterprises_on_in_grid[k])
+            let security = f64::from(self.enterprises.on_in_grid[k])
                 * p.community.security_staff_per_enterprise;
             self.guardians[k] = officers_present
                 + g.auxiliary_weight * aux_present
@@ -386,7 +369,8 @@ impl<'a> World<'a> {
             * p.community.volunteer_hours;
         burden[accounts::VOLUNTEERS] += volunteer_hours;
         let guard_hours: f64 = self
-            .enterprises_on_in_grid
+            .enterprises
+            .on_in_grid
             .iter()
             .map(|&e| f64::from(e))
             .sum::<f64>()
@@ -590,9 +574,9 @@ impl<'a> World<'a> {
             * self.grids as f64;
         burden[accounts::POLICE] += meeting_hours;
         burden[accounts::GRID_WORKERS] += meeting_hours;
-        burden[accounts::NGOS] += meeting_hours * f64::from(u8::from(!self.ngo_on.is_empty()));
+        burden[accounts::NGOS] += meeting_hours * f64::from(u8::from(!self.ngos.on.is_empty()));
         burden[accounts::ENTERPRISES] +=
-            meeting_hours * f64::from(u8::from(!self.enterprise_on.is_empty()));
+            meeting_hours * f64::from(u8::from(!self.enterprises.on.is_empty()));
         for k in 0..self.grids {
             self.process[k].step(&p.collaboration, d, self.wins[k], self.failures[k]);
             self.disorder[k] *= 1.0 - p.contagion.disorder_decay;
@@ -795,8 +779,8 @@ impl<'a> World<'a> {
             let mut n = 0;
             for (cond, a) in [
                 (has_gw, Actor::GridWorker),
-                (self.ngos_on_in_grid[k] > 0, Actor::Ngo),
-                (self.enterprises_on_in_grid[k] > 0, Actor::Enterprise),
+                (self.ngos.on_in_grid[k] > 0, Actor::Ngo),
+                (self.enterprises.on_in_grid[k] > 0, Actor::Enterprise),
                 (true, Actor::Police),
             ] {
                 if cond {
@@ -820,7 +804,7 @@ impl<'a> World<'a> {
     ) -> bool {
         let p = self.p;
         // The natural mediator: an engaged NGO in the grid, else the grid worker.
-        let ngo = self.ngos_on_in_grid[k] > 0;
+        let ngo = self.ngos.on_in_grid[k] > 0;
         let motivation = if ngo {
             self.ngo_motivation
         } else {
@@ -977,38 +961,10 @@ impl<'a> World<'a> {
             inspection: q.inspection_probability,
             clarity: p.liability.clarity,
         };
-        let enterprise_payoff = |on: bool, cost_mult: f64| {
+        let enterprise_payoff = |on: bool, cost_mult: f64, _grid: u32| {
             public_goods::enterprise_payoff(on, q.enterprise_cost * cost_mult, &terms)
         };
-        let n = self.enterprise_on.len();
-        let revisions = binomial(n as u64, q.revision_rate, &mut self.rng);
-        for _ in 0..revisions {
-            let i = self.rng.random_range(0..n);
-            let old = self.enterprise_on[i];
-            let new = if self.rng.random::<f64>() < q.exploration {
-                self.rng.random::<bool>()
-            } else {
-                let j = self.rng.random_range(0..n);
-                let mine = enterprise_payoff(old, self.enterprise_cost[i]);
-                let theirs = enterprise_payoff(self.enterprise_on[j], self.enterprise_cost[j]);
-                if self.rng.random::<f64>()
-                    < public_goods::fermi(mine, theirs, q.organisation_noise)
-                {
-                    self.enterprise_on[j]
-                } else {
-                    old
-                }
-            };
-            if new != old {
-                self.enterprise_on[i] = new;
-                let g = self.enterprise_grid[i] as usize;
-                if new {
-                    self.enterprises_on_in_grid[g] += 1;
-                } else {
-                    self.enterprises_on_in_grid[g] -= 1;
-                }
-            }
-        }
+        self.enterprises.revise(&mut self.rng, q, enterprise_payoff);
         let process = &self.process;
         let ngo_payoff = |on: bool, cost_mult: f64, grid: u32| {
             if on {
@@ -1018,37 +974,9 @@ impl<'a> World<'a> {
                 0.0
             }
         };
-        let n = self.ngo_on.len();
-        let revisions = binomial(n as u64, q.revision_rate, &mut self.rng);
-        for _ in 0..revisions {
-            let i = self.rng.random_range(0..n);
-            let old = self.ngo_on[i];
-            let new = if self.rng.random::<f64>() < q.exploration {
-                self.rng.random::<bool>()
-            } else {
-                let j = self.rng.random_range(0..n);
-                let mine = ngo_payoff(old, self.ngo_cost[i], self.ngo_grid[i]);
-                let theirs = ngo_payoff(self.ngo_on[j], self.ngo_cost[j], self.ngo_grid[j]);
-                if self.rng.random::<f64>()
-                    < public_goods::fermi(mine, theirs, q.organisation_noise)
-                {
-                    self.ngo_on[j]
-                } else {
-                    old
-                }
-            };
-            if new != old {
-                self.ngo_on[i] = new;
-                let g = self.ngo_grid[i] as usize;
-                if new {
-                    self.ngos_on_in_grid[g] += 1;
-                } else {
-                    self.ngos_on_in_grid[g] -= 1;
-                }
-            }
-        }
-        let enterprises_on: u32 = self.enterprises_on_in_grid.iter().sum();
-        let ngos_on: u32 = self.ngos_on_in_grid.iter().sum();
+        self.ngos.revise(&mut self.rng, q, ngo_payoff);
+        let enterprises_on = self.enterprises.engaged();
+        let ngos_on = self.ngos.engaged();
         inc.enterprise_subsidy * f64::from(enterprises_on) + inc.ngo_funding * f64::from(ngos_on)
     }
 
@@ -1082,9 +1010,10 @@ impl<'a> World<'a> {
             / grids;
         let contributors = self.contributors.iter().sum::<u64>() as f64 / n;
         let free_riders = self.free_riders.iter().sum::<u64>() as f64 / n;
-        let enterprises = self.enterprise_on.len();
+        let enterprises = self.enterprises.on.len();
         let enterprise_rate = if enterprises > 0 {
-            self.enterprises_on_in_grid
+            self.enterprises
+                .on_in_grid
                 .iter()
                 .map(|&e| f64::from(e))
                 .sum::<f64>()
@@ -1092,9 +1021,10 @@ impl<'a> World<'a> {
         } else {
             f64::NAN
         };
-        let ngos = self.ngo_on.len();
+        let ngos = self.ngos.on.len();
         let ngo_rate = if ngos > 0 {
-            self.ngos_on_in_grid
+            self.ngos
+                .on_in_grid
                 .iter()
                 .map(|&e| f64::from(e))
                 .sum::<f64>()
@@ -1183,6 +1113,74 @@ impl<'a> World<'a> {
         a.collaboration_trust += collab;
         a.commitment += commitment;
         a.understanding += understanding;
+    }
+}
+
+/// Community organisations of one kind (enterprises or NGOs), each either
+/// contributing (engaged) or not, with its own cost multiplier and grid.
+struct Organisations {
+    grid: Vec<u32>,
+    cost: Vec<f64>,
+    on: Vec<bool>,
+    /// Engaged organisations per grid, kept in step with `on`.
+    on_in_grid: Vec<u32>,
+}
+
+impl Organisations {
+    fn new(grid: Vec<u32>, cost: Vec<f64>, on: Vec<bool>, grids: usize) -> Self {
+        let mut on_in_grid = vec![0u32; grids];
+        for (k, &engaged) in on.iter().enumerate() {
+            on_in_grid[grid[k] as usize] += u32::from(engaged);
+        }
+        Organisations {
+            grid,
+            cost,
+            on,
+            on_in_grid,
+        }
+    }
+
+    fn engaged(&self) -> u32 {
+        self.on_in_grid.iter().sum()
+    }
+
+    /// One day of strategy revision: a share `revision_rate` of organisations revise;
+    /// each explores a random strategy with probability `exploration`, or else copies
+    /// a random peer's with the Fermi probability on their payoffs
+    /// `payoff(engaged, cost multiplier, grid)`.
+    fn revise(
+        &mut self,
+        rng: &mut Xoshiro256PlusPlus,
+        q: &crate::params::Participation,
+        payoff: impl Fn(bool, f64, u32) -> f64,
+    ) {
+        let n = self.on.len();
+        let revisions = binomial(n as u64, q.revision_rate, rng);
+        for _ in 0..revisions {
+            let i = rng.random_range(0..n);
+            let old = self.on[i];
+            let new = if rng.random::<f64>() < q.exploration {
+                rng.random::<bool>()
+            } else {
+                let j = rng.random_range(0..n);
+                let mine = payoff(old, self.cost[i], self.grid[i]);
+                let theirs = payoff(self.on[j], self.cost[j], self.grid[j]);
+                if rng.random::<f64>() < public_goods::fermi(mine, theirs, q.organisation_noise) {
+                    self.on[j]
+                } else {
+                    old
+                }
+            };
+            if new != old {
+                self.on[i] = new;
+                let g = self.grid[i] as usize;
+                if new {
+                    self.on_in_grid[g] += 1;
+                } else {
+                    self.on_in_grid[g] -= 1;
+                }
+            }
+        }
     }
 }
 
@@ -1290,15 +1288,15 @@ mod tests {
                 }
             }
             let mut ent = vec![0u32; self.grids];
-            for (i, &on) in self.enterprise_on.iter().enumerate() {
-                ent[self.enterprise_grid[i] as usize] += u32::from(on);
+            for (i, &on) in self.enterprises.on.iter().enumerate() {
+                ent[self.enterprises.grid[i] as usize] += u32::from(on);
             }
-            assert_eq!(ent, self.enterprises_on_in_grid);
+            assert_eq!(ent, self.enterprises.on_in_grid);
             let mut ngo = vec![0u32; self.grids];
-            for (i, &on) in self.ngo_on.iter().enumerate() {
-                ngo[self.ngo_grid[i] as usize] += u32::from(on);
+            for (i, &on) in self.ngos.on.iter().enumerate() {
+                ngo[self.ngos.grid[i] as usize] += u32::from(on);
             }
-            assert_eq!(ngo, self.ngos_on_in_grid);
+            assert_eq!(ngo, self.ngos.on_in_grid);
             for t in self.trust_police.iter().chain(&self.trust_community) {
                 assert!((0.0..=1.0).contains(t));
             }
