@@ -29,6 +29,8 @@ pub enum ErrorKind {
     Extends,
     /// A rule tying several parameters together is broken.
     Constraint,
+    /// A required key is absent (an experiment file without `scenario`, ...).
+    Missing,
 }
 
 /// A 1-based line and column in a file; the column counts characters.
@@ -36,6 +38,13 @@ pub enum ErrorKind {
 pub struct Position {
     pub line: usize,
     pub column: usize,
+}
+
+impl Position {
+    /// The position of byte `offset` in `text` (see [`position`]).
+    pub(crate) fn of(text: &str, offset: usize) -> Position {
+        position(text, offset)
+    }
 }
 
 /// One problem in one file, rendered as one block of the error message.
@@ -134,10 +143,12 @@ impl fmt::Display for Diagnostic {
 /// it is. Problems are in file order: the named file first, then the files it
 /// extends, then the rules that tie parameters together.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
-#[error("{}", render_all(.diagnostics, *.omitted))]
+#[error("{}", render_all(.diagnostics, *.omitted, .subject))]
 pub struct ScenarioError {
     diagnostics: Vec<Diagnostic>,
     omitted: usize,
+    /// What was refused, for the closing line: "scenario", "experiment".
+    subject: &'static str,
 }
 
 impl ScenarioError {
@@ -148,7 +159,22 @@ impl ScenarioError {
         ScenarioError {
             diagnostics,
             omitted,
+            subject: "scenario",
         }
+    }
+
+    /// As [`ScenarioError::new`], for another kind of file (an experiment file's
+    /// errors close with "experiment refused because of N errors"); `omitted` counts
+    /// problems already left out before these.
+    pub(crate) fn refusing(
+        subject: &'static str,
+        diagnostics: Vec<Diagnostic>,
+        omitted: usize,
+    ) -> Self {
+        let mut error = ScenarioError::new(diagnostics);
+        error.omitted += omitted;
+        error.subject = subject;
+        error
     }
 
     /// The problems shown, in the order they are printed.
@@ -162,7 +188,7 @@ impl ScenarioError {
     }
 }
 
-fn render_all(diagnostics: &[Diagnostic], omitted: usize) -> String {
+fn render_all(diagnostics: &[Diagnostic], omitted: usize, subject: &str) -> String {
     let mut out = diagnostics
         .iter()
         .map(ToString::to_string)
@@ -174,7 +200,7 @@ fn render_all(diagnostics: &[Diagnostic], omitted: usize) -> String {
     let total = diagnostics.len() + omitted;
     if total > 1 {
         out.push_str(&format!(
-            "\n\nerror: scenario refused because of {total} errors"
+            "\n\nerror: {subject} refused because of {total} errors"
         ));
     }
     out

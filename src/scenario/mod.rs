@@ -13,7 +13,7 @@
 //! [`crate::params`], and nothing here knows a parameter by name.
 
 mod diagnostic;
-mod raw;
+pub(crate) mod raw;
 
 pub use diagnostic::{Diagnostic, ErrorKind, MAX_DIAGNOSTICS, Position, ScenarioError};
 
@@ -382,7 +382,7 @@ fn chain_text(chain: &[Parsed]) -> String {
 
 /// Why a file could not be turned into text.
 #[derive(Debug)]
-enum ReadError {
+pub(crate) enum ReadError {
     Io(std::io::Error),
     Directory,
     TooLarge,
@@ -391,7 +391,7 @@ enum ReadError {
 
 impl ReadError {
     /// The reason in words, after "cannot read `file`: ".
-    fn reason(&self) -> String {
+    pub(crate) fn reason(&self) -> String {
         match self {
             ReadError::Io(e) => e.to_string(),
             ReadError::Directory => "it is a directory, not a file".to_string(),
@@ -439,7 +439,7 @@ impl ReadError {
 }
 
 /// Reads a file as UTF-8 text without a byte-order mark.
-fn read_text(path: &Path) -> Result<String, ReadError> {
+pub(crate) fn read_text(path: &Path) -> Result<String, ReadError> {
     if std::fs::metadata(path).map_err(ReadError::Io)?.is_dir() {
         return Err(ReadError::Directory);
     }

@@ -251,14 +251,14 @@ impl Walker<'_> {
 }
 
 /// A refused value: the headline and any help lines.
-struct BadValue {
-    kind: ErrorKind,
-    message: String,
-    notes: Vec<String>,
+pub(crate) struct BadValue {
+    pub kind: ErrorKind,
+    pub message: String,
+    pub notes: Vec<String>,
 }
 
 /// Converts and checks one value against its definition.
-fn read_value(def: &ParamDef, value: &DeValue<'_>) -> Result<ParamValue, BadValue> {
+pub(crate) fn read_value(def: &ParamDef, value: &DeValue<'_>) -> Result<ParamValue, BadValue> {
     let path = def.path;
     let wrong_type = |found: String, notes: Vec<String>| BadValue {
         kind: ErrorKind::WrongType,
@@ -332,7 +332,7 @@ fn read_value(def: &ParamDef, value: &DeValue<'_>) -> Result<ParamValue, BadValu
 }
 
 /// What a parameter accepts, with its range and unit.
-fn expected(def: &ParamDef) -> String {
+pub(crate) fn expected(def: &ParamDef) -> String {
     match def.ty {
         ParamType::Real => format!("a number from {} ({})", def.range_text(), def.unit),
         ParamType::Int => format!("an integer from {} ({})", def.range_text(), def.unit),
@@ -341,7 +341,7 @@ fn expected(def: &ParamDef) -> String {
 }
 
 /// A found value in words: "the string \"ten\"", "an array", ...
-fn describe(value: &DeValue<'_>) -> String {
+pub(crate) fn describe(value: &DeValue<'_>) -> String {
     match value {
         DeValue::String(s) => format!("the string {}", quote(s)),
         DeValue::Integer(i) => format!("the integer {i}"),
@@ -354,7 +354,7 @@ fn describe(value: &DeValue<'_>) -> String {
 }
 
 /// A string quoted and escaped for a message, cut after 40 characters.
-fn quote(s: &str) -> String {
+pub(crate) fn quote(s: &str) -> String {
     const LIMIT: usize = 40;
     if s.chars().count() > LIMIT {
         let head: String = s.chars().take(LIMIT).collect();
@@ -367,7 +367,7 @@ fn quote(s: &str) -> String {
 /// The likely intended path for an unknown `section.key`: a close key in the same
 /// section, else the same or a close key in another section. Keys are compared
 /// without their section, whose shared prefix would make every path look close.
-fn suggestion(section: &str, key: &str) -> Option<&'static str> {
+pub(crate) fn suggestion(section: &str, key: &str) -> Option<&'static str> {
     let split = |path: &'static str| path.split_once('.').unwrap_or(("", path));
     let in_section = PARAM_DEFS
         .iter()
