@@ -1,4 +1,4 @@
-//! Monte Carlo replications in parallel, delivered in run order.
+//! Monte Carlo runs in parallel, delivered in a fixed order.
 //!
 //! Replication `i` of a scenario with base seed `s` runs on the stream seeded by
 //! [`run_seed`]`(s, i)`, a SplitMix64 mix of the two: it depends on nothing else, so
@@ -7,13 +7,22 @@
 //! batches; each batch is handed to the sink in run order before the next starts, so
 //! memory stays bounded and output files can be written as runs finish.
 //!
+//! [`run_jobs`] does the same for the jobs of an [`Experiment`] (many design points,
+//! each replicated): it runs a range of the job order, skips jobs another shard owns,
+//! turns an invalid point or a panicking run into a recorded failure instead of an
+//! abort, and checks between batches whether the caller asked it to stop (Ctrl-C), so
+//! an interrupted experiment ends on a whole batch.
+//!
 //! Progress reaches the caller through a plain callback, so the core does not depend
 //! on any progress-bar crate.
 
+use std::ops::Range;
+use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use rayon::prelude::*;
 
+use crate::experiment::{Experiment, Job, Shard};
 use crate::model::{self, RunOutput};
 use crate::params::Params;
 
@@ -47,6 +56,93 @@ pub fn run_seed(base_seed: u64, run: u64) -> u64 {
 
 /// How many runs are in flight per batch, per worker thread.
 const BATCH_PER_THREAD: usize = 4;
+
+/// What became of one job.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Outcome {
+    Finished(RunOutput),
+    /// The point's parameters are invalid, or the model panicked: the message.
+    Failed(String),
+}
+
+/// One job and what became of it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct JobRecord {
+    pub job: Job,
+    pub outcome: Outcome,
+}
+
+/// How [`run_jobs`] ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RunEnd {
+    /// Every job of the range was run (or skipped as another shard's).
+    Completed,
+    /// `stop()` said stop; jobs before `next` are done and delivered.
+    Interrupted { next: u64 },
+}
+
+/// Runs one job, catching a panic so one bad run does not take the others down.
+fn run_job(experiment: &Experiment, job: Job) -> Outcome {
+    match &experiment.points[job.point].params {
+        Err(message) => Outcome::Failed(message.clone()),
+        Ok(params) => match catch_unwind(AssertUnwindSafe(|| model::simulate(params, job.seed))) {
+            Ok(output) => Outcome::Finished(output),
+            Err(panic) => {
+                let text = panic
+                    .downcast_ref::<&str>()
+                    .map(|s| (*s).to_string())
+                    .or_else(|| panic.downcast_ref::<String>().cloned())
+                    .unwrap_or_else(|| "unknown panic".to_string());
+                Outcome::Failed(format!("the model failed: {text}"))
+            }
+        },
+    }
+}
+
+/// Runs the jobs numbered `range` that `shard` owns on `pool`, and hands them to
+/// `sink` one batch at a time, in job order, on the calling thread. `progress(done)`
+/// is called from worker threads with the number of jobs finished in this call;
+/// `stop()` is asked between batches.
+///
+/// # Errors
+/// The first error the sink returns; no job after it is started.
+pub fn run_jobs<E>(
+    experiment: &Experiment,
+    range: Range<u64>,
+    shard: Shard,
+    pool: &rayon::ThreadPool,
+    mut sink: impl FnMut(&[JobRecord]) -> Result<(), E>,
+    progress: &(dyn Fn(u64) + Sync),
+    stop: &dyn Fn() -> bool,
+) -> Result<RunEnd, E> {
+    let batch = (pool.current_num_threads() * BATCH_PER_THREAD).max(1);
+    let done = AtomicU64::new(0);
+    let mut next = range.start;
+    let mut jobs: Vec<Job> = Vec::with_capacity(batch);
+    while next < range.end {
+        if stop() {
+            return Ok(RunEnd::Interrupted { next });
+        }
+        jobs.clear();
+        while jobs.len() < batch && next < range.end {
+            if shard.owns(next) {
+                jobs.push(experiment.job(next));
+            }
+            next += 1;
+        }
+        let records: Vec<JobRecord> = pool.install(|| {
+            jobs.par_iter()
+                .map(|&job| {
+                    let outcome = run_job(experiment, job);
+                    progress(done.fetch_add(1, Ordering::Relaxed) + 1);
+                    JobRecord { job, outcome }
+                })
+                .collect()
+        });
+        sink(&records)?;
+    }
+    Ok(RunEnd::Completed)
+}
 
 /// Runs replications `0..replications` on the current rayon pool, handing each record
 /// to `sink` in run order. `progress(done)` is called (from worker threads) with the

@@ -1,14 +1,19 @@
 //! The command line: flags (clap), the commands, and how failures are reported.
 //!
-//! `cogov` with no command runs the built-in scenario with its defaults, so
-//! `cargo run --release` does something useful. Every failure ends here as one message
+//! `cogov` with no command compares the built-in Tongxiang baseline with each of the
+//! study's five reforms and their union, so `cargo run --release` answers the study's
+//! question. Every failure ends here as one message
 //! on stderr starting with `error:`, and an exit code: 2 when the input was wrong (a
 //! scenario, a flag, a results directory that is taken), 1 when something failed
 //! while working (I/O). A scenario error is printed exactly as the loader wrote it: it
 //! already names the file, line, column and key.
 
+mod compare;
+mod exec;
+mod merge;
 mod reference;
 mod run;
+mod sweep;
 
 use anyhow::Context as _;
 use clap::{Args, Parser, Subcommand, ValueEnum};
@@ -24,8 +29,9 @@ use std::path::PathBuf;
     version,
     about = "Agent-based simulator of collaborative governance in urban community policing",
     long_about = "Agent-based simulator of collaborative governance in urban community policing.\n\n\
-        Without a command, `cogov` runs the built-in Tongxiang baseline scenario with its \
-        default replications and writes the results under output/."
+        Without a command, `cogov` compares the built-in Tongxiang baseline with each of \
+        the study's five reforms and with all five together (paired, common random \
+        numbers), prints the table and writes the results under output/."
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -41,11 +47,31 @@ pub enum Command {
     /// day) and manifest.json (version, scenario, parameters, seed, times) into the
     /// results directory, and prints a summary table.
     ///
-    /// Files are written into DIR.partial-<pid> and renamed to DIR only when complete,
-    /// so DIR never holds half a run. A run that fails or is interrupted (Ctrl-C)
-    /// leaves the .partial-<pid> directory with the replications finished so far; it
-    /// does not get in the way of later runs and can be deleted.
+    /// Files are written into DIR.partial and renamed to DIR only when complete, so
+    /// DIR never holds half a run. Ctrl-C finishes the runs in flight and stops;
+    /// the same command with --resume continues where it stopped, and the final
+    /// files are the same as an uninterrupted run's.
     Run(RunArgs),
+    /// Run a parameter sweep declared in an experiment file (grid, random, Latin
+    /// hypercube or Sobol design)
+    ///
+    /// Writes points.csv (the design), runs.csv (one row per run: point, replication,
+    /// seed, the swept values, every metric), summary.csv (per point and metric),
+    /// failures.csv, manifest.json, and timeseries.csv when the file asks for it.
+    /// Replication r uses the same seed at every point (common random numbers).
+    Sweep(SweepArgs),
+    /// Compare reform scenarios with a baseline, run by run (common random numbers)
+    ///
+    /// Per reform and metric: baseline and reform means, the paired difference with
+    /// its 95% confidence interval, relative change and effect size, marked where the
+    /// interval excludes zero. Writes comparison.csv next to runs.csv and summary.csv.
+    Compare(CompareArgs),
+    /// Combine the results directories of shards (--shard K/N) into one
+    ///
+    /// The merged files are byte-identical to those of the same experiment run on one
+    /// machine (manifest.json aside). Shards of different experiments, seeds or cogov
+    /// versions are refused.
+    Merge(MergeArgs),
     /// Validate a scenario file and print its resolved parameters
     Check {
         /// Scenario file (TOML)
@@ -72,6 +98,87 @@ pub enum Format {
     Markdown,
 }
 
+/// Flags every experiment shares: where results go and how the runs are executed.
+#[derive(Debug, Default, Clone, Args)]
+pub struct ExecArgs {
+    /// Results directory; must not exist or be empty (results are never overwritten)
+    /// [default: output/<name>-<UTC time>]
+    #[arg(long, short, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// Worker threads [default: one per logical CPU]
+    #[arg(long, short = 'j', value_name = "N", value_parser = clap::value_parser!(u64).range(1..=4096))]
+    pub threads: Option<u64>,
+    /// Print only the results directory: no progress bar, no table
+    #[arg(long, short)]
+    pub quiet: bool,
+    /// Continue the interrupted experiment in DIR.partial (give the same command and
+    /// --out); finished runs are not redone
+    #[arg(long)]
+    pub resume: bool,
+    /// Run only shard K of N (jobs K-1, K-1+N, ...); combine shards with `cogov merge`
+    #[arg(long, value_name = "K/N")]
+    pub shard: Option<String>,
+    /// Write every K-th day of each run to timeseries.csv; 0 writes none
+    /// [default: 1 for run, the file's setting for sweep, 0 for compare]
+    #[arg(long, value_name = "K")]
+    pub timeseries_every: Option<u64>,
+}
+
+#[derive(Debug, Args)]
+pub struct SweepArgs {
+    /// Experiment file (TOML) naming a scenario, a design and the swept parameters
+    pub file: PathBuf,
+    /// Replications per design point [default: the file's, else the scenario's]
+    #[arg(long, short = 'n', value_name = "N")]
+    pub replications: Option<u64>,
+    #[command(flatten)]
+    pub exec: ExecArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct CompareArgs {
+    /// The baseline scenario
+    pub base: PathBuf,
+    /// One or more reform scenarios
+    #[arg(required = true)]
+    pub reforms: Vec<PathBuf>,
+    /// Replications per scenario [default: the baseline's run.replications]
+    #[arg(long, short = 'n', value_name = "N", conflicts_with = "precision")]
+    pub replications: Option<u64>,
+    /// Base seed, shared by every scenario [default: the baseline's run.seed]
+    #[arg(long, value_name = "S")]
+    pub seed: Option<u64>,
+    /// Add replications in batches until every chosen metric's paired 95% CI
+    /// half-width is at most X (in the metric's unit)
+    #[arg(long, value_name = "X")]
+    pub precision: Option<f64>,
+    /// A metric for --precision and the table (repeatable) [default: the headline
+    /// metrics]
+    #[arg(long, value_name = "M")]
+    pub metric: Vec<String>,
+    /// Replications per batch with --precision
+    #[arg(long, value_name = "N", default_value_t = 10)]
+    pub batch: u64,
+    /// Most replications with --precision
+    #[arg(long, value_name = "N", default_value_t = 1000)]
+    pub max_replications: u64,
+    /// Show every metric in the table, not only the headline ones
+    #[arg(long)]
+    pub all_metrics: bool,
+    #[command(flatten)]
+    pub exec: ExecArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct MergeArgs {
+    /// The shards' results directories
+    #[arg(required = true)]
+    pub dirs: Vec<PathBuf>,
+    /// Where the merged results go; must not exist or be empty
+    #[arg(long, short, value_name = "DIR")]
+    pub out: PathBuf,
+}
+
 #[derive(Debug, Default, Args)]
 pub struct RunArgs {
     /// Scenario file (TOML); the built-in Tongxiang baseline when omitted
@@ -83,16 +190,8 @@ pub struct RunArgs {
     /// [default: the scenario's run.seed]
     #[arg(long, value_name = "S")]
     pub seed: Option<u64>,
-    /// Results directory; must not exist or be empty (results are never overwritten)
-    /// [default: output/<scenario name>-<UTC time>]
-    #[arg(long, short, value_name = "DIR")]
-    pub out: Option<PathBuf>,
-    /// Worker threads [default: one per logical CPU]
-    #[arg(long, short = 'j', value_name = "N", value_parser = clap::value_parser!(u64).range(1..=4096))]
-    pub threads: Option<u64>,
-    /// Print only the results directory: no progress bar, no summary table
-    #[arg(long, short)]
-    pub quiet: bool,
+    #[command(flatten)]
+    pub exec: ExecArgs,
 }
 
 /// Bad input found after parsing: a flag value out of range. Exit code 2.
@@ -115,8 +214,11 @@ pub fn main(args: Vec<OsString>) -> i32 {
         }
     };
     let result = match cli.command {
-        None => run::run(RunArgs::default(), command_line),
+        None => compare::default_job(command_line),
         Some(Command::Run(args)) => run::run(args, command_line),
+        Some(Command::Sweep(args)) => sweep::run(args, command_line),
+        Some(Command::Compare(args)) => compare::run(args, command_line),
+        Some(Command::Merge(args)) => merge::run(args, command_line),
         Some(Command::Check { scenario }) => check(&scenario),
         Some(Command::Params { format }) => print_stdout(&reference::params(format)),
         Some(Command::Metrics { format }) => print_stdout(&reference::metrics(format)),
@@ -167,8 +269,15 @@ fn report(err: &anyhow::Error) {
     }
 }
 
-/// 2 for input the user can fix, 1 for failures while working.
+/// 2 for input the user can fix, 130 for an interrupt, 3 when some runs failed but
+/// the rest completed, 1 for failures while working.
 fn exit_code(err: &anyhow::Error) -> i32 {
+    if err.chain().any(|c| c.is::<exec::Interrupted>()) {
+        return 130;
+    }
+    if err.chain().any(|c| c.is::<run::RunsFailed>()) {
+        return 3;
+    }
     let bad_input = err.chain().any(|cause| {
         cause.is::<ScenarioError>()
             || cause.is::<InputError>()
@@ -206,11 +315,11 @@ mod tests {
         };
         assert_eq!(args.scenario, Some(PathBuf::from("s.toml")));
         assert_eq!(
-            (args.replications, args.seed, args.threads),
+            (args.replications, args.seed, args.exec.threads),
             (Some(4), Some(9), Some(2))
         );
-        assert_eq!(args.out, Some(PathBuf::from("d")));
-        assert!(args.quiet);
+        assert_eq!(args.exec.out, Some(PathBuf::from("d")));
+        assert!(args.exec.quiet);
         assert!(Cli::try_parse_from(["cogov", "run", "--threads", "0"]).is_err());
     }
 

@@ -1,24 +1,15 @@
-//! `cogov run`: load a scenario, run its replications on a thread pool, stream the
-//! results to disk and print a summary.
+//! `cogov run`: load a scenario, run its replications, stream the results to disk and
+//! print a summary.
 //!
-//! Output goes to `--out DIR`, or by default to
-//! `output/<scenario name>-<UTC time, e.g. 20260321T090500Z>` under the current
-//! directory (created if needed). See [`cogov::output`] for how the directory is
-//! claimed and completed.
+//! A run is an experiment with one point (see [`super::exec`]): it can be resumed
+//! after Ctrl-C with `--resume` and split over machines with `--shard K/N`.
 
+use super::exec::{self, execute};
 use super::{InputError, RunArgs, print_stdout};
-use crate::progress::Progress;
-use anyhow::Context as _;
-use cogov::output::{Manifest, ResultsWriter, RunRow, UtcTime, default_dir, table};
+use cogov::experiment::Experiment;
+use cogov::output::{Layout, Manifest, ScenarioEntry, table};
 use cogov::params::{ParamValue, find_def};
-use cogov::runner::run_replications;
 use cogov::scenario::Scenario;
-use std::io::IsTerminal as _;
-use std::path::Path;
-use std::time::SystemTime;
-
-/// Where results go when `--out` is not given, relative to the current directory.
-const DEFAULT_PARENT: &str = "output";
 
 pub fn run(args: RunArgs, command_line: Vec<String>) -> anyhow::Result<()> {
     let scenario = match &args.scenario {
@@ -33,82 +24,91 @@ pub fn run(args: RunArgs, command_line: Vec<String>) -> anyhow::Result<()> {
     let seed = args.seed.unwrap_or(params.run.seed);
     check_flag("--seed", "run.seed", seed)?;
 
-    let started = now();
-    let target = match &args.out {
-        Some(dir) => dir.clone(),
-        None => default_dir(Path::new(DEFAULT_PARENT), &scenario.name, started),
-    };
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(args.threads.unwrap_or(0) as usize)
-        .build()
-        .context("cannot start the worker threads")?;
-    let threads = pool.current_num_threads();
-    let mut writer = ResultsWriter::create(&target, u64::from(params.run.warmup_ticks))?;
-
-    if !args.quiet {
-        eprintln!(
-            "running {replications} replications of `{}` on {threads} thread{} into {}",
-            scenario.name,
-            if threads == 1 { "" } else { "s" },
-            target.display()
-        );
-    }
-    let progress = Progress::new(replications, !args.quiet && std::io::stderr().is_terminal());
-    let result = pool.install(|| {
-        run_replications(
-            params,
-            seed,
-            replications,
-            |record| {
-                writer.write_run(&RunRow {
-                    run: record.run,
-                    seed: record.seed,
-                    metrics: &record.output.metrics,
-                    series: &record.output.series,
-                })
-            },
-            &|done| progress.update(done),
-        )
-    });
-    progress.finish();
-    let partial = writer.partial().to_path_buf();
-    let kept = || {
-        format!(
-            "run stopped; what was written so far is in `{}`",
-            partial.display()
-        )
-    };
-    result.with_context(kept)?;
-
-    let summaries = writer.summaries();
+    let experiment = Experiment::single(&scenario.name, params.clone(), replications, seed);
+    let layout = Layout::of(&experiment, args.exec.timeseries_every.unwrap_or(1));
+    let target = exec::target(&args.exec, &scenario.name);
+    let finished = execute(
+        &experiment,
+        layout,
+        target,
+        &args.exec,
+        &format!("`{}`", scenario.name),
+        None,
+        &mut |_, _| {},
+    )?;
+    let summaries = finished.store.summaries();
+    let failures = finished.store.failures();
     let manifest = Manifest {
-        scenario_name: scenario.name.clone(),
-        scenario_description: scenario.description.clone(),
-        scenario_files: scenario.files.clone(),
-        scenario_hash: scenario.hash(),
-        params: scenario.params.clone(),
+        scenario: entry(&scenario),
+        reforms: vec![],
+        experiment: plan_value(&finished),
+        sweep: None,
         seed,
         replications,
-        threads,
-        started,
-        finished: now(),
+        failures,
+        stopped: None,
+        threads: finished.threads,
+        started: finished.started,
+        finished: exec::now(),
         command_line,
     };
-    let dir = writer.finish(&manifest).with_context(kept)?;
-
-    if args.quiet {
-        print_stdout(&format!("{}\n", dir.display()))
+    let dir = finished.store.finish(&manifest.to_json(), &[])?;
+    let failed = failure_note(failures);
+    if args.exec.quiet {
+        print_stdout(&format!("{}\n", dir.display()))?;
     } else {
         print_stdout(&format!(
-            "{}\nresults: {} (runs.csv, summary.csv, timeseries.csv, manifest.json)\n",
-            table::summary_table(&summaries),
+            "{}\nresults: {} (runs.csv, summary.csv, timeseries.csv, failures.csv, manifest.json){failed}\n",
+            table::summary_table(&summaries[0]),
             dir.display()
-        ))
+        ))?;
+    }
+    exit_for_failures(failures)
+}
+
+/// The manifest's record of a scenario.
+pub fn entry(scenario: &Scenario) -> ScenarioEntry {
+    ScenarioEntry {
+        name: scenario.name.clone(),
+        description: scenario.description.clone(),
+        files: scenario.files.clone(),
+        hash: scenario.hash(),
+        params: scenario.params.clone(),
+    }
+}
+
+/// The experiment's identity for the manifest, read back from the plan it ran with.
+pub fn plan_value(finished: &exec::Finished) -> serde_json::Value {
+    serde_json::from_str(&finished.plan).unwrap_or(serde_json::Value::Null)
+}
+
+/// A note on failed runs for the final message.
+pub fn failure_note(failures: usize) -> String {
+    if failures == 0 {
+        String::new()
+    } else {
+        format!(
+            "\n{failures} run{} failed; see failures.csv",
+            if failures == 1 { "" } else { "s" }
+        )
+    }
+}
+
+/// Some runs failed: the results are complete for the others, the exit code says so.
+#[derive(Debug, thiserror::Error)]
+#[error("{0} run(s) failed; their errors are in failures.csv, every other run completed")]
+pub struct RunsFailed(pub usize);
+
+pub fn exit_for_failures(failures: usize) -> anyhow::Result<()> {
+    if failures == 0 {
+        Ok(())
+    } else {
+        Err(RunsFailed(failures).into())
     }
 }
 
 /// Checks a flag's value against the range of the scenario parameter it overrides.
-fn check_flag(flag: &str, path: &str, value: u64) -> Result<(), InputError> {
+pub fn check_flag(flag: &str, path: &str, value: u64) -> Result<(), InputError> {
     let Some(def) = find_def(path) else {
         return Ok(());
     };
@@ -116,11 +116,6 @@ fn check_flag(flag: &str, path: &str, value: u64) -> Result<(), InputError> {
     def.check(value)
         .map(|_| ())
         .map_err(|e| InputError(format!("{flag}: {e}")))
-}
-
-/// The clock, read here at the edge and nowhere in the core.
-fn now() -> UtcTime {
-    UtcTime::from_system_time(SystemTime::now())
 }
 
 #[cfg(test)]

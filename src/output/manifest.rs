@@ -24,18 +24,36 @@ use serde::Serialize;
 use serde::ser::{SerializeMap, Serializer};
 use std::path::PathBuf;
 
+/// One scenario of an experiment, as the manifest records it.
+#[derive(Debug, Clone)]
+pub struct ScenarioEntry {
+    pub name: String,
+    pub description: String,
+    /// The scenario files read, in the order they were read (empty for a built-in).
+    pub files: Vec<PathBuf>,
+    /// Hex SHA-256 of the scenario's resolved text.
+    pub hash: String,
+    pub params: Params,
+}
+
 /// The facts a manifest records.
 #[derive(Debug, Clone)]
 pub struct Manifest {
-    pub scenario_name: String,
-    pub scenario_description: String,
-    /// The scenario files read, in the order they were read (empty for the built-in).
-    pub scenario_files: Vec<PathBuf>,
-    /// Hex SHA-256 of the scenario's resolved parameter text.
-    pub scenario_hash: String,
-    pub params: Params,
+    /// The scenario run, swept or compared against (the baseline of a comparison).
+    pub scenario: ScenarioEntry,
+    /// A comparison's reforms, in order.
+    pub reforms: Vec<ScenarioEntry>,
+    /// The experiment's identity (`plan.json`): kind, hash, seed, design, shard.
+    pub experiment: serde_json::Value,
+    /// A sweep's design as read from its file.
+    pub sweep: Option<serde_json::Value>,
     pub seed: u64,
+    /// Replications per point actually run.
     pub replications: u64,
+    /// Runs that failed (listed in `failures.csv`).
+    pub failures: usize,
+    /// How an adaptive comparison ended, in words.
+    pub stopped: Option<String>,
     pub threads: usize,
     pub started: UtcTime,
     pub finished: UtcTime,
@@ -47,8 +65,16 @@ struct Document<'a> {
     cogov_version: &'static str,
     scenario: ScenarioDoc<'a>,
     parameters: Sections<'a>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    reforms: Vec<ReformDoc<'a>>,
+    experiment: &'a serde_json::Value,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    sweep: Option<&'a serde_json::Value>,
     seed: u64,
     replications: u64,
+    failures: usize,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    stopped: Option<&'a str>,
     threads: usize,
     started_at: String,
     finished_at: String,
@@ -61,6 +87,26 @@ struct ScenarioDoc<'a> {
     description: &'a str,
     files: Vec<String>,
     hash: &'a str,
+}
+
+#[derive(Serialize)]
+struct ReformDoc<'a> {
+    #[serde(flatten)]
+    scenario: ScenarioDoc<'a>,
+    parameters: Sections<'a>,
+}
+
+fn scenario_doc(entry: &ScenarioEntry) -> ScenarioDoc<'_> {
+    ScenarioDoc {
+        name: &entry.name,
+        description: &entry.description,
+        files: entry
+            .files
+            .iter()
+            .map(|p| p.display().to_string())
+            .collect(),
+        hash: &entry.hash,
+    }
 }
 
 /// Parameters as `{"section": {"key": value}}`, in declaration order.
@@ -106,19 +152,22 @@ impl Manifest {
     pub fn to_json(&self) -> Vec<u8> {
         let document = Document {
             cogov_version: env!("CARGO_PKG_VERSION"),
-            scenario: ScenarioDoc {
-                name: &self.scenario_name,
-                description: &self.scenario_description,
-                files: self
-                    .scenario_files
-                    .iter()
-                    .map(|p| p.display().to_string())
-                    .collect(),
-                hash: &self.scenario_hash,
-            },
-            parameters: Sections(&self.params),
+            scenario: scenario_doc(&self.scenario),
+            parameters: Sections(&self.scenario.params),
+            reforms: self
+                .reforms
+                .iter()
+                .map(|r| ReformDoc {
+                    scenario: scenario_doc(r),
+                    parameters: Sections(&r.params),
+                })
+                .collect(),
+            experiment: &self.experiment,
+            sweep: self.sweep.as_ref(),
             seed: self.seed,
             replications: self.replications,
+            failures: self.failures,
+            stopped: self.stopped.as_deref(),
             threads: self.threads,
             started_at: self.started.iso8601(),
             finished_at: self.finished.iso8601(),
@@ -139,21 +188,46 @@ mod tests {
 
     fn sample() -> Manifest {
         Manifest {
-            scenario_name: "small".into(),
-            scenario_description: "A small test district.".into(),
-            scenario_files: vec![
-                PathBuf::from("scenarios/base.toml"),
-                PathBuf::from("small.toml"),
-            ],
-            scenario_hash: "ab12".into(),
-            params: Params::default(),
+            scenario: ScenarioEntry {
+                name: "small".into(),
+                description: "A small test district.".into(),
+                files: vec![
+                    PathBuf::from("scenarios/base.toml"),
+                    PathBuf::from("small.toml"),
+                ],
+                hash: "ab12".into(),
+                params: Params::default(),
+            },
+            reforms: vec![],
+            experiment: serde_json::json!({"kind": "run"}),
+            sweep: None,
             seed: 42,
             replications: 4,
+            failures: 0,
+            stopped: None,
             threads: 2,
             started: UtcTime::from_unix_seconds(1_735_689_600),
             finished: UtcTime::from_unix_seconds(1_735_689_661),
             command_line: vec!["cogov".into(), "run".into(), "small.toml".into()],
         }
+    }
+
+    #[test]
+    fn a_comparison_lists_its_reforms_with_their_parameters() {
+        let mut m = sample();
+        let mut reform = m.scenario.clone();
+        reform.name = "reform".into();
+        reform.params.liability.clarity = 0.9;
+        m.reforms.push(reform);
+        m.stopped = Some("precision reached".into());
+        let json: Value = serde_json::from_slice(&m.to_json()).unwrap();
+        assert_eq!(json["reforms"][0]["name"], "reform");
+        assert_eq!(
+            json["reforms"][0]["parameters"]["liability"]["clarity"],
+            0.9
+        );
+        assert_eq!(json["stopped"], "precision reached");
+        assert_eq!(json["experiment"]["kind"], "run");
     }
 
     #[test]

@@ -1,12 +1,13 @@
-//! Result files: what `cogov run` writes, each format in its own file.
+//! Result files: what the experiments write, each format a pure function to text.
 //!
-//! Every format turns plain data into bytes and is tested without touching the disk:
-//! the per-replication CSV files implement [`RowFormat`] (a header, then the rows of
-//! one replication at a time, so they stream as replications finish);
-//! [`summary::summary_csv`] and [`Manifest`] are written once, at the end.
-//! [`ResultsWriter`] is the only part that touches the file system: it claims the
-//! results directory, streams rows into a temporary sibling and renames it into place
-//! only when the run succeeded.
+//! [`layout`] defines every CSV file's columns for each kind of experiment (run, sweep,
+//! comparison) and reads rows back; [`comparison`] writes `comparison.csv` and the
+//! comparison table; [`Manifest`] writes `manifest.json`; [`table`] the run summary
+//! table. All of these turn plain data into text and are tested without the disk.
+//! [`store`] is the only part that touches the file system: it claims the results
+//! directory, streams rows into `<DIR>.partial` with a checkpoint after every batch,
+//! resumes an interrupted experiment, merges shards, and renames the directory into
+//! place when complete.
 //!
 //! Numbers are written with Rust's `{}` for `f64` (the shortest decimal that reads back
 //! to the same bits, so files are deterministic and round-trip), integers as integers,
@@ -15,19 +16,19 @@
 //! This module does not run the model and does not read the clock: times arrive as
 //! [`UtcTime`] values from the caller.
 
+pub mod comparison;
 mod dir;
+pub mod layout;
 mod manifest;
-mod runs;
-pub mod summary;
+pub mod store;
 pub mod table;
 mod time;
-mod timeseries;
 
-pub use dir::{ResultsWriter, default_dir, partial_dir};
-pub use manifest::Manifest;
-pub use runs::RunsCsv;
+pub use dir::default_dir;
+pub use layout::Layout;
+pub use manifest::{Manifest, ScenarioEntry};
+pub use store::Store;
 pub use time::UtcTime;
-pub use timeseries::TimeseriesCsv;
 
 use std::fmt::Write as _;
 use std::path::PathBuf;
@@ -37,28 +38,7 @@ pub const RUNS_FILE: &str = "runs.csv";
 pub const SUMMARY_FILE: &str = "summary.csv";
 pub const TIMESERIES_FILE: &str = "timeseries.csv";
 pub const MANIFEST_FILE: &str = "manifest.json";
-
-/// One finished replication, as the writers see it.
-#[derive(Debug, Clone, Copy)]
-pub struct RunRow<'a> {
-    /// Replication index, from 0.
-    pub run: u64,
-    /// The replication's own seed.
-    pub seed: u64,
-    /// End-of-run metrics in [`crate::metrics::METRICS`] order; NaN = undefined.
-    pub metrics: &'a [f64],
-    /// Per-tick values, row-major: one row per tick (warm-up first), one column per
-    /// [`crate::metrics::SERIES`] entry.
-    pub series: &'a [f64],
-}
-
-/// A CSV file written one replication at a time.
-pub trait RowFormat {
-    /// The header line.
-    fn header(&self) -> Vec<u8>;
-    /// The lines of one replication.
-    fn rows(&self, run: &RunRow<'_>) -> Vec<u8>;
-}
+pub const COMPARISON_FILE: &str = "comparison.csv";
 
 /// Why results could not be written.
 #[derive(Debug, thiserror::Error)]
@@ -82,13 +62,25 @@ pub enum OutputError {
         #[source]
         source: std::io::Error,
     },
-    #[error("replication {run} returned {found} {what} values, expected {expected}")]
-    Shape {
-        run: u64,
-        what: &'static str,
-        found: usize,
-        expected: usize,
+    #[error(
+        "an interrupted run of this experiment is in `{}`: continue it by adding --resume to the same command, or delete that directory to start again",
+        .0.display()
+    )]
+    Interrupted(PathBuf),
+    #[error("--resume: there is no interrupted run to resume (`{}` does not exist)", .0.display())]
+    NothingToResume(PathBuf),
+    #[error(
+        "--resume: the interrupted run in `{}` was started with different settings ({difference}); resume it with the same scenario, design, seed, replications and shard, or delete it",
+        partial.display()
+    )]
+    PlanChanged {
+        partial: PathBuf,
+        difference: String,
     },
+    #[error("`{}` is damaged: {reason}", path.display())]
+    Corrupt { path: PathBuf, reason: String },
+    #[error("cannot merge: {0}")]
+    Merge(String),
 }
 
 impl OutputError {
@@ -97,7 +89,13 @@ impl OutputError {
     pub fn is_user_error(&self) -> bool {
         matches!(
             self,
-            OutputError::NotEmpty(_) | OutputError::NotADirectory(_) | OutputError::NoDirName(_)
+            OutputError::NotEmpty(_)
+                | OutputError::NotADirectory(_)
+                | OutputError::NoDirName(_)
+                | OutputError::Interrupted(_)
+                | OutputError::NothingToResume(_)
+                | OutputError::PlanChanged { .. }
+                | OutputError::Merge(_)
         )
     }
 }

@@ -34,11 +34,31 @@ pub const MAX_EXTENDS_DEPTH: usize = 32;
 /// Largest scenario file read, in bytes; scenario files are a few kilobytes.
 pub const MAX_FILE_BYTES: u64 = 10 * 1024 * 1024;
 
-/// The text of the built-in default scenario.
-const BUILTIN_TOML: &str = include_str!(concat!(
-    env!("CARGO_MANIFEST_DIR"),
-    "/scenarios/tongxiang_baseline.toml"
-));
+/// One embedded scenario file: its name and text.
+macro_rules! builtin_file {
+    ($name:literal) => {
+        (
+            $name,
+            include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios/", $name)),
+        )
+    };
+}
+
+/// Scenario files embedded in the binary, so the default jobs work from any
+/// directory: the baseline, the five reforms and their union. Names are file names in
+/// `scenarios/`; an embedded file's `extends` is resolved among these.
+pub const BUILTIN_FILES: &[(&str, &str)] = &[
+    builtin_file!("tongxiang_baseline.toml"),
+    builtin_file!("reform_change_concept.toml"),
+    builtin_file!("reform_clarify_responsibility.toml"),
+    builtin_file!("reform_define_rights.toml"),
+    builtin_file!("reform_optimise_operations.toml"),
+    builtin_file!("reform_improve_logistics.toml"),
+    builtin_file!("reform_combined.toml"),
+];
+
+/// How an embedded file is named in messages.
+const BUILTIN_PREFIX: &str = "<builtin>/scenarios/";
 
 /// A validated scenario: every parameter in range and every cross-parameter rule met.
 #[derive(Debug, Clone, PartialEq)]
@@ -126,17 +146,28 @@ impl Scenario {
     /// # Panics
     /// Only if the embedded file is invalid, which a unit test rules out.
     pub fn builtin() -> Scenario {
+        match Scenario::builtin_file("tongxiang_baseline.toml") {
+            Some(Ok(scenario)) => scenario,
+            Some(Err(e)) => panic!("the built-in scenario is invalid:\n{e}"),
+            None => panic!("the built-in baseline is not embedded"),
+        }
+    }
+
+    /// One of the [`BUILTIN_FILES`] by file name, or `None` if no such file is
+    /// embedded.
+    ///
+    /// # Errors
+    /// As [`Scenario::parse`]; a unit test checks every embedded file loads.
+    pub fn builtin_file(name: &str) -> Option<Result<Scenario, ScenarioError>> {
+        let (name, text) = BUILTIN_FILES.iter().find(|(n, _)| *n == name)?;
         let root = Input {
-            shown: "<builtin>/scenarios/tongxiang_baseline.toml".to_string(),
+            shown: format!("{BUILTIN_PREFIX}{name}"),
             path: None,
             canonical: None,
             dir: None,
-            text: strip_bom(BUILTIN_TOML).to_string(),
+            text: strip_bom(text).to_string(),
         };
-        match resolve(root, "builtin") {
-            Ok(scenario) => scenario,
-            Err(e) => panic!("the built-in scenario is invalid:\n{e}"),
-        }
+        Some(resolve(root, &stem_or(Path::new(name), name)))
     }
 
     /// Canonical text of the resolved scenario: `name`, `description`, then every
@@ -314,6 +345,28 @@ fn follow(
         )
     };
     let target_text = &extends.value;
+    if from.shown.starts_with(BUILTIN_PREFIX) {
+        if chain.len() >= MAX_EXTENDS_DEPTH {
+            problems.push(refuse(format!(
+                "`extends`: the chain is longer than {MAX_EXTENDS_DEPTH} files: {}",
+                chain_text(chain)
+            )));
+            return None;
+        }
+        let Some((name, text)) = BUILTIN_FILES.iter().find(|(n, _)| n == target_text) else {
+            problems.push(refuse(format!(
+                "`extends`: `{target_text}` is not one of the embedded scenario files"
+            )));
+            return None;
+        };
+        return Some(Input {
+            shown: format!("{BUILTIN_PREFIX}{name}"),
+            path: None,
+            canonical: None,
+            dir: None,
+            text: strip_bom(text).to_string(),
+        });
+    }
     let Some(dir) = &from.dir else {
         problems.push(
             refuse(format!(
@@ -927,6 +980,18 @@ mod tests {
         let s = Scenario::builtin();
         assert_eq!(s.name, "tongxiang_baseline");
         assert!(s.files.is_empty());
+    }
+
+    #[test]
+    fn every_embedded_file_loads_and_matches_its_file_on_disk() {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios");
+        for (name, _) in BUILTIN_FILES {
+            let embedded = Scenario::builtin_file(name).unwrap().unwrap();
+            let on_disk = Scenario::load(&dir.join(name)).unwrap();
+            assert_eq!(embedded.params, on_disk.params, "{name}");
+            assert_eq!(embedded.name, on_disk.name, "{name}");
+        }
+        assert!(Scenario::builtin_file("nope.toml").is_none());
     }
 
     #[test]

@@ -5,6 +5,8 @@
 //!   refusals, determinism across thread counts, error messages and exit codes.
 //! - `directions`: each reform moves its metrics the way its mechanisms say, by
 //!   paired comparison with common random numbers.
+//! - `experiments`: sweeps, paired comparisons, shards and merge, killed and resumed
+//!   runs, failed runs: data files independent of threads, shards and interruptions.
 //! - `docs`: the generated references in `docs/` match the code's tables.
 //! - `properties`: properties of the model core on random small districts (proptest):
 //!   values inside their documented ranges, NaN only for its documented reason,
@@ -16,6 +18,7 @@
 mod cli;
 mod directions;
 mod docs;
+mod experiments;
 mod properties;
 mod scenarios;
 mod util;

@@ -1,0 +1,227 @@
+//! `cogov compare`: paired comparison of reforms against a baseline, with common
+//! random numbers, optionally adding replications until the intervals are narrow
+//! enough. Also the default job: with no command, `cogov` compares the embedded
+//! Tongxiang baseline with each reform and their union.
+
+use super::exec::{self, execute, stop_text};
+use super::run::{check_flag, entry, exit_for_failures, failure_note, plan_value};
+use super::{CompareArgs, ExecArgs, InputError, print_stdout};
+use cogov::experiment::compare::{Adaptive, PairedAccumulator};
+use cogov::experiment::{Experiment, Kind, Point};
+use cogov::metrics::METRICS;
+use cogov::output::comparison::{comparison_csv, comparison_table};
+use cogov::output::{COMPARISON_FILE, Layout, Manifest};
+use cogov::scenario::Scenario;
+use std::cell::RefCell;
+
+/// The metrics the default table shows: the study's public-order and cooperation
+/// headline figures and the cost.
+const HEADLINE: &[&str] = &[
+    "incidents_per_1000",
+    "victimisation_rate",
+    "clearance_rate",
+    "mean_response_time",
+    "escalation_rate",
+    "disputes_resolved_locally_share",
+    "perceived_safety",
+    "reporting_rate",
+    "participation_rate",
+    "trust_in_police",
+    "collaboration_trust",
+    "joint_resolution_share",
+    "nobody_acted_share",
+    "cost_per_resolved_incident",
+];
+
+fn metric_index(name: &str) -> Result<usize, InputError> {
+    METRICS.iter().position(|m| m.name == name).ok_or_else(|| {
+        let hint = cogov::params::best_match(name, METRICS.iter().map(|m| m.name))
+            .map_or(String::new(), |m| format!("; did you mean `{m}`?"));
+        InputError(format!(
+            "--metric: unknown metric `{name}`{hint} (`cogov metrics` lists them)"
+        ))
+    })
+}
+
+/// The default job: the embedded baseline against the five reforms and their union.
+pub fn default_job(command_line: Vec<String>) -> anyhow::Result<()> {
+    let names = [
+        "tongxiang_baseline.toml",
+        "reform_change_concept.toml",
+        "reform_clarify_responsibility.toml",
+        "reform_define_rights.toml",
+        "reform_optimise_operations.toml",
+        "reform_improve_logistics.toml",
+        "reform_combined.toml",
+    ];
+    let mut scenarios = Vec::new();
+    for name in names {
+        match Scenario::builtin_file(name) {
+            Some(s) => scenarios.push(s?),
+            None => anyhow::bail!("the embedded scenario {name} is missing"),
+        }
+    }
+    let args = CompareArgs::default();
+    compare(scenarios, &args, command_line)
+}
+
+pub fn run(args: CompareArgs, command_line: Vec<String>) -> anyhow::Result<()> {
+    let mut scenarios = vec![Scenario::load(&args.base)?];
+    for path in &args.reforms {
+        scenarios.push(Scenario::load(path)?);
+    }
+    compare(scenarios, &args, command_line)
+}
+
+fn compare(
+    scenarios: Vec<Scenario>,
+    args: &CompareArgs,
+    command_line: Vec<String>,
+) -> anyhow::Result<()> {
+    let base = &scenarios[0];
+    let seed = args.seed.unwrap_or(base.params.run.seed);
+    check_flag("--seed", "run.seed", seed)?;
+    let metrics: Vec<usize> = if args.metric.is_empty() {
+        HEADLINE
+            .iter()
+            .map(|m| metric_index(m))
+            .collect::<Result<_, _>>()?
+    } else {
+        args.metric
+            .iter()
+            .map(|m| metric_index(m))
+            .collect::<Result<_, _>>()?
+    };
+    let adaptive = match args.precision {
+        None => None,
+        Some(p) if !(p > 0.0 && p.is_finite()) => {
+            return Err(InputError(format!(
+                "--precision: expected a positive half-width, found {p}"
+            ))
+            .into());
+        }
+        Some(precision) => Some(Adaptive {
+            precision,
+            metrics: metrics.clone(),
+            batch: args.batch.max(2),
+            max: args.max_replications,
+        }),
+    };
+    let replications = match &adaptive {
+        Some(a) => a.max,
+        None => args
+            .replications
+            .unwrap_or(u64::from(base.params.run.replications)),
+    };
+    check_flag("--replications", "run.replications", replications)?;
+
+    // Names label rows; two scenarios with the same name get #2, #3, ...
+    let mut labels: Vec<String> = Vec::new();
+    for s in &scenarios {
+        let mut label = s.name.clone();
+        let mut k = 2;
+        while labels.contains(&label) {
+            label = format!("{}#{k}", s.name);
+            k += 1;
+        }
+        labels.push(label);
+    }
+    let experiment = Experiment {
+        kind: Kind::Compare,
+        columns: vec![],
+        points: scenarios
+            .iter()
+            .zip(&labels)
+            .map(|(s, label)| Point {
+                label: label.clone(),
+                values: vec![],
+                params: Ok(s.params.clone()),
+            })
+            .collect(),
+        replications,
+        seed,
+    };
+    let layout = Layout::of(&experiment, args.exec.timeseries_every.unwrap_or(0));
+    let target = exec::target(&args.exec, &format!("compare-{}", base.name));
+
+    // Pair the scenarios' runs replication by replication, in job order.
+    let points = scenarios.len();
+    let paired = RefCell::new(PairedAccumulator::new(points));
+    let mut pending: Vec<Vec<f64>> = Vec::with_capacity(points);
+    let mut observe = |_job: &cogov::experiment::Job, metrics: Option<&[f64]>| {
+        pending.push(metrics.map_or_else(|| vec![f64::NAN; METRICS.len()], <[f64]>::to_vec));
+        if pending.len() == points {
+            let slices: Vec<&[f64]> = pending.iter().map(Vec::as_slice).collect();
+            paired.borrow_mut().push(&slices);
+            pending.clear();
+        }
+    };
+    let decide = || adaptive.as_ref().and_then(|a| a.decide(&paired.borrow()));
+    let finished = execute(
+        &experiment,
+        layout,
+        target,
+        &args.exec,
+        &format!("{} scenarios", points),
+        adaptive.as_ref().map(|a| (a, &decide as &dyn Fn() -> _)),
+        &mut observe,
+    )?;
+    let paired = paired.into_inner();
+    let rows = paired.rows();
+    let stopped = finished
+        .stopped
+        .map(|r| stop_text(r, args.precision.unwrap_or(0.0), finished.replications));
+    let failures = finished.store.failures();
+    let manifest = Manifest {
+        scenario: entry(base),
+        reforms: scenarios[1..].iter().map(entry).collect(),
+        experiment: plan_value(&finished),
+        sweep: None,
+        seed,
+        replications: finished.replications,
+        failures,
+        stopped: stopped.clone(),
+        threads: finished.threads,
+        started: finished.started,
+        finished: exec::now(),
+        command_line,
+    };
+    let csv = comparison_csv(&labels, &rows);
+    let dir = finished
+        .store
+        .finish(&manifest.to_json(), &[(COMPARISON_FILE, csv)])?;
+    let stop_line = stopped.map_or(String::new(), |s| format!("\n{s}"));
+    if args.exec.quiet {
+        print_stdout(&format!("{}\n", dir.display()))?;
+    } else {
+        let shown = if args.all_metrics {
+            None
+        } else {
+            Some(&metrics[..])
+        };
+        print_stdout(&format!(
+            "{}{stop_line}\nresults: {} (comparison.csv, runs.csv, summary.csv, failures.csv, manifest.json){}\n",
+            comparison_table(&labels, &rows, shown),
+            dir.display(),
+            failure_note(failures)
+        ))?;
+    }
+    exit_for_failures(failures)
+}
+
+impl Default for CompareArgs {
+    fn default() -> Self {
+        CompareArgs {
+            base: Default::default(),
+            reforms: vec![],
+            replications: None,
+            seed: None,
+            precision: None,
+            metric: vec![],
+            batch: 10,
+            max_replications: 1000,
+            all_metrics: false,
+            exec: ExecArgs::default(),
+        }
+    }
+}

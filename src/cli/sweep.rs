@@ -1,0 +1,70 @@
+//! `cogov sweep`: run every point of a design declared in an experiment file.
+
+use super::exec::{self, execute};
+use super::run::{check_flag, entry, exit_for_failures, failure_note, plan_value};
+use super::{InputError, SweepArgs, print_stdout};
+use cogov::experiment::spec::SweepSpec;
+use cogov::output::{Layout, Manifest};
+
+pub fn run(args: SweepArgs, command_line: Vec<String>) -> anyhow::Result<()> {
+    let spec = SweepSpec::load(&args.file)?;
+    if let Some(n) = args.replications {
+        check_flag("--replications", "run.replications", n)?;
+    }
+    let experiment = spec.experiment(args.replications).map_err(InputError)?;
+    let every = args.exec.timeseries_every.unwrap_or(spec.timeseries_every);
+    let layout = Layout::of(&experiment, every);
+    let target = exec::target(&args.exec, &spec.name);
+    let finished = execute(
+        &experiment,
+        layout,
+        target,
+        &args.exec,
+        &format!(
+            "sweep `{}` ({} points x {} replications)",
+            spec.name,
+            experiment.points.len(),
+            experiment.replications
+        ),
+        None,
+        &mut |_, _| {},
+    )?;
+    let failures = finished.store.failures();
+    let sweep = serde_json::json!({
+        "name": spec.name,
+        "description": spec.description,
+        "file": spec.file.display().to_string(),
+        "design": format!("{:?}", spec.design),
+        "parameters": experiment.columns,
+        "points": experiment.points.len(),
+    });
+    let manifest = Manifest {
+        scenario: entry(&spec.scenario),
+        reforms: vec![],
+        experiment: plan_value(&finished),
+        sweep: Some(sweep),
+        seed: experiment.seed,
+        replications: experiment.replications,
+        failures,
+        stopped: None,
+        threads: finished.threads,
+        started: finished.started,
+        finished: exec::now(),
+        command_line,
+    };
+    let dir = finished.store.finish(&manifest.to_json(), &[])?;
+    if args.exec.quiet {
+        print_stdout(&format!("{}\n", dir.display()))?;
+    } else {
+        print_stdout(&format!(
+            "sweep `{}`: {} points x {} replications\nresults: {} (points.csv, runs.csv, summary.csv, failures.csv, manifest.json{}){}\n",
+            spec.name,
+            experiment.points.len(),
+            experiment.replications,
+            dir.display(),
+            if every > 0 { ", timeseries.csv" } else { "" },
+            failure_note(failures)
+        ))?;
+    }
+    exit_for_failures(failures)
+}

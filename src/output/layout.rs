@@ -1,0 +1,415 @@
+//! The columns of every results file, for each kind of experiment, and how a row is
+//! read back (to resume an experiment or merge shards).
+//!
+//! | file | `run` | `sweep` | `compare` |
+//! | --- | --- | --- | --- |
+//! | `runs.csv` | `run,seed,<metrics>` | `point,replication,seed,<swept>,<metrics>` | `scenario,run,seed,<metrics>` |
+//! | `timeseries.csv` | `run,tick,warmup,<series>` | `point,replication,tick,warmup,<series>` | `scenario,run,tick,warmup,<series>` |
+//! | `failures.csv` | `run,seed,error` | `point,replication,seed,<swept>,error` | `scenario,run,seed,error` |
+//! | `summary.csv` | `metric,mean,sd,ci95_low,ci95_high,n` | `point,<swept>,metric,...` | `scenario,metric,...` |
+//! | `points.csv` | | `point,<swept>` | |
+//!
+//! `<metrics>` are the [`METRICS`] names, `<series>` the [`SERIES`] names, `<swept>`
+//! the swept parameters' dotted paths. Rows are in job order (replication-major, see
+//! [`crate::experiment`]). Scenario names are quoted as CSV requires when they hold a
+//! comma, a quote or a line break; every other field is a bare number or name.
+
+use super::push_number;
+use crate::experiment::{Experiment, Job, Kind};
+use crate::metrics::{METRICS, SERIES};
+use crate::stats::Summary;
+
+/// The columns of one experiment's files.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Layout {
+    pub kind: Kind,
+    /// Swept parameters' paths (sweeps only).
+    pub columns: Vec<String>,
+    /// Each point's label (scenario name for comparisons, point number for sweeps).
+    pub labels: Vec<String>,
+    /// Each point's swept values as CSV text, `v1,v2,...` (sweeps only).
+    pub values: Vec<String>,
+    /// Each point's warm-up length, for the `warmup` flag of `timeseries.csv`.
+    pub warmups: Vec<u64>,
+    /// Write every K-th day to `timeseries.csv`; 0 writes no time series.
+    pub timeseries_every: u64,
+}
+
+/// A CSV field, quoted when it must be.
+pub fn csv_field(text: &str) -> String {
+    if text.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", text.replace('"', "\"\""))
+    } else {
+        text.to_string()
+    }
+}
+
+/// Splits off the first CSV field of `line` (unquoting it), returning it and the rest
+/// after its comma.
+fn first_field(line: &str) -> Option<(String, &str)> {
+    if let Some(rest) = line.strip_prefix('"') {
+        let mut field = String::new();
+        let mut chars = rest.char_indices();
+        while let Some((i, c)) = chars.next() {
+            if c == '"' {
+                if rest[i + 1..].starts_with('"') {
+                    field.push('"');
+                    chars.next();
+                } else {
+                    let after = &rest[i + 1..];
+                    return match after.strip_prefix(',') {
+                        Some(tail) => Some((field, tail)),
+                        None if after.is_empty() => Some((field, "")),
+                        None => None,
+                    };
+                }
+            } else {
+                field.push(c);
+            }
+        }
+        None
+    } else {
+        match line.split_once(',') {
+            Some((field, rest)) => Some((field.to_string(), rest)),
+            None => Some((line.to_string(), "")),
+        }
+    }
+}
+
+/// Parses a metric as written by [`push_number`].
+pub fn parse_number(text: &str) -> Option<f64> {
+    match text {
+        "NA" => Some(f64::NAN),
+        "Inf" => Some(f64::INFINITY),
+        "-Inf" => Some(f64::NEG_INFINITY),
+        _ => text.parse().ok(),
+    }
+}
+
+impl Layout {
+    /// The layout of `experiment`'s files.
+    pub fn of(experiment: &Experiment, timeseries_every: u64) -> Layout {
+        let values = experiment
+            .points
+            .iter()
+            .map(|p| {
+                p.values
+                    .iter()
+                    .map(ToString::to_string)
+                    .collect::<Vec<_>>()
+                    .join(",")
+            })
+            .collect();
+        Layout {
+            kind: experiment.kind,
+            columns: experiment.columns.clone(),
+            labels: experiment.points.iter().map(|p| p.label.clone()).collect(),
+            values,
+            warmups: experiment
+                .points
+                .iter()
+                .map(|p| {
+                    p.params
+                        .as_ref()
+                        .map_or(0, |params| u64::from(params.run.warmup_ticks))
+                })
+                .collect(),
+            timeseries_every,
+        }
+    }
+
+    /// The identifying fields of a job's rows, without the seed.
+    fn identity(&self, point: usize, replication: u64) -> String {
+        match self.kind {
+            Kind::Run => replication.to_string(),
+            Kind::Sweep => format!("{point},{replication}"),
+            Kind::Compare => format!("{},{replication}", csv_field(&self.labels[point])),
+        }
+    }
+
+    fn identity_header(&self) -> &'static str {
+        match self.kind {
+            Kind::Run => "run",
+            Kind::Sweep => "point,replication",
+            Kind::Compare => "scenario,run",
+        }
+    }
+
+    fn swept_header(&self) -> String {
+        self.columns.iter().map(|c| format!(",{c}")).collect()
+    }
+
+    fn swept_values(&self, point: usize) -> String {
+        if self.kind == Kind::Sweep && !self.columns.is_empty() {
+            format!(",{}", self.values[point])
+        } else {
+            String::new()
+        }
+    }
+
+    /// Reads the identifying fields at the start of a row: the point and replication,
+    /// and the rest of the line after them.
+    pub fn parse_identity<'a>(&self, line: &'a str) -> Option<(usize, u64, &'a str)> {
+        match self.kind {
+            Kind::Run => {
+                let (r, rest) = line.split_once(',')?;
+                Some((0, r.parse().ok()?, rest))
+            }
+            Kind::Sweep => {
+                let (p, rest) = line.split_once(',')?;
+                let (r, rest) = rest.split_once(',')?;
+                let p: usize = p.parse().ok()?;
+                (p < self.labels.len()).then_some(())?;
+                Some((p, r.parse().ok()?, rest))
+            }
+            Kind::Compare => {
+                let (label, rest) = first_field(line)?;
+                let p = self.labels.iter().position(|l| *l == label)?;
+                let (r, rest) = rest.split_once(',')?;
+                Some((p, r.parse().ok()?, rest))
+            }
+        }
+    }
+
+    pub fn runs_header(&self) -> String {
+        let mut line = format!("{},seed", self.identity_header());
+        if self.kind == Kind::Sweep {
+            line.push_str(&self.swept_header());
+        }
+        for def in METRICS {
+            line.push(',');
+            line.push_str(def.name);
+        }
+        line.push('\n');
+        line
+    }
+
+    /// Appends a job's `runs.csv` row to `out`.
+    pub fn runs_row(&self, out: &mut String, job: &Job, metrics: &[f64]) {
+        out.push_str(&self.identity(job.point, job.replication));
+        out.push_str(&format!(",{}", job.seed));
+        out.push_str(&self.swept_values(job.point));
+        for &x in metrics {
+            out.push(',');
+            push_number(out, x);
+        }
+        out.push('\n');
+    }
+
+    /// The metrics at the end of a `runs.csv` row, with the row's point and
+    /// replication.
+    pub fn parse_runs_row(&self, line: &str) -> Option<(usize, u64, Vec<f64>)> {
+        let (point, replication, _) = self.parse_identity(line)?;
+        let fields: Vec<&str> = line.rsplitn(METRICS.len() + 1, ',').collect();
+        if fields.len() != METRICS.len() + 1 {
+            return None;
+        }
+        let metrics: Option<Vec<f64>> = fields[..METRICS.len()]
+            .iter()
+            .rev()
+            .map(|f| parse_number(f))
+            .collect();
+        Some((point, replication, metrics?))
+    }
+
+    pub fn timeseries_header(&self) -> String {
+        let mut line = format!("{},tick,warmup", self.identity_header());
+        for def in SERIES {
+            line.push(',');
+            line.push_str(def.name);
+        }
+        line.push('\n');
+        line
+    }
+
+    /// Appends a job's `timeseries.csv` rows (every K-th day) to `out`.
+    pub fn timeseries_rows(&self, out: &mut String, job: &Job, series: &[f64]) {
+        if self.timeseries_every == 0 {
+            return;
+        }
+        let identity = self.identity(job.point, job.replication);
+        let warmup = self.warmups[job.point];
+        for (t, values) in series.chunks(SERIES.len()).enumerate() {
+            let tick = t as u64 + 1;
+            if !tick.is_multiple_of(self.timeseries_every) {
+                continue;
+            }
+            out.push_str(&format!("{identity},{tick},{}", u8::from(tick <= warmup)));
+            for &x in values {
+                out.push(',');
+                push_number(out, x);
+            }
+            out.push('\n');
+        }
+    }
+
+    pub fn failures_header(&self) -> String {
+        let mut line = format!("{},seed", self.identity_header());
+        if self.kind == Kind::Sweep {
+            line.push_str(&self.swept_header());
+        }
+        line.push_str(",error\n");
+        line
+    }
+
+    /// Appends a failed job's `failures.csv` row to `out`.
+    pub fn failure_row(&self, out: &mut String, job: &Job, error: &str) {
+        out.push_str(&self.identity(job.point, job.replication));
+        out.push_str(&format!(",{}", job.seed));
+        out.push_str(&self.swept_values(job.point));
+        out.push(',');
+        out.push_str(&csv_field(&error.replace(['\n', '\r'], " ")));
+        out.push('\n');
+    }
+
+    /// `points.csv`: the design, one row per point (sweeps only).
+    pub fn points_csv(&self) -> String {
+        let mut out = format!("point{}\n", self.swept_header());
+        for p in 0..self.labels.len() {
+            out.push_str(&format!("{p}{}\n", self.swept_values(p)));
+        }
+        out
+    }
+
+    /// `summary.csv` from each point's summaries (in [`METRICS`] order).
+    pub fn summary_csv(&self, summaries: &[Vec<Summary>]) -> String {
+        let prefix_header = match self.kind {
+            Kind::Run => String::new(),
+            Kind::Sweep => format!("point{},", self.swept_header()),
+            Kind::Compare => "scenario,".to_string(),
+        };
+        let mut out = format!("{prefix_header}metric,mean,sd,ci95_low,ci95_high,n\n");
+        for (p, point) in summaries.iter().enumerate() {
+            let prefix = match self.kind {
+                Kind::Run => String::new(),
+                Kind::Sweep => format!("{p}{},", self.swept_values(p)),
+                Kind::Compare => format!("{},", csv_field(&self.labels[p])),
+            };
+            for (def, s) in METRICS.iter().zip(point) {
+                out.push_str(&prefix);
+                out.push_str(def.name);
+                for x in [s.mean, s.sd, s.ci95_low, s.ci95_high] {
+                    out.push(',');
+                    push_number(&mut out, x);
+                }
+                out.push_str(&format!(",{}\n", s.n));
+            }
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::experiment::{Experiment, Point};
+    use crate::params::{ParamValue, Params};
+
+    fn layout(kind: Kind) -> Layout {
+        let mut small = Params::default();
+        small.run.warmup_ticks = 1;
+        let point = |label: &str, v: f64| Point {
+            label: label.to_string(),
+            values: if kind == Kind::Sweep {
+                vec![ParamValue::Real(v), ParamValue::Int(3)]
+            } else {
+                vec![]
+            },
+            params: Ok(small.clone()),
+        };
+        let e = Experiment {
+            kind,
+            columns: if kind == Kind::Sweep {
+                vec!["liability.clarity".into(), "channels.count".into()]
+            } else {
+                vec![]
+            },
+            points: vec![point("base", 0.5), point("odd, \"name\"", 0.25)],
+            replications: 2,
+            seed: 1,
+        };
+        Layout::of(&e, 1)
+    }
+
+    fn job(point: usize, replication: u64) -> Job {
+        Job {
+            index: 0,
+            point,
+            replication,
+            seed: 99,
+        }
+    }
+
+    #[test]
+    fn rows_read_back_to_their_identity_and_metrics() {
+        let mut metrics = vec![0.5; METRICS.len()];
+        metrics[1] = f64::NAN;
+        metrics[2] = 1.0 / 3.0;
+        for kind in [Kind::Run, Kind::Sweep, Kind::Compare] {
+            let l = layout(kind);
+            let point = if kind == Kind::Run { 0 } else { 1 };
+            let mut row = String::new();
+            l.runs_row(&mut row, &job(point, 7), &metrics);
+            let (p, r, back) = l.parse_runs_row(row.trim_end()).unwrap();
+            assert_eq!((p, r), (point, 7), "{kind:?}");
+            let bits = |v: &[f64]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+            assert_eq!(bits(&back), bits(&metrics), "{kind:?}");
+            let header_columns = l.runs_header().trim_end().split(',').count();
+            assert_eq!(
+                header_columns,
+                row.trim_end().split(',').count() - usize::from(kind == Kind::Compare),
+                "{kind:?}: the quoted name holds one comma"
+            );
+        }
+    }
+
+    #[test]
+    fn sweep_rows_carry_the_swept_values() {
+        let l = layout(Kind::Sweep);
+        let mut row = String::new();
+        l.runs_row(&mut row, &job(1, 0), &vec![1.0; METRICS.len()]);
+        assert!(row.starts_with("1,0,99,0.25,3,1,"), "{row}");
+        assert!(
+            l.runs_header()
+                .starts_with("point,replication,seed,liability.clarity,channels.count,")
+        );
+        assert_eq!(
+            l.points_csv(),
+            "point,liability.clarity,channels.count\n0,0.5,3\n1,0.25,3\n"
+        );
+    }
+
+    #[test]
+    fn names_are_quoted_only_when_needed() {
+        assert_eq!(csv_field("plain"), "plain");
+        assert_eq!(csv_field("a,b"), "\"a,b\"");
+        assert_eq!(csv_field("say \"hi\""), "\"say \"\"hi\"\"\"");
+        assert_eq!(
+            first_field("\"a,\"\"b\"\"\",7,rest"),
+            Some(("a,\"b\"".into(), "7,rest"))
+        );
+        assert_eq!(first_field("x,y"), Some(("x".into(), "y")));
+        assert_eq!(first_field("\"open"), None);
+    }
+
+    #[test]
+    fn failures_and_time_series() {
+        let l = layout(Kind::Compare);
+        let mut row = String::new();
+        l.failure_row(&mut row, &job(0, 2), "bad,\nthing");
+        assert_eq!(row, "base,2,99,\"bad, thing\"\n");
+        let mut ts = String::new();
+        let series = vec![1.0; 2 * SERIES.len()];
+        l.timeseries_rows(&mut ts, &job(0, 2), &series);
+        let lines: Vec<&str> = ts.lines().collect();
+        assert_eq!(lines.len(), 2);
+        assert!(lines[0].starts_with("base,2,1,1,"));
+        assert!(lines[1].starts_with("base,2,2,0,"));
+        let mut sampled = l.clone();
+        sampled.timeseries_every = 2;
+        let mut ts = String::new();
+        sampled.timeseries_rows(&mut ts, &job(0, 2), &series);
+        assert_eq!(ts.lines().count(), 1);
+        assert!(ts.starts_with("base,2,2,0,"));
+    }
+}
