@@ -142,7 +142,7 @@ fn compare(
         seed,
     };
     let layout = Layout::of(&experiment, args.exec.timeseries_every.unwrap_or(0));
-    let target = exec::target(&args.exec, &format!("compare-{}", base.name));
+    let target = exec::target(&args.exec, &format!("compare-{}", base.name))?;
 
     // Pair the scenarios' runs replication by replication, in job order.
     let points = scenarios.len();

@@ -7,6 +7,44 @@ use std::path::{Path, PathBuf};
 /// `<parent>/<scenario name>-<UTC time, basic ISO 8601>`, with `-2`, `-3`, ... appended
 /// if that name is already taken (two runs in the same second).
 pub fn default_dir(parent: &Path, scenario_name: &str, time: UtcTime) -> PathBuf {
+    let stem = stem(scenario_name);
+    let base = format!("{stem}-{}", time.compact());
+    let mut candidate = parent.join(&base);
+    let mut k = 2;
+    while candidate.exists() || partial_of(&candidate).exists() {
+        candidate = parent.join(format!("{base}-{k}"));
+        k += 1;
+    }
+    candidate
+}
+
+/// The results directory of the most recent interrupted run of `scenario_name` under
+/// `parent` (the one whose `<DIR>.partial` has the latest time in its name), for
+/// `--resume` without `--out`.
+pub fn latest_interrupted(parent: &Path, scenario_name: &str) -> Option<PathBuf> {
+    let prefix = format!("{}-", stem(scenario_name));
+    let mut found: Vec<String> = std::fs::read_dir(parent)
+        .ok()?
+        .filter_map(|e| e.ok())
+        .filter_map(|e| e.file_name().into_string().ok())
+        .filter_map(|n| n.strip_suffix(".partial").map(str::to_string))
+        .filter(|n| {
+            n.strip_prefix(&prefix)
+                .is_some_and(|rest| rest.starts_with(|c: char| c.is_ascii_digit()))
+        })
+        .collect();
+    found.sort();
+    found.pop().map(|name| parent.join(name))
+}
+
+fn partial_of(target: &Path) -> PathBuf {
+    let mut name = target.as_os_str().to_owned();
+    name.push(".partial");
+    PathBuf::from(name)
+}
+
+/// A name safe in a file name: letters, digits, `-` and `_`; anything else is `_`.
+fn stem(scenario_name: &str) -> String {
     let stem: String = scenario_name
         .chars()
         .map(|c| {
@@ -17,17 +55,43 @@ pub fn default_dir(parent: &Path, scenario_name: &str, time: UtcTime) -> PathBuf
             }
         })
         .collect();
-    let stem = if stem.is_empty() {
+    if stem.is_empty() {
         "run".to_string()
     } else {
         stem
-    };
-    let base = format!("{stem}-{}", time.compact());
-    let mut candidate = parent.join(&base);
-    let mut k = 2;
-    while candidate.exists() {
-        candidate = parent.join(format!("{base}-{k}"));
-        k += 1;
     }
-    candidate
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn default_names_are_dated_and_never_reused() {
+        let tmp = tempfile::tempdir().unwrap();
+        let t = UtcTime::from_unix_seconds(0);
+        let a = default_dir(tmp.path(), "my scenario", t);
+        assert_eq!(a, tmp.path().join("my_scenario-19700101T000000Z"));
+        std::fs::create_dir(partial_of(&a)).unwrap();
+        let b = default_dir(tmp.path(), "my scenario", t);
+        assert_eq!(b, tmp.path().join("my_scenario-19700101T000000Z-2"));
+    }
+
+    #[test]
+    fn the_latest_interrupted_run_is_found_by_name() {
+        let tmp = tempfile::tempdir().unwrap();
+        assert_eq!(latest_interrupted(tmp.path(), "s"), None);
+        for name in [
+            "s-20260101T000000Z.partial",
+            "s-20260301T000000Z.partial",
+            "s-20260201T000000Z",
+        ] {
+            std::fs::create_dir(tmp.path().join(name)).unwrap();
+        }
+        std::fs::create_dir(tmp.path().join("s_other-20270101T000000Z.partial")).unwrap();
+        assert_eq!(
+            latest_interrupted(tmp.path(), "s"),
+            Some(tmp.path().join("s-20260301T000000Z"))
+        );
+    }
 }

@@ -24,7 +24,7 @@ pub mod store;
 pub mod table;
 mod time;
 
-pub use dir::default_dir;
+pub use dir::{default_dir, latest_interrupted};
 pub use layout::Layout;
 pub use manifest::{Manifest, ScenarioEntry};
 pub use store::Store;
