@@ -111,8 +111,9 @@ pub struct ExecArgs {
     /// Print only the results directory: no progress bar, no table
     #[arg(long, short)]
     pub quiet: bool,
-    /// Continue the interrupted experiment in DIR.partial (give the same command and
-    /// --out); finished runs are not redone
+    /// Continue the interrupted experiment in DIR.partial (the same command; without
+    /// --out, the latest interrupted one of that name under output/); finished runs
+    /// are not redone
     #[arg(long)]
     pub resume: bool,
     /// Run only shard K of N (jobs K-1, K-1+N, ...); combine shards with `cogov merge`
