@@ -1,5 +1,5 @@
-//! The progress bar of `cogov run`: replications done out of the total, rate and
-//! time left, drawn on stderr.
+//! The progress bar of the experiments (`run`, `sweep`, `compare`): runs done out of
+//! the total, rate and time left, drawn on stderr.
 //!
 //! The runner knows nothing of this file: it reports progress through a plain
 //! callback, which [`Progress::update`] serves. The bar is only drawn when asked for

@@ -92,6 +92,20 @@ fn compare(
             .map(|m| metric_index(m))
             .collect::<Result<_, _>>()?
     };
+    if args.precision.is_some() && args.batch < 2 {
+        return Err(InputError(format!(
+            "--batch: expected at least 2 replications per batch (an interval needs two), found {}",
+            args.batch
+        ))
+        .into());
+    }
+    if args.precision.is_some() {
+        check_flag(
+            "--max-replications",
+            "run.replications",
+            args.max_replications,
+        )?;
+    }
     let adaptive = match args.precision {
         None => None,
         Some(p) if !(p > 0.0 && p.is_finite()) => {
@@ -103,7 +117,7 @@ fn compare(
         Some(precision) => Some(Adaptive {
             precision,
             metrics: metrics.clone(),
-            batch: args.batch.max(2),
+            batch: args.batch,
             max: args.max_replications,
         }),
     };
@@ -144,16 +158,25 @@ fn compare(
     let layout = Layout::of(&experiment, args.exec.timeseries_every.unwrap_or(0));
     let target = exec::target(&args.exec, &format!("compare-{}", base.name))?;
 
-    // Pair the scenarios' runs replication by replication, in job order.
+    // Pair the scenarios' runs replication by replication, by job identity: a
+    // replication is complete when its last point arrives (a failed run counts as
+    // NA). A shard holds only some of each replication's runs, so it pairs nothing:
+    // its comparison comes from `cogov merge`.
     let points = scenarios.len();
+    let sharded = args.exec.shard.is_some();
     let paired = RefCell::new(PairedAccumulator::new(points));
-    let mut pending: Vec<Vec<f64>> = Vec::with_capacity(points);
-    let mut observe = |_job: &cogov::experiment::Job, metrics: Option<&[f64]>| {
-        pending.push(metrics.map_or_else(|| vec![f64::NAN; METRICS.len()], <[f64]>::to_vec));
-        if pending.len() == points {
+    let mut pending: Vec<Vec<f64>> = vec![vec![f64::NAN; METRICS.len()]; points];
+    let mut observe = |job: &cogov::experiment::Job, metrics: Option<&[f64]>| {
+        if sharded {
+            return;
+        }
+        pending[job.point] = metrics.map_or_else(|| vec![f64::NAN; METRICS.len()], <[f64]>::to_vec);
+        if job.point + 1 == points {
             let slices: Vec<&[f64]> = pending.iter().map(Vec::as_slice).collect();
             paired.borrow_mut().push(&slices);
-            pending.clear();
+            for p in pending.iter_mut() {
+                p.fill(f64::NAN);
+            }
         }
     };
     let decide = || adaptive.as_ref().and_then(|a| a.decide(&paired.borrow()));
@@ -186,13 +209,21 @@ fn compare(
         finished: exec::now(),
         command_line,
     };
-    let csv = comparison_csv(&labels, &rows);
-    let dir = finished
-        .store
-        .finish(&manifest.to_json(), &[(COMPARISON_FILE, csv)])?;
+    let extra = if sharded {
+        vec![]
+    } else {
+        vec![(COMPARISON_FILE, comparison_csv(&labels, &rows))]
+    };
+    let dir = finished.store.finish(&manifest.to_json(), &extra)?;
     let stop_line = stopped.map_or(String::new(), |s| format!("\n{s}"));
     if args.exec.quiet {
         print_stdout(&format!("{}\n", dir.display()))?;
+    } else if sharded {
+        print_stdout(&format!(
+            "shard results: {} (runs.csv, summary.csv, failures.csv, manifest.json); `cogov merge` the shards for comparison.csv{}\n",
+            dir.display(),
+            failure_note(failures)
+        ))?;
     } else {
         let shown = if args.all_metrics {
             None

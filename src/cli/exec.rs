@@ -132,8 +132,9 @@ pub fn execute(
         } else {
             format!(" (shard {shard}: {} runs)", owned(0..total_jobs))
         };
+        let up_to = if adaptive.is_some() { "up to " } else { "" };
         eprintln!(
-            "{verb} {} runs of {label}{shard_text} on {threads} thread{} into {}",
+            "{verb} {up_to}{} runs of {label}{shard_text} on {threads} thread{} into {}",
             total_jobs,
             if threads == 1 { "" } else { "s" },
             target.display()

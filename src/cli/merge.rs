@@ -2,7 +2,7 @@
 //! files one machine would have written.
 
 use super::exec;
-use super::{MergeArgs, print_stdout};
+use super::{InputError, MergeArgs, print_stdout};
 use anyhow::Context as _;
 use cogov::experiment::compare::PairedAccumulator;
 use cogov::experiment::{Kind, Shard};
@@ -16,11 +16,11 @@ use std::path::Path;
 /// Reads a shard's manifest.
 fn read_manifest(dir: &Path) -> anyhow::Result<serde_json::Value> {
     let path = dir.join(MANIFEST_FILE);
-    let text = std::fs::read_to_string(&path).with_context(|| {
-        format!(
-            "`{}` is not a finished results directory (no readable manifest.json)",
+    let text = std::fs::read_to_string(&path).map_err(|e| {
+        InputError(format!(
+            "`{}` is not a finished results directory (manifest.json: {e}); give the directories the shards finished in",
             dir.display()
-        )
+        ))
     })?;
     serde_json::from_str(&text).with_context(|| format!("`{}` is not valid JSON", path.display()))
 }

@@ -2,10 +2,12 @@
 //!
 //! `cogov` with no command compares the built-in Tongxiang baseline with each of the
 //! study's five reforms and their union, so `cargo run --release` answers the study's
-//! question. Every failure ends here as one message
-//! on stderr starting with `error:`, and an exit code: 2 when the input was wrong (a
-//! scenario, a flag, a results directory that is taken), 1 when something failed
-//! while working (I/O). A scenario error is printed exactly as the loader wrote it: it
+//! question. Every failure ends here as one message on stderr starting with
+//! `error:`, and an exit code: 2 when the input was wrong (a scenario, a flag, a
+//! results directory that is taken, shards that do not belong together), 3 when some
+//! runs failed but the others completed (see failures.csv), 130 when Ctrl-C
+//! interrupted an experiment (resume it with --resume), 1 when something failed while
+//! working (I/O). A scenario error is printed exactly as the loader wrote it: it
 //! already names the file, line, column and key.
 
 mod compare;
@@ -44,8 +46,9 @@ pub enum Command {
     ///
     /// Writes runs.csv (one row per replication), summary.csv (mean, sd and 95%
     /// confidence interval per metric), timeseries.csv (one row per replication and
-    /// day) and manifest.json (version, scenario, parameters, seed, times) into the
-    /// results directory, and prints a summary table.
+    /// day), failures.csv (runs that failed, with their error) and manifest.json
+    /// (version, scenario, parameters, seed, times) into the results directory, and
+    /// prints a summary table.
     ///
     /// Files are written into DIR.partial and renamed to DIR only when complete, so
     /// DIR never holds half a run. Ctrl-C finishes the runs in flight and stops;
@@ -300,7 +303,7 @@ mod tests {
     }
 
     #[test]
-    fn no_command_means_run_with_defaults() {
+    fn no_command_means_the_default_comparison() {
         let cli = Cli::try_parse_from(["cogov"]).unwrap();
         assert!(cli.command.is_none());
     }

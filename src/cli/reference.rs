@@ -81,7 +81,11 @@ pub fn metrics(format: Format) -> String {
     let summary = "summary.csv has one row per metric with columns metric, mean, sd \
         (sample standard deviation), ci95_low and ci95_high (95% confidence interval of the \
         mean, Student's t) and n (replications where the metric was defined). NA marks an \
-        undefined value (for example a rate whose denominator was zero).";
+        undefined value (for example a rate whose denominator was zero). The leading \
+        columns below are those of `cogov run`; a sweep's files start with point, \
+        replication (and the swept parameters), a comparison's with scenario, run; summary \
+        rows of a sweep or comparison start with the point or scenario (see the README's \
+        output section).";
     let mut out = String::new();
     match format {
         Format::Text => {

@@ -34,7 +34,7 @@ pub fn run(args: SweepArgs, command_line: Vec<String>) -> anyhow::Result<()> {
         "name": spec.name,
         "description": spec.description,
         "file": spec.file.display().to_string(),
-        "design": format!("{:?}", spec.design),
+        "design": spec.design.to_string(),
         "parameters": experiment.columns,
         "points": experiment.points.len(),
     });

@@ -766,6 +766,19 @@ impl Reader<'_> {
                 .push("help: `cogov params` lists every parameter".to_string());
             return;
         };
+        if matches!(path.as_str(), "run.seed" | "run.replications") {
+            let d = self.problem(
+                ErrorKind::Constraint,
+                key,
+                &path,
+                format!("`{path}` cannot be swept: every point of a sweep runs the same replications on the same seeds (common random numbers)"),
+            );
+            d.notes.push(
+                "help: set `replications` in this file, and the seed in the scenario's [run] section"
+                    .to_string(),
+            );
+            return;
+        }
         if let Some(first) = self.raw.factors.iter().find(|f| f.factor.path == path) {
             let first = self.place(first.key.start);
             let d = self.problem(

@@ -8,11 +8,19 @@
 //!   "cogov_version": "0.1.0",
 //!   "scenario": { "name": ..., "description": ..., "files": [...], "hash": <hex sha256> },
 //!   "parameters": { "<section>": { "<key>": value, ... }, ... },
-//!   "seed": <base seed>, "replications": n, "threads": n,
+//!   "reforms": [ { "name": ..., ..., "parameters": {...} }, ... ],   (comparisons only)
+//!   "experiment": { kind, experiment_hash, seed, replications, points, shard, ... },
+//!   "sweep": { name, description, file, design, parameters, points },   (sweeps only)
+//!   "seed": <base seed>, "replications": n, "failures": n,
+//!   "stopped": "precision reached: ...",   (adaptive comparisons only)
+//!   "threads": n,
 //!   "started_at": "2026-03-21T09:05:00Z", "finished_at": "...",
 //!   "command_line": ["cogov", "run", ...]
 //! }
 //! ```
+//!
+//! `experiment` is the plan the runs were made under; `cogov merge` checks that
+//! shards share it (all but `shard`).
 //!
 //! `parameters` are the scenario's resolved parameters (the text `hash` is computed
 //! from); `seed` and `replications` are what actually ran, after any `--seed` or

@@ -4,7 +4,8 @@
 //! comparison) and reads rows back; [`comparison`] writes `comparison.csv` and the
 //! comparison table; [`Manifest`] writes `manifest.json`; [`table`] the run summary
 //! table. All of these turn plain data into text and are tested without the disk.
-//! [`store`] is the only part that touches the file system: it claims the results
+//! [`store`] (with `dir`, which picks default directory names) is the only part that
+//! touches the file system: it claims the results
 //! directory, streams rows into `<DIR>.partial` with a checkpoint after every batch,
 //! resumes an interrupted experiment, merges shards, and renames the directory into
 //! place when complete.

@@ -447,14 +447,34 @@ impl Store {
     }
 }
 
-/// The first line where two plans differ, for the refusal message.
+/// What differs between two plans, in words, naming the settings a user chooses
+/// before the hash that stands for the scenario and design.
 fn first_difference(old: &str, new: &str) -> String {
-    for (a, b) in old.lines().zip(new.lines()) {
-        if a != b {
-            return format!("was `{}`, now `{}`", a.trim(), b.trim());
+    let (Ok(a), Ok(b)) = (
+        serde_json::from_str::<serde_json::Value>(old),
+        serde_json::from_str::<serde_json::Value>(new),
+    ) else {
+        return "the plans cannot be compared".to_string();
+    };
+    let order = [
+        "seed",
+        "replications",
+        "shard",
+        "kind",
+        "points",
+        "timeseries_every",
+        "settings",
+        "cogov_version",
+    ];
+    for key in order {
+        if a[key] != b[key] {
+            return format!("{key} was {}, now {}", a[key], b[key]);
         }
     }
-    "the plans differ in length".to_string()
+    if a["experiment_hash"] != b["experiment_hash"] {
+        return "the scenario's parameters or the design differ".to_string();
+    }
+    "the plans differ".to_string()
 }
 
 /// What a finished shard's manifest says about the experiment, for merging.
@@ -740,7 +760,7 @@ mod tests {
         let err = Store::resume(&target, layout, &other_plan, &other, Shard::ALL, |_, _| {})
             .err()
             .unwrap();
-        assert!(err.to_string().contains("seed"), "{err}");
+        assert!(err.to_string().contains("seed was 3, now 4"), "{err}");
     }
 
     #[test]
