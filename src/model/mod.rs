@@ -11,8 +11,11 @@
 //!   which the rules run each day.
 //! - [`accounts`]: what is counted during the measured window and how it becomes the
 //!   metrics of [`crate::metrics`].
+//! - [`civil_violence`]: Epstein's civil-violence model, a reference model beside this
+//!   one, with its own parameters, world and metrics; it shares this module's shape.
 
 pub mod accounts;
+pub mod civil_violence;
 pub mod rules;
 pub mod world;
 

@@ -1,0 +1,101 @@
+//! Epstein's rules A and C as pure functions (Epstein 2002, PNAS 99:7243): the
+//! estimated arrest probability under each [`ArrestRule`], and the activation test.
+//!
+//! Grievance G = H (1 - L) and the test G - R P > T are the same formulas the
+//! co-governance model's offending rule uses; they are taken from
+//! [`crate::model::rules::offending`] so both models share one definition.
+
+use super::params::ArrestRule;
+use crate::model::rules::offending;
+
+pub use offending::{grievance, is_motivated as is_active};
+
+/// round(n / d) with ties to the even neighbour (Python's `round`), in integers so
+/// the ties are exact. `d` must be positive.
+fn round_half_even(n: u32, d: u32) -> u32 {
+    let (q, r) = (n / d, n % d);
+    match (2 * u64::from(r)).cmp(&u64::from(d)) {
+        std::cmp::Ordering::Less => q,
+        std::cmp::Ordering::Greater => q + 1,
+        std::cmp::Ordering::Equal => q + (q & 1),
+    }
+}
+
+/// The estimated arrest probability P = 1 - exp(-k r) of a citizen who sees `cops`
+/// cops and `actives_including_self` actives, counting itself (the paper: "A is
+/// always at least 1, because the agent always counts himself as active"), with the
+/// ratio r of `rule`.
+///
+/// # Examples
+/// ```
+/// use cogov::model::civil_violence::{ArrestRule, arrest_probability};
+/// // The paper's calibration: one cop, one active (oneself), k = 2.3: P = 0.90.
+/// let p = arrest_probability(ArrestRule::Printed, 2.3, 1, 1);
+/// assert!((p - 0.9).abs() < 0.001);
+/// // Floored: two actives and one cop give floor(1/2) = 0, so no risk at all.
+/// assert_eq!(arrest_probability(ArrestRule::Floored, 2.3, 1, 2), 0.0);
+/// ```
+pub fn arrest_probability(rule: ArrestRule, k: f64, cops: u32, actives_including_self: u32) -> f64 {
+    let a = actives_including_self.max(1);
+    match rule {
+        ArrestRule::Printed => {
+            offending::epstein_arrest_probability(k, f64::from(cops), f64::from(a))
+        }
+        ArrestRule::Floored => 1.0 - (-k * f64::from(cops / a)).exp(),
+        ArrestRule::Rounded => 1.0 - (-k * f64::from(round_half_even(cops, a))).exp(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const K: f64 = 2.3;
+
+    fn p(rule: ArrestRule, c: u32, a: u32) -> f64 {
+        arrest_probability(rule, K, c, a)
+    }
+
+    #[test]
+    fn the_printed_rule_is_the_paper_s_formula() {
+        assert!((p(ArrestRule::Printed, 1, 1) - (1.0 - (-2.3f64).exp())).abs() < 1e-15);
+        assert!((p(ArrestRule::Printed, 1, 3) - (1.0 - (-2.3f64 / 3.0).exp())).abs() < 1e-15);
+        assert_eq!(p(ArrestRule::Printed, 0, 5), 0.0, "no cops, no risk");
+        // A lone agent counts itself: A is never below 1.
+        assert_eq!(p(ArrestRule::Printed, 2, 0), p(ArrestRule::Printed, 2, 1));
+    }
+
+    #[test]
+    fn the_floored_rule_gives_no_risk_once_actives_outnumber_cops() {
+        for (c, a) in [(0, 1), (1, 2), (2, 3), (10, 11)] {
+            assert_eq!(p(ArrestRule::Floored, c, a), 0.0, "C = {c}, A = {a}");
+        }
+        // C >= A: at least 1 - e^-2.3 = 0.90; C = 2A: 1 - e^-4.6 = 0.99.
+        assert_eq!(p(ArrestRule::Floored, 3, 3), p(ArrestRule::Printed, 1, 1));
+        assert_eq!(p(ArrestRule::Floored, 5, 2), p(ArrestRule::Printed, 2, 1));
+        assert_eq!(p(ArrestRule::Floored, 1, 0), p(ArrestRule::Floored, 1, 1));
+    }
+
+    #[test]
+    fn the_rounded_rule_rounds_ties_to_even_as_python_does() {
+        assert_eq!(round_half_even(1, 2), 0, "round(0.5) == 0");
+        assert_eq!(round_half_even(3, 2), 2, "round(1.5) == 2");
+        assert_eq!(round_half_even(5, 2), 2, "round(2.5) == 2");
+        assert_eq!(round_half_even(2, 3), 1, "round(0.667) == 1");
+        assert_eq!(round_half_even(1, 3), 0);
+        assert_eq!(round_half_even(7, 7), 1);
+        assert_eq!(p(ArrestRule::Rounded, 1, 2), 0.0);
+        assert_eq!(p(ArrestRule::Rounded, 2, 3), p(ArrestRule::Printed, 1, 1));
+    }
+
+    #[test]
+    fn activation_is_strictly_above_the_threshold() {
+        // G = 0.5 (1 - 0.6) = 0.2; with P = 0, G - N = 0.2 > 0.1: active.
+        let g = grievance(0.5, 0.6);
+        assert!((g - 0.2).abs() < 1e-12);
+        assert!(is_active(g, 0.9, 0.0, 0.1));
+        // A cop in view and no other active: P = 0.9, N = 0.81: quiet.
+        assert!(!is_active(g, 0.9, p(ArrestRule::Floored, 1, 1), 0.1));
+        assert!(!is_active(0.1, 0.0, 0.0, 0.1), "G - N = T is quiet");
+    }
+}
