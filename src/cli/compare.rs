@@ -154,6 +154,8 @@ fn compare(
             .collect(),
         replications,
         seed,
+        // Pairing is the point of a comparison.
+        common_random_numbers: true,
     };
     let layout = Layout::of(&experiment, args.exec.timeseries_every.unwrap_or(0));
     let target = exec::target(&args.exec, &format!("compare-{}", base.name))?;

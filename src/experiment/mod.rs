@@ -12,7 +12,8 @@
 //!   every point);
 //! - replication `r` runs on seed [`crate::runner::run_seed`]`(seed, r)` at every point:
 //!   common random numbers, so differences between points are not drowned by
-//!   differences between random streams;
+//!   differences between random streams (a sweep may turn this off, giving each point
+//!   its own streams, `run_seed(run_seed(seed, r), point + 1)`);
 //! - a shard `K/N` runs the jobs whose number is `K - 1` modulo `N`.
 //!
 //! - [`design`] turns factors into design points (grid, random, Latin hypercube,
@@ -79,6 +80,9 @@ pub struct Experiment {
     pub replications: u64,
     /// Base seed; replication r uses `run_seed(seed, r)`.
     pub seed: u64,
+    /// Common random numbers: replication r has the same seed at every point. When
+    /// false, every point has its own independent streams.
+    pub common_random_numbers: bool,
 }
 
 /// One run's identity.
@@ -142,6 +146,7 @@ impl Experiment {
             }],
             replications,
             seed,
+            common_random_numbers: true,
         }
     }
 
@@ -154,11 +159,18 @@ impl Experiment {
     pub fn job(&self, index: u64) -> Job {
         let points = self.points.len().max(1) as u64;
         let replication = index / points;
+        let point = (index % points) as usize;
+        let shared = run_seed(self.seed, replication);
+        let seed = if self.common_random_numbers {
+            shared
+        } else {
+            run_seed(shared, point as u64 + 1)
+        };
         Job {
             index,
-            point: (index % points) as usize,
+            point,
             replication,
-            seed: run_seed(self.seed, replication),
+            seed,
         }
     }
 
@@ -194,6 +206,7 @@ mod tests {
             points: (0..points).map(point).collect(),
             replications,
             seed: 7,
+            common_random_numbers: true,
         }
     }
 
@@ -207,6 +220,14 @@ mod tests {
         // Replication 2 has the same seed at every point.
         assert_eq!(e.job(6).seed, e.job(8).seed);
         assert_ne!(e.job(6).seed, e.job(9).seed);
+        // Without common random numbers every job has its own seed.
+        let mut independent = e.clone();
+        independent.common_random_numbers = false;
+        let mut seeds: Vec<u64> = (0..12).map(|i| independent.job(i).seed).collect();
+        seeds.sort_unstable();
+        seeds.dedup();
+        assert_eq!(seeds.len(), 12);
+        assert!((0..12).all(|i| independent.job(i).seed != e.job(i).seed));
         for i in 0..e.job_count() {
             let j = e.job(i);
             assert_eq!(e.job_index(j.point, j.replication), i);

@@ -44,7 +44,7 @@ use crate::scenario::{
 };
 
 /// The keys an experiment file may hold at its top level.
-const TOP_LEVEL_KEYS: [&str; 9] = [
+const TOP_LEVEL_KEYS: [&str; 10] = [
     "name",
     "description",
     "scenario",
@@ -53,6 +53,7 @@ const TOP_LEVEL_KEYS: [&str; 9] = [
     "replications",
     "design_seed",
     "timeseries_every",
+    "common_random_numbers",
     "parameters",
 ];
 
@@ -88,6 +89,9 @@ pub struct SweepSpec {
     pub design_seed: Option<u64>,
     /// `timeseries_every`: 0 writes no time series; K writes every K-th day.
     pub timeseries_every: u64,
+    /// `common_random_numbers` (default true): replication r has the same seed at
+    /// every point; false gives every point its own streams.
+    pub common_random_numbers: bool,
 }
 
 impl SweepSpec {
@@ -209,6 +213,7 @@ impl SweepSpec {
             points,
             replications,
             seed: self.scenario.params.run.seed,
+            common_random_numbers: self.common_random_numbers,
         })
     }
 
@@ -404,6 +409,7 @@ fn parse_text(
         replications: raw.replications,
         design_seed: raw.design_seed,
         timeseries_every: raw.timeseries_every.unwrap_or(0),
+        common_random_numbers: raw.common_random_numbers.unwrap_or(true),
     })
 }
 
@@ -441,6 +447,7 @@ struct RawSpec {
     replications: Option<u64>,
     design_seed: Option<u64>,
     timeseries_every: Option<u64>,
+    common_random_numbers: Option<bool>,
     /// Where `[parameters]` is written.
     parameters: Option<Range<usize>>,
     factors: Vec<RawFactor>,
@@ -518,6 +525,18 @@ impl Reader<'_> {
                     "days; 0 writes no time series",
                 );
             }
+            "common_random_numbers" => match value.get_ref() {
+                DeValue::Boolean(b) => self.raw.common_random_numbers = Some(*b),
+                other => {
+                    let found = raw::describe(other);
+                    self.problem(
+                        ErrorKind::WrongType,
+                        value.span(),
+                        "common_random_numbers",
+                        format!("`common_random_numbers`: expected true or false, found {found}"),
+                    );
+                }
+            },
             "parameters" => self.parameters(key, value),
             _ => self.unknown_top_level(key, value),
         }
@@ -1290,6 +1309,20 @@ mod tests {
         );
         assert_eq!(spec.experiment(Some(5)).unwrap().replications, 5);
         assert!(spec.experiment(Some(0)).is_err());
+    }
+
+    #[test]
+    fn common_random_numbers_are_on_unless_turned_off() {
+        let body = "design = \"lhs\"\nsamples = 4\n[parameters]\n\"police.officers_per_10k\" = { min = 8, max = 14 }\n";
+        let on = check(body, &[]).unwrap();
+        assert!(on.common_random_numbers);
+        assert!(on.experiment(None).unwrap().common_random_numbers);
+        let off = check(&format!("common_random_numbers = false\n{body}"), &[]).unwrap();
+        assert!(!off.experiment(None).unwrap().common_random_numbers);
+        check(
+            &format!("common_random_numbers = \"no\"\n{body}"),
+            &["test.toml:2:25", "expected true or false"],
+        );
     }
 
     #[test]

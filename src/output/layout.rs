@@ -327,6 +327,7 @@ mod tests {
             points: vec![point("base", 0.5), point("odd, \"name\"", 0.25)],
             replications: 2,
             seed: 1,
+            common_random_numbers: true,
         };
         Layout::of(&e, 1)
     }

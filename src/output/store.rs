@@ -107,11 +107,12 @@ pub fn plan_json(experiment: &Experiment, layout: &Layout, shard: Shard, extra: 
     use sha2::{Digest, Sha256};
     let mut hasher = Sha256::new();
     hasher.update(format!(
-        "{}\n{}\n{}\n{}\n",
+        "{}\n{}\n{}\n{}\n{}\n",
         experiment.kind.name(),
         experiment.seed,
         experiment.replications,
-        experiment.columns.join(",")
+        experiment.columns.join(","),
+        experiment.common_random_numbers
     ));
     for p in &experiment.points {
         hasher.update(format!("point {}\n", p.label));
@@ -660,6 +661,7 @@ mod tests {
                 .collect(),
             replications,
             seed: 3,
+            common_random_numbers: true,
         }
     }
 
