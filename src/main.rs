@@ -6,8 +6,13 @@ mod cli;
 mod progress;
 
 fn main() {
-    // A panic is a bug in cogov: say so in one line, without a backtrace.
+    // A panic is a bug in cogov: say so in one line, without a backtrace. A panic
+    // inside one run of an experiment is caught and recorded in failures.csv with its
+    // message, and the other runs go on: nothing to print then.
     std::panic::set_hook(Box::new(|info| {
+        if cogov::runner::inside_run() {
+            return;
+        }
         let message = info
             .payload()
             .downcast_ref::<&str>()

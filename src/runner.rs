@@ -81,11 +81,30 @@ pub enum RunEnd {
     Interrupted { next: u64 },
 }
 
+thread_local! {
+    /// True while this thread simulates a job whose panic [`run_job`] will catch and
+    /// record, so a panic hook can leave the reporting to `failures.csv`.
+    static IN_RUN: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// True on a thread that is inside a run whose panic will be caught and recorded as
+/// a failed run (for a process-wide panic hook to stay quiet).
+pub fn inside_run() -> bool {
+    IN_RUN.with(std::cell::Cell::get)
+}
+
 /// Runs one job, catching a panic so one bad run does not take the others down.
 fn run_job(experiment: &Experiment, job: Job) -> Outcome {
     match &experiment.points[job.point].params {
         Err(message) => Outcome::Failed(message.clone()),
-        Ok(params) => match catch_unwind(AssertUnwindSafe(|| model::simulate(params, job.seed))) {
+        Ok(params) => match catch_unwind(AssertUnwindSafe(|| {
+            IN_RUN.with(|r| r.set(true));
+            let output = model::simulate(params, job.seed);
+            IN_RUN.with(|r| r.set(false));
+            output
+        }))
+        .inspect_err(|_| IN_RUN.with(|r| r.set(false)))
+        {
             Ok(output) => Outcome::Finished(output),
             Err(panic) => {
                 let text = panic
@@ -234,6 +253,56 @@ mod tests {
                 .collect()
         };
         assert_eq!(bits(&one), bits(&two));
+    }
+
+    #[test]
+    fn a_panicking_run_is_recorded_as_a_failure_and_the_others_complete() {
+        use crate::experiment::{Experiment, Kind, Point};
+        let good = small();
+        let mut broken = small();
+        // Bypasses the parameter checks on purpose: the model's Normal::new refuses it.
+        broken.trust.quality_sd = f64::NAN;
+        let point = |params: Params| Point {
+            label: String::new(),
+            values: vec![],
+            params: Ok(params),
+        };
+        let e = Experiment {
+            kind: Kind::Sweep,
+            columns: vec![],
+            points: vec![point(good), point(broken)],
+            replications: 2,
+            seed: 1,
+            common_random_numbers: true,
+        };
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(2)
+            .build()
+            .unwrap();
+        let mut outcomes = Vec::new();
+        let end = run_jobs(
+            &e,
+            0..4,
+            Shard::ALL,
+            &pool,
+            |records| -> Result<(), ()> {
+                outcomes.extend(records.iter().map(|r| (r.job.point, r.outcome.clone())));
+                Ok(())
+            },
+            &|_| {},
+            &|| false,
+        )
+        .unwrap();
+        assert_eq!(end, RunEnd::Completed);
+        assert_eq!(outcomes.len(), 4);
+        for (point, outcome) in outcomes {
+            match (point, outcome) {
+                (0, Outcome::Finished(_)) => {}
+                (1, Outcome::Failed(message)) => assert!(message.starts_with("the model failed")),
+                other => panic!("unexpected {other:?}"),
+            }
+        }
+        assert!(!inside_run());
     }
 
     #[test]
