@@ -14,6 +14,10 @@
 //! - `scenarios`: every file in `scenarios/` passes `cogov check`, every file in
 //!   `tests/data/malformed/` is refused with its expected message, and the reform
 //!   files add up to `reform_combined.toml`.
+//! - `validation`: fast versions of VALIDATION.md's results (diffusion of
+//!   responsibility against the volunteer's-dilemma closed form, concentration of
+//!   incidents, the community-policing signature), fixed seeds, tolerances from the
+//!   number of calls or runs.
 
 mod cli;
 mod directions;
@@ -22,3 +26,4 @@ mod experiments;
 mod properties;
 mod scenarios;
 mod util;
+mod validation;
