@@ -18,6 +18,8 @@ pub struct MetricDef {
     pub doc: &'static str,
 }
 
+/// Defines a table of [`MetricDef`]s and an enum indexing it by name; every model's
+/// output tables are declared with it.
 macro_rules! metric_table {
     ($vis:vis static $table:ident; $vis2:vis enum $Enum:ident {
         $( $variant:ident => $name:literal, $unit:literal, [$min:expr, $max:expr], $doc:literal; )*
@@ -27,11 +29,19 @@ macro_rules! metric_table {
         #[repr(usize)]
         $vis2 enum $Enum { $( $variant, )* }
 
-        $vis static $table: &[MetricDef] = &[
-            $( MetricDef { name: $name, unit: $unit, min: $min, max: $max, doc: $doc }, )*
+        $vis static $table: &[$crate::metrics::MetricDef] = &[
+            $( $crate::metrics::MetricDef { name: $name, unit: $unit, min: $min, max: $max, doc: $doc }, )*
         ];
+
+        impl $Enum {
+            /// This column's definition.
+            pub fn def(self) -> &'static $crate::metrics::MetricDef {
+                &$table[self as usize]
+            }
+        }
     };
 }
+pub(crate) use metric_table;
 
 const INF: f64 = f64::INFINITY;
 
@@ -142,20 +152,6 @@ metric_table! {
             "Mean response time of this day's reported incidents (NA when no reported incident got a response).";
         OfficerUtilisation => "officer_utilisation", "ratio", [0.0, INF],
             "This day's service-call, incident, mediation and clean-up hours over response capacity (NA without police).";
-    }
-}
-
-impl Metric {
-    /// This metric's definition.
-    pub fn def(self) -> &'static MetricDef {
-        &METRICS[self as usize]
-    }
-}
-
-impl Series {
-    /// This column's definition.
-    pub fn def(self) -> &'static MetricDef {
-        &SERIES[self as usize]
     }
 }
 

@@ -1,5 +1,5 @@
 //! The civil-violence model's outputs: its end-of-run metrics and per-tick series
-//! columns (defined once here, in the same [`MetricDef`] shape as the co-governance
+//! columns (defined once here, in the same [`crate::metrics::MetricDef`] shape as the co-governance
 //! model's tables in [`crate::metrics`]), and the outburst bookkeeping that turns the
 //! series of actives into them.
 //!
@@ -9,35 +9,12 @@
 //! number of ticks from the last tick of one to the first tick of the next, exclusive
 //! (the length of the calm between them).
 
-use crate::metrics::MetricDef;
-
-/// Defines a table of [`MetricDef`]s and an enum indexing it by name.
-macro_rules! cv_table {
-    ($table:ident, $Enum:ident {
-        $( $variant:ident => $name:literal, $unit:literal, [$min:expr, $max:expr], $doc:literal; )*
-    }) => {
-        /// Index of each column in its table, so the model writes by name, not number.
-        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-        #[repr(usize)]
-        pub enum $Enum { $( $variant, )* }
-
-        pub static $table: &[MetricDef] = &[
-            $( MetricDef { name: $name, unit: $unit, min: $min, max: $max, doc: $doc }, )*
-        ];
-
-        impl $Enum {
-            /// This column's definition.
-            pub fn def(self) -> &'static MetricDef {
-                &$table[self as usize]
-            }
-        }
-    };
-}
+use crate::metrics::metric_table;
 
 const INF: f64 = f64::INFINITY;
 
-cv_table! {
-    CV_METRICS, CvMetric {
+metric_table! {
+    pub static CV_METRICS; pub enum CvMetric {
         Outbursts => "outbursts", "count", [0.0, INF],
             "Outbursts in the measured window: maximal runs of ticks with actives above the outburst level (one still under way at the end counts).";
         OutburstMeanPeak => "outburst_mean_peak", "actives", [0.0, INF],
@@ -67,8 +44,8 @@ cv_table! {
     }
 }
 
-cv_table! {
-    CV_SERIES, CvSeries {
+metric_table! {
+    pub static CV_SERIES; pub enum CvSeries {
         Quiet => "quiet", "citizens", [0.0, INF],
             "Free citizens who are quiet at the end of the tick.";
         Active => "active", "citizens", [0.0, INF],
