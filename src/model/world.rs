@@ -321,7 +321,6 @@ impl<'a> World<'a> {
         let p = self.p;
         let police = self.police_day();
         let access = reporting::channel_access(p.channels.count);
-        let mut used_hours = police.service;
         let mut burden = [0.0; accounts::BURDEN_GROUPS];
         let mut incentives = 0.0;
         burden[accounts::POLICE] += police.community;
@@ -478,6 +477,8 @@ impl<'a> World<'a> {
             pj,
             community_quality: Normal::new(p.trust.community_contact_quality, p.trust.quality_sd)
                 .expect("finite sd"),
+            used_hours: police.service,
+            burden,
             ..Day::default()
         };
         for k in 0..self.grids {
@@ -500,15 +501,7 @@ impl<'a> World<'a> {
                 } else {
                     Kind::PublicOrder
                 };
-                self.incident(
-                    k,
-                    kind,
-                    &police,
-                    &mut day,
-                    &mut used_hours,
-                    &mut burden,
-                    measured,
-                );
+                self.incident(k, kind, &police, &mut day, measured);
             }
         }
 
@@ -520,7 +513,7 @@ impl<'a> World<'a> {
             let open = u64::from(self.pending[k]) + new;
             let mut still = 0u32;
             for _ in 0..open {
-                match self.mediate(k, &mut day, &mut used_hours, &mut burden, measured) {
+                match self.mediate(k, &mut day, measured) {
                     true => {}
                     false => {
                         let u = self.rng.random::<f64>();
@@ -534,15 +527,7 @@ impl<'a> World<'a> {
                             } else {
                                 Kind::PublicOrder
                             };
-                            self.incident(
-                                k,
-                                kind,
-                                &police,
-                                &mut day,
-                                &mut used_hours,
-                                &mut burden,
-                                measured,
-                            );
+                            self.incident(k, kind, &police, &mut day, measured);
                         } else if u < p.disputes.escalation_probability
                             + p.disputes.lapse_probability
                         {
@@ -572,10 +557,10 @@ impl<'a> World<'a> {
         let meeting_hours = p.collaboration.meetings_per_month / 30.0
             * p.collaboration.meeting_hours
             * self.grids as f64;
-        burden[accounts::POLICE] += meeting_hours;
-        burden[accounts::GRID_WORKERS] += meeting_hours;
-        burden[accounts::NGOS] += meeting_hours * f64::from(u8::from(!self.ngos.on.is_empty()));
-        burden[accounts::ENTERPRISES] +=
+        day.burden[accounts::POLICE] += meeting_hours;
+        day.burden[accounts::GRID_WORKERS] += meeting_hours;
+        day.burden[accounts::NGOS] += meeting_hours * f64::from(u8::from(!self.ngos.on.is_empty()));
+        day.burden[accounts::ENTERPRISES] +=
             meeting_hours * f64::from(u8::from(!self.enterprises.on.is_empty()));
         for k in 0..self.grids {
             self.process[k].step(&p.collaboration, d, self.wins[k], self.failures[k]);
@@ -599,7 +584,7 @@ impl<'a> World<'a> {
             self.clearance_seen += EMA * (c - self.clearance_seen);
         }
         let utilisation = if police.response > 0.0 {
-            used_hours / police.response
+            day.used_hours / police.response
         } else {
             f64::NAN
         };
@@ -617,22 +602,17 @@ impl<'a> World<'a> {
             &day,
             motivated_total,
             utilisation,
-            used_hours,
-            burden,
             incentives,
         );
     }
 
     /// One incident in grid `k`: victim, report, response, clearance, trust, clean-up.
-    #[allow(clippy::too_many_arguments)]
     fn incident(
         &mut self,
         k: usize,
         kind: Kind,
         police: &PoliceDay,
         day: &mut Day,
-        used_hours: &mut f64,
-        burden: &mut [f64; accounts::BURDEN_GROUPS],
         measured: bool,
     ) {
         let p = self.p;
@@ -661,8 +641,8 @@ impl<'a> World<'a> {
         }
         if detected && day.police_available {
             day.known += 1;
-            *used_hours += police.handling;
-            burden[accounts::POLICE] += police.handling;
+            day.used_hours += police.handling;
+            day.burden[accounts::POLICE] += police.handling;
             let base_clear = match kind {
                 Kind::Property => p.operations.clearance_property,
                 Kind::Violent => p.operations.clearance_violent,
@@ -679,7 +659,7 @@ impl<'a> World<'a> {
             let joint = self.rng.random::<f64>() < self.process[k].joint_capacity();
             let bonus = if joint { day.joint_bonus } else { 0.0 };
             if joint {
-                burden[accounts::GRID_WORKERS] += police.handling / 2.0;
+                day.burden[accounts::GRID_WORKERS] += police.handling / 2.0;
             }
             let pc = operations::clearance_probability(
                 base_clear,
@@ -721,9 +701,9 @@ impl<'a> World<'a> {
             let mut handled = false;
             if let Some(actor) = actor {
                 let hours = p.contagion.cleanup_hours;
-                burden[burden_group(actor)] += hours;
+                day.burden[burden_group(actor)] += hours;
                 if actor == Actor::Police {
-                    *used_hours += hours;
+                    day.used_hours += hours;
                 }
                 let s = rights::success_probability(
                     p.disputes.grid_worker_success,
@@ -794,14 +774,7 @@ impl<'a> World<'a> {
     }
 
     /// One mediation attempt on a dispute in grid `k`; true when settled locally.
-    fn mediate(
-        &mut self,
-        k: usize,
-        day: &mut Day,
-        used_hours: &mut f64,
-        burden: &mut [f64; accounts::BURDEN_GROUPS],
-        measured: bool,
-    ) -> bool {
+    fn mediate(&mut self, k: usize, day: &mut Day, measured: bool) -> bool {
         let p = self.p;
         // The natural mediator: an engaged NGO in the grid, else the grid worker.
         let ngo = self.ngos.on_in_grid[k] > 0;
@@ -836,15 +809,15 @@ impl<'a> World<'a> {
             p.rights.unmatched_success_factor,
         ) + bonus;
         let ok = self.rng.random::<f64>() < s.min(1.0);
-        burden[burden_group(actor)] += if actor == Actor::Police {
+        day.burden[burden_group(actor)] += if actor == Actor::Police {
             p.disputes.police_hours
         } else {
             p.disputes.mediation_hours
         };
         if joint {
-            *used_hours += p.disputes.police_hours;
+            day.used_hours += p.disputes.police_hours;
             if actor != Actor::Police {
-                burden[accounts::POLICE] += p.disputes.police_hours;
+                day.burden[accounts::POLICE] += p.disputes.police_hours;
             }
         }
         match actor {
@@ -990,8 +963,6 @@ impl<'a> World<'a> {
         day: &Day,
         motivated: u64,
         utilisation: f64,
-        used_hours: f64,
-        burden: [f64; accounts::BURDEN_GROUPS],
         incentives: f64,
     ) {
         let p = self.p;
@@ -1084,10 +1055,10 @@ impl<'a> World<'a> {
         a.days += 1;
         a.response_minutes += day.response_sum;
         a.responses += day.responses;
-        for (total, b) in a.burden_hours.iter_mut().zip(burden) {
+        for (total, b) in a.burden_hours.iter_mut().zip(day.burden) {
             *total += b;
         }
-        a.response_hours_used += used_hours;
+        a.response_hours_used += day.used_hours;
         a.response_hours_available += police.response;
         a.officer_hours += police.on_duty;
         a.incentives += incentives;
@@ -1220,6 +1191,10 @@ struct Day {
     pj: Normal<f64>,
     /// Quality of a contact with an NGO or grid worker.
     community_quality: Normal<f64>,
+    /// Response-capacity hours used today (service calls, incidents, mediations).
+    used_hours: f64,
+    /// Public-safety work hours today, per actor group (`accounts::BURDEN_GROUPS`).
+    burden: [f64; accounts::BURDEN_GROUPS],
     incidents: u64,
     reported: u64,
     known: u64,
@@ -1243,6 +1218,8 @@ impl Default for Day {
             joint_bonus: 0.0,
             pj: Normal::new(0.5, 0.0).expect("finite"),
             community_quality: Normal::new(0.5, 0.0).expect("finite"),
+            used_hours: 0.0,
+            burden: [0.0; accounts::BURDEN_GROUPS],
             incidents: 0,
             reported: 0,
             known: 0,
