@@ -594,10 +594,7 @@ impl Reader<'_> {
         };
         let s: &str = s.as_ref();
         let refused = match key {
-            "name" if s.trim().is_empty() => Some("expected a non-empty name"),
-            "name" if s.chars().any(char::is_control) => {
-                Some("expected a name on one line, without control characters")
-            }
+            "name" => raw::name_problem(s),
             "scenario" if s.trim().is_empty() => Some("expected the path of a scenario file"),
             _ => None,
         };

@@ -46,6 +46,23 @@ struct Checkpoint {
     failed: Vec<u64>,
 }
 
+impl Checkpoint {
+    /// Nothing done yet: every file holds only its header.
+    fn start(layout: &Layout) -> Checkpoint {
+        Checkpoint {
+            next_job: 0,
+            runs_len: layout.runs_header().len() as u64,
+            failures_len: layout.failures_header().len() as u64,
+            timeseries_len: if layout.timeseries_every > 0 {
+                layout.timeseries_header().len() as u64
+            } else {
+                0
+            },
+            failed: Vec::new(),
+        }
+    }
+}
+
 /// The `<DIR>.partial` sibling where an experiment is written until complete.
 ///
 /// # Errors
@@ -187,17 +204,7 @@ impl Store {
         if layout.kind == Kind::Sweep {
             write_file(&partial.join(POINTS_FILE), layout.points_csv().as_bytes())?;
         }
-        let checkpoint = Checkpoint {
-            next_job: 0,
-            runs_len: layout.runs_header().len() as u64,
-            failures_len: layout.failures_header().len() as u64,
-            timeseries_len: if layout.timeseries_every > 0 {
-                layout.timeseries_header().len() as u64
-            } else {
-                0
-            },
-            failed: Vec::new(),
-        };
+        let checkpoint = Checkpoint::start(&layout);
         Store::open(target, partial, layout, checkpoint)
     }
 
@@ -235,17 +242,7 @@ impl Store {
                 reason: e.to_string(),
             })?,
             // Interrupted before the first batch: nothing was done.
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Checkpoint {
-                next_job: 0,
-                runs_len: layout.runs_header().len() as u64,
-                failures_len: layout.failures_header().len() as u64,
-                timeseries_len: if layout.timeseries_every > 0 {
-                    layout.timeseries_header().len() as u64
-                } else {
-                    0
-                },
-                failed: Vec::new(),
-            },
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Checkpoint::start(&layout),
             Err(e) => return Err(io_error("read", &path, e)),
         };
         for (name, len) in [

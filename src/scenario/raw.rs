@@ -180,10 +180,7 @@ impl Walker<'_> {
             return;
         };
         let problem = match key {
-            "name" if s.trim().is_empty() => Some("expected a non-empty name"),
-            "name" if s.chars().any(char::is_control) => {
-                Some("expected a name on one line, without control characters")
-            }
+            "name" => name_problem(s),
             "extends" if s.trim().is_empty() => Some("expected the path of a scenario file"),
             _ => None,
         };
@@ -387,4 +384,16 @@ pub(crate) fn suggestion(section: &str, key: &str) -> Option<&'static str> {
     candidates()
         .find(|p| split(p).0 == section)
         .or_else(|| candidates().next())
+}
+
+/// What is wrong with a scenario or experiment `name`, if anything: it must be
+/// non-empty and on one line.
+pub(crate) fn name_problem(name: &str) -> Option<&'static str> {
+    if name.trim().is_empty() {
+        Some("expected a non-empty name")
+    } else if name.chars().any(char::is_control) {
+        Some("expected a name on one line, without control characters")
+    } else {
+        None
+    }
 }
