@@ -1,17 +1,15 @@
 //! Monte Carlo runs in parallel, delivered in a fixed order.
 //!
-//! Replication `i` of a scenario with base seed `s` runs on the stream seeded by
-//! [`run_seed`]`(s, i)`, a SplitMix64 mix of the two: it depends on nothing else, so
-//! results do not depend on thread count, completion order or which machine ran the
-//! run. Runs execute on the caller's rayon pool (the CLI sizes it with `--threads`) in
-//! batches; each batch is handed to the sink in run order before the next starts, so
-//! memory stays bounded and output files can be written as runs finish.
-//!
-//! [`run_jobs`] does the same for the jobs of an [`Experiment`] (many design points,
-//! each replicated): it runs a range of the job order, skips jobs another shard owns,
-//! turns an invalid point or a panicking run into a recorded failure instead of an
-//! abort, and checks between batches whether the caller asked it to stop (Ctrl-C), so
-//! an interrupted experiment ends on a whole batch.
+//! [`run_jobs`] runs a range of an [`Experiment`]'s jobs (design points, each
+//! replicated; see [`crate::experiment`] for a job's identity and seed, derived with
+//! [`run_seed`], a SplitMix64 mix of the base seed and the replication). Runs execute
+//! on the caller's rayon pool (the CLI sizes it with `--threads`) in batches; each
+//! batch is handed to the sink in job order before the next starts, so results do not
+//! depend on thread count or completion order, memory stays bounded and output files
+//! can be written as runs finish. It skips jobs another shard owns, turns an invalid
+//! point or a panicking run into a recorded failure instead of an abort, and checks
+//! between batches whether the caller asked it to stop (Ctrl-C), so an interrupted
+//! experiment ends on a whole batch.
 //!
 //! Progress reaches the caller through a plain callback, so the core does not depend
 //! on any progress-bar crate.
@@ -24,15 +22,6 @@ use rayon::prelude::*;
 
 use crate::experiment::{Experiment, Job, Shard};
 use crate::model::{self, RunOutput};
-use crate::params::Params;
-
-/// One replication's identity and output.
-#[derive(Debug, Clone, PartialEq)]
-pub struct RunRecord {
-    pub run: u64,
-    pub seed: u64,
-    pub output: RunOutput,
-}
 
 /// SplitMix64's finaliser (Steele, Lea and Flood 2014): a bijective mix of 64 bits.
 fn mix64(mut z: u64) -> u64 {
@@ -163,44 +152,10 @@ pub fn run_jobs<E>(
     Ok(RunEnd::Completed)
 }
 
-/// Runs replications `0..replications` on the current rayon pool, handing each record
-/// to `sink` in run order. `progress(done)` is called (from worker threads) with the
-/// number of runs finished so far.
-///
-/// # Errors
-/// The first error the sink returns; runs after it are not started.
-pub fn run_replications<E>(
-    params: &Params,
-    base_seed: u64,
-    replications: u64,
-    mut sink: impl FnMut(RunRecord) -> Result<(), E>,
-    progress: &(dyn Fn(u64) + Sync),
-) -> Result<(), E> {
-    let batch = (rayon::current_num_threads() * BATCH_PER_THREAD).max(1) as u64;
-    let done = AtomicU64::new(0);
-    let mut start = 0;
-    while start < replications {
-        let end = (start + batch).min(replications);
-        let records: Vec<RunRecord> = (start..end)
-            .into_par_iter()
-            .map(|run| {
-                let seed = run_seed(base_seed, run);
-                let output = model::simulate(params, seed);
-                progress(done.fetch_add(1, Ordering::Relaxed) + 1);
-                RunRecord { run, seed, output }
-            })
-            .collect();
-        for record in records {
-            sink(record)?;
-        }
-        start = end;
-    }
-    Ok(())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::params::Params;
 
     fn small() -> Params {
         let mut p = Params::default();
@@ -211,25 +166,28 @@ mod tests {
         p
     }
 
-    fn collect(threads: usize, n: u64) -> Vec<RunRecord> {
-        let pool = rayon::ThreadPoolBuilder::new()
+    fn pool(threads: usize) -> rayon::ThreadPool {
+        rayon::ThreadPoolBuilder::new()
             .num_threads(threads)
             .build()
-            .unwrap();
-        let p = small();
+            .unwrap()
+    }
+
+    fn collect(threads: usize, n: u64) -> Vec<JobRecord> {
+        let e = Experiment::single("small", small(), n, 9);
         let mut out = Vec::new();
-        pool.install(|| {
-            run_replications(
-                &p,
-                9,
-                n,
-                |r| -> Result<(), ()> {
-                    out.push(r);
-                    Ok(())
-                },
-                &|_| {},
-            )
-        })
+        run_jobs(
+            &e,
+            0..n,
+            Shard::ALL,
+            &pool(threads),
+            |records| -> Result<(), ()> {
+                out.extend_from_slice(records);
+                Ok(())
+            },
+            &|_| {},
+            &|| false,
+        )
         .unwrap();
         out
     }
@@ -239,16 +197,19 @@ mod tests {
         let one = collect(1, 11);
         let two = collect(2, 11);
         assert_eq!(
-            one.iter().map(|r| r.run).collect::<Vec<_>>(),
+            one.iter().map(|r| r.job.replication).collect::<Vec<_>>(),
             (0..11).collect::<Vec<_>>()
         );
         // Compare bits: NaN (an undefined metric) must match NaN.
-        let bits = |rs: &[RunRecord]| -> Vec<(u64, u64, Vec<u64>, Vec<u64>)> {
+        let bits = |rs: &[JobRecord]| -> Vec<(u64, u64, Vec<u64>, Vec<u64>)> {
             rs.iter()
                 .map(|r| {
-                    let m = r.output.metrics.iter().map(|x| x.to_bits()).collect();
-                    let s = r.output.series.iter().map(|x| x.to_bits()).collect();
-                    (r.run, r.seed, m, s)
+                    let Outcome::Finished(output) = &r.outcome else {
+                        panic!("run {} failed", r.job.index);
+                    };
+                    let m = output.metrics.iter().map(|x| x.to_bits()).collect();
+                    let s = output.series.iter().map(|x| x.to_bits()).collect();
+                    (r.job.replication, r.job.seed, m, s)
                 })
                 .collect()
         };
@@ -315,17 +276,19 @@ mod tests {
 
     #[test]
     fn a_sink_error_stops_the_run() {
-        let p = small();
+        let e = Experiment::single("small", small(), 50, 1);
         let mut seen = 0;
-        let r = run_replications(
-            &p,
-            1,
-            50,
+        let r = run_jobs(
+            &e,
+            0..50,
+            Shard::ALL,
+            &pool(2),
             |_| {
                 seen += 1;
                 if seen == 3 { Err("stop") } else { Ok(()) }
             },
             &|_| {},
+            &|| false,
         );
         assert_eq!(r, Err("stop"));
         assert_eq!(seen, 3);
