@@ -4,7 +4,7 @@
 //! Tongxiang baseline with each reform and their union.
 
 use super::exec::{self, execute, stop_text};
-use super::run::{check_flag, entry, exit_for_failures, failure_note, plan_value};
+use super::run::{check_flag, entry, exit_for_failures, failure_note};
 use super::{CompareArgs, ExecArgs, InputError, print_stdout};
 use cogov::experiment::compare::{Adaptive, PairedAccumulator};
 use cogov::experiment::{Experiment, Kind, Point};
@@ -198,18 +198,9 @@ fn compare(
         .map(|r| stop_text(r, args.precision.unwrap_or(0.0), finished.replications));
     let failures = finished.store.failures();
     let manifest = Manifest {
-        scenario: entry(base),
         reforms: scenarios[1..].iter().map(entry).collect(),
-        experiment: plan_value(&finished),
-        sweep: None,
-        seed,
-        replications: finished.replications,
-        failures,
         stopped: stopped.clone(),
-        threads: finished.threads,
-        started: finished.started,
-        finished: exec::now(),
-        command_line,
+        ..finished.manifest(entry(base), seed, command_line)
     };
     let extra = if sharded {
         vec![]

@@ -11,7 +11,7 @@ use anyhow::Context as _;
 use cogov::experiment::compare::{Adaptive, StopReason};
 use cogov::experiment::{Experiment, Job, Shard};
 use cogov::output::store::plan_json;
-use cogov::output::{Layout, Store, UtcTime};
+use cogov::output::{Layout, Manifest, ScenarioEntry, Store, UtcTime};
 use cogov::runner::{JobRecord, Outcome, RunEnd, run_jobs};
 use std::io::IsTerminal as _;
 use std::path::PathBuf;
@@ -40,6 +40,32 @@ pub struct Finished {
     pub replications: u64,
     pub stopped: Option<StopReason>,
     pub started: UtcTime,
+}
+
+impl Finished {
+    /// The manifest fields every experiment shares; the caller adds its own (reforms,
+    /// sweep, how an adaptive comparison stopped).
+    pub fn manifest(
+        &self,
+        scenario: ScenarioEntry,
+        seed: u64,
+        command_line: Vec<String>,
+    ) -> Manifest {
+        Manifest {
+            scenario,
+            reforms: vec![],
+            experiment: serde_json::from_str(&self.plan).unwrap_or(serde_json::Value::Null),
+            sweep: None,
+            seed,
+            replications: self.replications,
+            failures: self.store.failures(),
+            stopped: None,
+            threads: self.threads,
+            started: self.started,
+            finished: now(),
+            command_line,
+        }
+    }
 }
 
 /// The clock, read here at the edge and nowhere in the core.

@@ -7,7 +7,7 @@
 use super::exec::{self, execute};
 use super::{InputError, RunArgs, print_stdout};
 use cogov::experiment::Experiment;
-use cogov::output::{Layout, Manifest, ScenarioEntry, table};
+use cogov::output::{Layout, ScenarioEntry, table};
 use cogov::params::{ParamValue, find_def};
 use cogov::scenario::Scenario;
 
@@ -38,20 +38,7 @@ pub fn run(args: RunArgs, command_line: Vec<String>) -> anyhow::Result<()> {
     )?;
     let summaries = finished.store.summaries();
     let failures = finished.store.failures();
-    let manifest = Manifest {
-        scenario: entry(&scenario),
-        reforms: vec![],
-        experiment: plan_value(&finished),
-        sweep: None,
-        seed,
-        replications,
-        failures,
-        stopped: None,
-        threads: finished.threads,
-        started: finished.started,
-        finished: exec::now(),
-        command_line,
-    };
+    let manifest = finished.manifest(entry(&scenario), seed, command_line);
     let dir = finished.store.finish(&manifest.to_json(), &[])?;
     let failed = failure_note(failures);
     if args.exec.quiet {
@@ -75,11 +62,6 @@ pub fn entry(scenario: &Scenario) -> ScenarioEntry {
         hash: scenario.hash(),
         params: scenario.params.clone(),
     }
-}
-
-/// The experiment's identity for the manifest, read back from the plan it ran with.
-pub fn plan_value(finished: &exec::Finished) -> serde_json::Value {
-    serde_json::from_str(&finished.plan).unwrap_or(serde_json::Value::Null)
 }
 
 /// A note on failed runs for the final message.

@@ -1,7 +1,7 @@
 //! `cogov sweep`: run every point of a design declared in an experiment file.
 
 use super::exec::{self, execute};
-use super::run::{check_flag, entry, exit_for_failures, failure_note, plan_value};
+use super::run::{check_flag, entry, exit_for_failures, failure_note};
 use super::{InputError, SweepArgs, print_stdout};
 use cogov::experiment::spec::SweepSpec;
 use cogov::output::{Layout, Manifest};
@@ -39,18 +39,8 @@ pub fn run(args: SweepArgs, command_line: Vec<String>) -> anyhow::Result<()> {
         "points": experiment.points.len(),
     });
     let manifest = Manifest {
-        scenario: entry(&spec.scenario),
-        reforms: vec![],
-        experiment: plan_value(&finished),
         sweep: Some(sweep),
-        seed: experiment.seed,
-        replications: experiment.replications,
-        failures,
-        stopped: None,
-        threads: finished.threads,
-        started: finished.started,
-        finished: exec::now(),
-        command_line,
+        ..finished.manifest(entry(&spec.scenario), experiment.seed, command_line)
     };
     let dir = finished.store.finish(&manifest.to_json(), &[])?;
     if args.exec.quiet {
