@@ -257,7 +257,10 @@ fn holds_if(condition: bool) -> Finding {
 fn scenario(relative: &str) -> Params {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(relative);
     match Scenario::load(&path) {
-        Ok(s) => s.params,
+        Ok(s) => match s.params.co_governance() {
+            Some(p) => p.clone(),
+            None => panic!("{relative} is not a co-governance scenario"),
+        },
         Err(e) => panic!("{e}"),
     }
 }

@@ -21,7 +21,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use rayon::prelude::*;
 
 use crate::experiment::{Experiment, Job, Shard};
-use crate::model::{self, RunOutput};
+use crate::model::RunOutput;
 
 /// SplitMix64's finaliser (Steele, Lea and Flood 2014): a bijective mix of 64 bits.
 fn mix64(mut z: u64) -> u64 {
@@ -88,7 +88,7 @@ fn run_job(experiment: &Experiment, job: Job) -> Outcome {
         Err(message) => Outcome::Failed(message.clone()),
         Ok(params) => match catch_unwind(AssertUnwindSafe(|| {
             IN_RUN.with(|r| r.set(true));
-            let output = model::simulate(params, job.seed);
+            let output = params.simulate(job.seed);
             IN_RUN.with(|r| r.set(false));
             output
         }))
@@ -174,7 +174,7 @@ mod tests {
     }
 
     fn collect(threads: usize, n: u64) -> Vec<JobRecord> {
-        let e = Experiment::single("small", small(), n, 9);
+        let e = Experiment::single("small", small().into(), n, 9);
         let mut out = Vec::new();
         run_jobs(
             &e,
@@ -226,10 +226,11 @@ mod tests {
         let point = |params: Params| Point {
             label: String::new(),
             values: vec![],
-            params: Ok(params),
+            params: Ok(params.into()),
         };
         let e = Experiment {
             kind: Kind::Sweep,
+            model: crate::model::Model::CoGovernance,
             columns: vec![],
             points: vec![point(good), point(broken)],
             replications: 2,
@@ -276,7 +277,7 @@ mod tests {
 
     #[test]
     fn a_sink_error_stops_the_run() {
-        let e = Experiment::single("small", small(), 50, 1);
+        let e = Experiment::single("small", small().into(), 50, 1);
         let mut seen = 0;
         let r = run_jobs(
             &e,

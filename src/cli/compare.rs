@@ -8,14 +8,15 @@ use super::run::{check_flag, entry, exit_for_failures, failure_note};
 use super::{CompareArgs, ExecArgs, InputError, print_stdout};
 use cogov::experiment::compare::{Adaptive, PairedAccumulator};
 use cogov::experiment::{Experiment, Kind, Point};
-use cogov::metrics::METRICS;
+use cogov::metrics::MetricDef;
+use cogov::model::Model;
 use cogov::output::comparison::{comparison_csv, comparison_table};
 use cogov::output::{COMPARISON_FILE, Layout, Manifest};
 use cogov::scenario::Scenario;
 use std::cell::RefCell;
 
-/// The metrics the default table shows: the study's public-order and cooperation
-/// headline figures and the cost.
+/// The metrics the default table of a co-governance comparison shows: the study's
+/// public-order and cooperation headline figures and the cost.
 const HEADLINE: &[&str] = &[
     "incidents_per_1000",
     "victimisation_rate",
@@ -33,12 +34,31 @@ const HEADLINE: &[&str] = &[
     "cost_per_resolved_incident",
 ];
 
-fn metric_index(name: &str) -> Result<usize, InputError> {
-    METRICS.iter().position(|m| m.name == name).ok_or_else(|| {
-        let hint = cogov::params::best_match(name, METRICS.iter().map(|m| m.name))
+/// The metrics the default table of a civil-violence comparison shows.
+const CV_HEADLINE: &[&str] = &[
+    "outbursts",
+    "outburst_mean_peak",
+    "outburst_mean_wait",
+    "calm_share",
+    "mean_active",
+    "max_active",
+    "time_to_tipping",
+    "final_quiet",
+    "final_active",
+    "final_jailed",
+];
+
+fn metric_index(model: Model, name: &str) -> Result<usize, InputError> {
+    let metrics: &[MetricDef] = model.metrics();
+    metrics.iter().position(|m| m.name == name).ok_or_else(|| {
+        let hint = cogov::params::best_match(name, metrics.iter().map(|m| m.name))
             .map_or(String::new(), |m| format!("; did you mean `{m}`?"));
+        let list = match model {
+            Model::CoGovernance => "`cogov metrics`".to_string(),
+            other => format!("`cogov metrics --model {other}`"),
+        };
         InputError(format!(
-            "--metric: unknown metric `{name}`{hint} (`cogov metrics` lists them)"
+            "--metric: unknown metric `{name}` of the {model} model{hint} ({list} lists them)"
         ))
     })
 }
@@ -79,19 +99,32 @@ fn compare(
     command_line: Vec<String>,
 ) -> anyhow::Result<()> {
     let base = &scenarios[0];
-    let seed = args.seed.unwrap_or(base.params.run.seed);
+    let model = base.model();
+    if let Some(other) = scenarios.iter().find(|s| s.model() != model) {
+        return Err(InputError(format!(
+            "cannot compare `{}` ({} model) with `{}` ({} model): a comparison pairs runs of one model",
+            other.name,
+            other.model(),
+            base.name,
+            model
+        ))
+        .into());
+    }
+    let seed = args.seed.unwrap_or(base.params.seed());
     check_flag("--seed", "run.seed", seed)?;
-    let metrics: Vec<usize> = if args.metric.is_empty() {
-        HEADLINE
-            .iter()
-            .map(|m| metric_index(m))
-            .collect::<Result<_, _>>()?
-    } else {
-        args.metric
-            .iter()
-            .map(|m| metric_index(m))
-            .collect::<Result<_, _>>()?
+    let headline = match model {
+        Model::CoGovernance => HEADLINE,
+        Model::CivilViolence => CV_HEADLINE,
     };
+    let names: Vec<&str> = if args.metric.is_empty() {
+        headline.to_vec()
+    } else {
+        args.metric.iter().map(String::as_str).collect()
+    };
+    let metrics: Vec<usize> = names
+        .iter()
+        .map(|m| metric_index(model, m))
+        .collect::<Result<_, _>>()?;
     if args.precision.is_some() && args.batch < 2 {
         return Err(InputError(format!(
             "--batch: expected at least 2 replications per batch (an interval needs two), found {}",
@@ -123,9 +156,7 @@ fn compare(
     };
     let replications = match &adaptive {
         Some(a) => a.max,
-        None => args
-            .replications
-            .unwrap_or(u64::from(base.params.run.replications)),
+        None => args.replications.unwrap_or(base.params.replications()),
     };
     check_flag("--replications", "run.replications", replications)?;
 
@@ -142,6 +173,7 @@ fn compare(
     }
     let experiment = Experiment {
         kind: Kind::Compare,
+        model,
         columns: vec![],
         points: scenarios
             .iter()
@@ -166,13 +198,15 @@ fn compare(
     // its comparison comes from `cogov merge`.
     let points = scenarios.len();
     let sharded = args.exec.shard.is_some();
-    let paired = RefCell::new(PairedAccumulator::new(points));
-    let mut pending: Vec<Vec<f64>> = vec![vec![f64::NAN; METRICS.len()]; points];
+    let metric_defs = model.metrics();
+    let width = metric_defs.len();
+    let paired = RefCell::new(PairedAccumulator::new(points, width));
+    let mut pending: Vec<Vec<f64>> = vec![vec![f64::NAN; width]; points];
     let mut observe = |job: &cogov::experiment::Job, metrics: Option<&[f64]>| {
         if sharded {
             return;
         }
-        pending[job.point] = metrics.map_or_else(|| vec![f64::NAN; METRICS.len()], <[f64]>::to_vec);
+        pending[job.point] = metrics.map_or_else(|| vec![f64::NAN; width], <[f64]>::to_vec);
         if job.point + 1 == points {
             let slices: Vec<&[f64]> = pending.iter().map(Vec::as_slice).collect();
             paired.borrow_mut().push(&slices);
@@ -205,7 +239,7 @@ fn compare(
     let extra = if sharded {
         vec![]
     } else {
-        vec![(COMPARISON_FILE, comparison_csv(&labels, &rows))]
+        vec![(COMPARISON_FILE, comparison_csv(&labels, metric_defs, &rows))]
     };
     let dir = finished.store.finish(&manifest.to_json(), &extra)?;
     let stop_line = stopped.map_or(String::new(), |s| format!("\n{s}"));
@@ -225,7 +259,7 @@ fn compare(
         };
         print_stdout(&format!(
             "{}{stop_line}\nresults: {} (comparison.csv, runs.csv, summary.csv, failures.csv, manifest.json){}\n",
-            comparison_table(&labels, &rows, shown),
+            comparison_table(&labels, metric_defs, &rows, shown),
             dir.display(),
             failure_note(failures)
         ))?;

@@ -6,7 +6,7 @@ use super::{InputError, MergeArgs, print_stdout};
 use anyhow::Context as _;
 use cogov::experiment::compare::PairedAccumulator;
 use cogov::experiment::{Kind, Shard};
-use cogov::metrics::METRICS;
+use cogov::model::Model;
 use cogov::output::comparison::comparison_csv;
 use cogov::output::layout::Layout;
 use cogov::output::store::{ShardInfo, merge};
@@ -52,6 +52,13 @@ pub fn run(args: MergeArgs, command_line: Vec<String>) -> anyhow::Result<()> {
         Some("compare") => Kind::Compare,
         other => anyhow::bail!("unknown experiment kind {other:?} in the manifests"),
     };
+    // Manifests written before there was a choice of model are co-governance ones.
+    let model = match first["experiment"]["model"].as_str() {
+        None => Model::CoGovernance,
+        Some(name) => Model::from_name(name)
+            .ok_or_else(|| anyhow::anyhow!("unknown model {name:?} in the manifests"))?,
+    };
+    let width = model.metrics().len();
     // Rebuild the layout from the first shard's files and manifest.
     let dir0 = &args.dirs[0];
     let runs_header = std::fs::read_to_string(dir0.join("runs.csv"))
@@ -67,7 +74,7 @@ pub fn run(args: MergeArgs, command_line: Vec<String>) -> anyhow::Result<()> {
         Kind::Sweep => 3,
         Kind::Compare => 3,
     };
-    let swept = header.len().saturating_sub(leading + METRICS.len());
+    let swept = header.len().saturating_sub(leading + width);
     let columns: Vec<String> = header[leading..leading + swept]
         .iter()
         .map(|s| s.to_string())
@@ -113,6 +120,7 @@ pub fn run(args: MergeArgs, command_line: Vec<String>) -> anyhow::Result<()> {
         .unwrap_or(0);
     let layout = Layout {
         kind,
+        model,
         columns,
         labels: labels.clone(),
         values,
@@ -126,7 +134,7 @@ pub fn run(args: MergeArgs, command_line: Vec<String>) -> anyhow::Result<()> {
     }
     let plan_text = serde_json::to_string_pretty(&plan).unwrap_or_default() + "\n";
     // Only a comparison pairs its scenarios.
-    let mut paired = (kind == Kind::Compare).then(|| PairedAccumulator::new(labels.len()));
+    let mut paired = (kind == Kind::Compare).then(|| PairedAccumulator::new(labels.len(), width));
     let mut pending: Vec<Vec<f64>> = Vec::new();
     let mut last_replication = None;
     let mut observe = |point: usize, replication: u64, metrics: &[f64]| {
@@ -134,15 +142,15 @@ pub fn run(args: MergeArgs, command_line: Vec<String>) -> anyhow::Result<()> {
             return;
         };
         if last_replication != Some(replication) {
-            flush(paired, &mut pending, labels.len());
+            flush(paired, &mut pending, labels.len(), width);
             last_replication = Some(replication);
         }
-        pending.resize(labels.len(), vec![f64::NAN; METRICS.len()]);
+        pending.resize(labels.len(), vec![f64::NAN; width]);
         pending[point] = metrics.to_vec();
     };
     let store = merge(&infos, layout, &args.out, &plan_text, &mut observe)?;
     if let Some(paired) = paired.as_mut() {
-        flush(paired, &mut pending, labels.len());
+        flush(paired, &mut pending, labels.len(), width);
     }
     let mut manifest = first.clone();
     manifest["experiment"] = plan;
@@ -158,7 +166,10 @@ pub fn run(args: MergeArgs, command_line: Vec<String>) -> anyhow::Result<()> {
     let mut bytes = serde_json::to_vec_pretty(&manifest).unwrap_or_default();
     bytes.push(b'\n');
     let extra = match &paired {
-        Some(paired) => vec![(COMPARISON_FILE, comparison_csv(&labels, &paired.rows()))],
+        Some(paired) => vec![(
+            COMPARISON_FILE,
+            comparison_csv(&labels, model.metrics(), &paired.rows()),
+        )],
         None => vec![],
     };
     let dir = store.finish(&bytes, &extra)?;
@@ -170,11 +181,16 @@ pub fn run(args: MergeArgs, command_line: Vec<String>) -> anyhow::Result<()> {
 }
 
 /// Pushes one replication's buffered metrics (a missing scenario counts as NA).
-fn flush(paired: &mut PairedAccumulator, pending: &mut Vec<Vec<f64>>, points: usize) {
+fn flush(
+    paired: &mut PairedAccumulator,
+    pending: &mut Vec<Vec<f64>>,
+    points: usize,
+    metrics: usize,
+) {
     if pending.is_empty() {
         return;
     }
-    pending.resize(points, vec![f64::NAN; METRICS.len()]);
+    pending.resize(points, vec![f64::NAN; metrics]);
     let slices: Vec<&[f64]> = pending.iter().map(Vec::as_slice).collect();
     paired.push(&slices);
     pending.clear();

@@ -19,6 +19,7 @@ mod sweep;
 
 use anyhow::Context as _;
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use cogov::model::Model;
 use cogov::output::OutputError;
 use cogov::scenario::{Scenario, ScenarioError};
 use std::ffi::OsString;
@@ -80,16 +81,42 @@ pub enum Command {
         /// Scenario file (TOML)
         scenario: PathBuf,
     },
-    /// Print the reference of every scenario parameter
+    /// Print the reference of every scenario parameter of a model
     Params {
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
+        /// The model whose parameters to list (a scenario chooses with `model = "..."`)
+        #[arg(long, value_enum, default_value_t = ModelArg::CoGovernance)]
+        model: ModelArg,
     },
-    /// Print the reference of every output column (metrics and time series)
+    /// Print the reference of every output column of a model (metrics and time series)
     Metrics {
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
+        /// The model whose output columns to list
+        #[arg(long, value_enum, default_value_t = ModelArg::CoGovernance)]
+        model: ModelArg,
     },
+}
+
+/// A model, as the command line names it (the names scenario files use).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ModelArg {
+    /// Collaborative governance of urban community policing (the default)
+    #[value(name = "co_governance")]
+    CoGovernance,
+    /// Epstein's civil-violence model (2002), the reference model
+    #[value(name = "civil_violence")]
+    CivilViolence,
+}
+
+impl From<ModelArg> for Model {
+    fn from(m: ModelArg) -> Model {
+        match m {
+            ModelArg::CoGovernance => Model::CoGovernance,
+            ModelArg::CivilViolence => Model::CivilViolence,
+        }
+    }
 }
 
 /// How a reference is printed.
@@ -224,8 +251,12 @@ pub fn main(args: Vec<OsString>) -> i32 {
         Some(Command::Compare(args)) => compare::run(args, command_line),
         Some(Command::Merge(args)) => merge::run(args, command_line),
         Some(Command::Check { scenario }) => check(&scenario),
-        Some(Command::Params { format }) => print_stdout(&reference::params(format)),
-        Some(Command::Metrics { format }) => print_stdout(&reference::metrics(format)),
+        Some(Command::Params { format, model }) => {
+            print_stdout(&reference::params(model.into(), format))
+        }
+        Some(Command::Metrics { format, model }) => {
+            print_stdout(&reference::metrics(model.into(), format))
+        }
     };
     match result {
         Ok(()) => 0,

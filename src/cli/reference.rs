@@ -5,17 +5,19 @@
 //! embeds.
 
 use super::Format;
-use cogov::metrics::{METRICS, MetricDef, SERIES};
-use cogov::params::{PARAM_DEFS, ParamDef, sections};
+use cogov::metrics::MetricDef;
+use cogov::model::Model;
+use cogov::params::ParamDef;
 
 /// Width text is wrapped to.
 const WIDTH: usize = 88;
 
-/// The parameter reference, grouped by section.
-pub fn params(format: Format) -> String {
+/// The parameter reference of `model`, grouped by section.
+pub fn params(model: Model, format: Format) -> String {
     let mut out = String::new();
-    for (i, section) in sections().into_iter().enumerate() {
-        let defs: Vec<&ParamDef> = PARAM_DEFS
+    for (i, section) in model.sections().into_iter().enumerate() {
+        let defs: Vec<&ParamDef> = model
+            .param_defs()
             .iter()
             .filter(|d| d.path.split('.').next() == Some(section))
             .collect();
@@ -60,9 +62,10 @@ pub fn params(format: Format) -> String {
     out
 }
 
-/// The output-column reference: the files' fixed columns, then every metric and
-/// time-series column.
-pub fn metrics(format: Format) -> String {
+/// The output-column reference of `model`: the files' fixed columns, then every
+/// metric and time-series column.
+pub fn metrics(model: Model, format: Format) -> String {
+    let (metrics, series) = (model.metrics(), model.series());
     let fixed_runs = [
         ("run", "Replication index, from 0."),
         (
@@ -72,7 +75,10 @@ pub fn metrics(format: Format) -> String {
     ];
     let fixed_series = [
         ("run", "Replication index, as in runs.csv."),
-        ("tick", "Day, from 1, counting the warm-up."),
+        (
+            "tick",
+            "Tick (a day in the co-governance model), from 1, counting the warm-up.",
+        ),
         (
             "warmup",
             "1 for warm-up ticks (not measured), 0 for the measured window.",
@@ -97,7 +103,7 @@ pub fn metrics(format: Format) -> String {
                 out.push_str(&format!("\n  {name}\n"));
                 out.push_str(&wrap(doc, 6));
             }
-            for def in METRICS {
+            for def in metrics {
                 text_column(&mut out, def);
             }
             out.push_str("\nTime series: timeseries.csv (one row per replication and day)\n\n");
@@ -105,16 +111,16 @@ pub fn metrics(format: Format) -> String {
                 out.push_str(&format!("\n  {name}\n"));
                 out.push_str(&wrap(doc, 6));
             }
-            for def in SERIES {
+            for def in series {
                 text_column(&mut out, def);
             }
         }
         Format::Markdown => {
             out.push_str("### End-of-run metrics (`runs.csv`, `summary.csv`)\n\n");
             out.push_str(&format!("{summary}\n\n"));
-            markdown_columns(&mut out, &fixed_runs, METRICS);
+            markdown_columns(&mut out, &fixed_runs, metrics);
             out.push_str("\n### Time series (`timeseries.csv`)\n\n");
-            markdown_columns(&mut out, &fixed_series, SERIES);
+            markdown_columns(&mut out, &fixed_series, series);
         }
     }
     out
@@ -190,32 +196,41 @@ mod tests {
 
     #[test]
     fn every_parameter_appears_in_both_formats() {
-        for format in [Format::Text, Format::Markdown] {
-            let text = params(format);
-            for def in PARAM_DEFS.iter() {
-                assert!(text.contains(def.path), "{} missing", def.path);
+        for model in Model::ALL {
+            for format in [Format::Text, Format::Markdown] {
+                let text = params(model, format);
+                for def in model.param_defs() {
+                    assert!(text.contains(def.path), "{} missing", def.path);
+                }
             }
         }
     }
 
     #[test]
     fn markdown_has_one_table_per_section_with_whole_rows() {
-        let text = params(Format::Markdown);
-        assert_eq!(text.matches("| Parameter |").count(), sections().len());
-        let rows = text.lines().filter(|l| l.starts_with("| `")).count();
-        assert_eq!(rows, PARAM_DEFS.len());
-        for line in text.lines().filter(|l| l.starts_with('|')) {
-            let cells = line.replace("\\|", "").matches('|').count();
-            assert_eq!(cells, 8, "{line}");
+        for model in Model::ALL {
+            let text = params(model, Format::Markdown);
+            assert_eq!(
+                text.matches("| Parameter |").count(),
+                model.sections().len()
+            );
+            let rows = text.lines().filter(|l| l.starts_with("| `")).count();
+            assert_eq!(rows, model.param_defs().len());
+            for line in text.lines().filter(|l| l.starts_with('|')) {
+                let cells = line.replace("\\|", "").matches('|').count();
+                assert_eq!(cells, 8, "{line}");
+            }
         }
     }
 
     #[test]
     fn every_column_appears_in_both_formats() {
-        for format in [Format::Text, Format::Markdown] {
-            let text = metrics(format);
-            for def in METRICS.iter().chain(SERIES) {
-                assert!(text.contains(def.name), "{} missing", def.name);
+        for model in Model::ALL {
+            for format in [Format::Text, Format::Markdown] {
+                let text = metrics(model, format);
+                for def in model.metrics().iter().chain(model.series()) {
+                    assert!(text.contains(def.name), "{} missing", def.name);
+                }
             }
         }
     }

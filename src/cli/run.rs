@@ -17,11 +17,9 @@ pub fn run(args: RunArgs, command_line: Vec<String>) -> anyhow::Result<()> {
         None => Scenario::builtin(),
     };
     let params = &scenario.params;
-    let replications = args
-        .replications
-        .unwrap_or(u64::from(params.run.replications));
+    let replications = args.replications.unwrap_or(params.replications());
     check_flag("--replications", "run.replications", replications)?;
-    let seed = args.seed.unwrap_or(params.run.seed);
+    let seed = args.seed.unwrap_or(params.seed());
     check_flag("--seed", "run.seed", seed)?;
 
     let experiment = Experiment::single(&scenario.name, params.clone(), replications, seed);
@@ -46,7 +44,7 @@ pub fn run(args: RunArgs, command_line: Vec<String>) -> anyhow::Result<()> {
     } else {
         print_stdout(&format!(
             "{}\nresults: {} (runs.csv, summary.csv, timeseries.csv, failures.csv, manifest.json){failed}\n",
-            table::summary_table(&summaries[0]),
+            table::summary_table(experiment.model.metrics(), &summaries[0]),
             dir.display()
         ))?;
     }

@@ -20,7 +20,6 @@
 //! This module is pure: no I/O, no clock. Writing the comparison belongs to
 //! [`crate::output::comparison`].
 
-use crate::metrics::METRICS;
 use crate::stats::{Accumulator, Summary};
 
 /// Paired results of a comparison, streamed one replication at a time.
@@ -34,8 +33,10 @@ use crate::stats::{Accumulator, Summary};
 #[derive(Debug, Clone, PartialEq)]
 pub struct PairedAccumulator {
     scenarios: usize,
+    /// Metrics per scenario (the model's [`crate::model::Model::metrics`]).
+    metrics: usize,
     replications: u64,
-    /// Indexed `(reform - 1) * METRICS.len() + metric`, as are the two below.
+    /// Indexed `(reform - 1) * metrics + metric`, as are the two below.
     differences: Vec<Accumulator>,
     baseline: Vec<Accumulator>,
     reform: Vec<Accumulator>,
@@ -43,18 +44,20 @@ pub struct PairedAccumulator {
 
 impl PairedAccumulator {
     /// An empty accumulator for `scenarios` scenarios (the baseline and
-    /// `scenarios - 1` reforms), each reporting [`METRICS`]`.len()` metrics.
+    /// `scenarios - 1` reforms), each reporting `metrics` metrics (in the model's
+    /// [`crate::model::Model::metrics`] order).
     ///
     /// # Panics
     /// If `scenarios < 2`: a comparison needs a baseline and at least one reform.
-    pub fn new(scenarios: usize) -> PairedAccumulator {
+    pub fn new(scenarios: usize, metrics: usize) -> PairedAccumulator {
         assert!(
             scenarios >= 2,
             "a comparison needs a baseline and at least one reform, got {scenarios} scenario(s)"
         );
-        let cells = (scenarios - 1) * METRICS.len();
+        let cells = (scenarios - 1) * metrics;
         PairedAccumulator {
             scenarios,
+            metrics,
             replications: 0,
             differences: vec![Accumulator::new(); cells],
             baseline: vec![Accumulator::new(); cells],
@@ -63,15 +66,15 @@ impl PairedAccumulator {
     }
 
     /// Adds one replication: `per_scenario[s]` holds scenario `s`'s end-of-run metrics
-    /// in [`METRICS`] order (baseline first). Call once per replication, in
+    /// in the model's order (baseline first). Call once per replication, in
     /// replication order.
     ///
     /// A pair whose difference is undefined (NaN on either side, or `Inf - Inf`) is
     /// skipped for that metric.
     ///
     /// # Panics
-    /// If there is not one slice per scenario or a slice is not [`METRICS`]`.len()`
-    /// long: the caller mixed up its buffers.
+    /// If there is not one slice per scenario or a slice is not one value per metric:
+    /// the caller mixed up its buffers.
     pub fn push(&mut self, per_scenario: &[&[f64]]) {
         assert_eq!(
             per_scenario.len(),
@@ -79,7 +82,7 @@ impl PairedAccumulator {
             "one slice of metrics per scenario"
         );
         for values in per_scenario {
-            assert_eq!(values.len(), METRICS.len(), "one value per metric");
+            assert_eq!(values.len(), self.metrics, "one value per metric");
         }
         let base = per_scenario[0];
         for (reform, values) in per_scenario[1..].iter().enumerate() {
@@ -88,7 +91,7 @@ impl PairedAccumulator {
                 if difference.is_nan() {
                     continue;
                 }
-                let cell = reform * METRICS.len() + metric;
+                let cell = reform * self.metrics + metric;
                 self.differences[cell].push(difference);
                 self.baseline[cell].push(b);
                 self.reform[cell].push(x);
@@ -103,11 +106,11 @@ impl PairedAccumulator {
     }
 
     /// The comparison so far: reforms `1..S` in order, each with every metric in
-    /// [`METRICS`] order.
+    /// the model's order.
     pub fn rows(&self) -> Vec<ComparisonRow> {
         let mut rows = Vec::with_capacity(self.differences.len());
         for reform in 1..self.scenarios {
-            for metric in 0..METRICS.len() {
+            for metric in 0..self.metrics {
                 rows.push(self.row(reform, metric));
             }
         }
@@ -116,7 +119,7 @@ impl PairedAccumulator {
 
     /// The row of one reform (`1..S`) and metric.
     fn row(&self, reform: usize, metric: usize) -> ComparisonRow {
-        let cell = (reform - 1) * METRICS.len() + metric;
+        let cell = (reform - 1) * self.metrics + metric;
         let difference = self.differences[cell].summary();
         let baseline_mean = self.baseline[cell].summary().mean;
         let reform_mean = self.reform[cell].summary().mean;
@@ -132,14 +135,14 @@ impl PairedAccumulator {
     }
 
     /// The largest 95% CI half-width (half the interval's width) of the paired
-    /// differences of `metrics` (indices into [`METRICS`]) over all reforms.
+    /// differences of `metrics` (indices into the model's metrics) over all reforms.
     ///
     /// NaN if any of them is undefined (fewer than two pairs, for instance a metric
     /// that is NA in every run) or if `metrics` is empty: an interval that cannot be
     /// measured is never narrow enough.
     ///
     /// # Panics
-    /// If an index is not below [`METRICS`]`.len()`.
+    /// If an index is not below the number of metrics.
     pub fn max_half_width(&self, metrics: &[usize]) -> f64 {
         if metrics.is_empty() {
             return f64::NAN;
@@ -147,8 +150,8 @@ impl PairedAccumulator {
         let mut widest = 0.0_f64;
         for reform in 1..self.scenarios {
             for &metric in metrics {
-                assert!(metric < METRICS.len(), "metric index {metric} out of range");
-                let s = self.differences[(reform - 1) * METRICS.len() + metric].summary();
+                assert!(metric < self.metrics, "metric index {metric} out of range");
+                let s = self.differences[(reform - 1) * self.metrics + metric].summary();
                 let half_width = 0.5 * (s.ci95_high - s.ci95_low);
                 if half_width.is_nan() {
                     return f64::NAN;
@@ -191,7 +194,7 @@ fn effect_size(difference: &Summary) -> f64 {
 pub struct ComparisonRow {
     /// Scenario index of the reform (1 or more; 0 is the baseline).
     pub reform: usize,
-    /// Index into [`METRICS`].
+    /// Index into the model's metrics ([`crate::model::Model::metrics`]).
     pub metric: usize,
     /// Mean of the baseline's values over the pairs counted in `difference.n`.
     pub baseline_mean: f64,
@@ -228,7 +231,7 @@ pub struct Adaptive {
     /// Stop when every chosen metric's 95% CI half-width is at most this, in the
     /// metric's own unit.
     pub precision: f64,
-    /// Indices into [`METRICS`] whose intervals must reach `precision`.
+    /// Indices into the model's metrics whose intervals must reach `precision`.
     pub metrics: Vec<usize>,
     /// Replications between decisions (0 is taken as 1).
     pub batch: u64,
@@ -283,13 +286,14 @@ impl Adaptive {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::metrics::METRICS;
 
     const M: usize = 0;
 
     /// An accumulator fed `scenarios[s][r]` as metric `M` of scenario `s` in
     /// replication `r`; every other metric is 0.
     fn paired(scenarios: &[&[f64]]) -> PairedAccumulator {
-        let mut acc = PairedAccumulator::new(scenarios.len());
+        let mut acc = PairedAccumulator::new(scenarios.len(), METRICS.len());
         let replications = scenarios[0].len();
         for r in 0..replications {
             let rows: Vec<Vec<f64>> = scenarios
@@ -451,7 +455,7 @@ mod tests {
     /// Runs `rule` as a runner would: batches up to each checkpoint, then a decision.
     /// Returns the replications done and why it stopped.
     fn run(rule: &Adaptive) -> (u64, StopReason) {
-        let mut acc = PairedAccumulator::new(2);
+        let mut acc = PairedAccumulator::new(2, METRICS.len());
         loop {
             let target = rule.next_checkpoint(acc.replications());
             while acc.replications() < target {
@@ -526,6 +530,6 @@ mod tests {
     #[test]
     #[should_panic(expected = "at least one reform")]
     fn a_comparison_needs_a_reform() {
-        PairedAccumulator::new(1);
+        PairedAccumulator::new(1, METRICS.len());
     }
 }

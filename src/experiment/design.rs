@@ -205,7 +205,7 @@ pub enum DesignError {
     )]
     RangeInSampled { path: String, design: &'static str },
     #[error(
-        "`{path}`: a boolean parameter takes a list of values (`[false, true]`), not `min` and `max`"
+        "`{path}`: a boolean or choice parameter takes a list of values (`[false, true]`, `[\"a\", \"b\"]`), not `min` and `max`"
     )]
     BooleanRange { path: String },
     #[error("`{path}`: the list of values is empty")]
@@ -412,7 +412,7 @@ pub fn check_factor(design: &Design, factor: &Factor) -> Result<(), DesignError>
 
 /// `min` and `max` of a range or bounds: each a valid value, and `min <= max`.
 fn check_ends(factor: &Factor, min: f64, max: f64) -> Result<(), DesignError> {
-    if factor.def.ty == ParamType::Bool {
+    if matches!(factor.def.ty, ParamType::Bool | ParamType::Choice(_)) {
         return Err(DesignError::BooleanRange {
             path: factor.path.clone(),
         });
@@ -543,6 +543,8 @@ fn value_at(factor: &Factor, u: f64) -> Result<ParamValue, DesignError> {
             }
             ParamType::Real => ParamValue::Real(min + u * (max - min)),
             ParamType::Bool => ParamValue::Bool(u >= 0.5),
+            // check_ends refuses bounds on a choice, so a choice only has a list.
+            ParamType::Choice(options) => ParamValue::Choice(options[0]),
         },
     };
     factor.def.check(value).map_err(|error| DesignError::Value {
@@ -816,6 +818,7 @@ mod tests {
             ParamValue::Real(x) => x,
             ParamValue::Int(i) => i as f64,
             ParamValue::Bool(b) => f64::from(u8::from(b)),
+            ParamValue::Choice(_) => f64::NAN,
         }
     }
 

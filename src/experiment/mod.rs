@@ -30,7 +30,8 @@ pub mod compare;
 pub mod design;
 pub mod spec;
 
-use crate::params::{ParamValue, Params};
+use crate::model::{Model, ModelParams};
+use crate::params::ParamValue;
 use crate::runner::run_seed;
 
 /// What kind of experiment produced a results directory; it decides the leading
@@ -66,13 +67,15 @@ pub struct Point {
     pub values: Vec<ParamValue>,
     /// The point's parameters, or why this combination is invalid; every run of an
     /// invalid point fails with that message and is recorded in `failures.csv`.
-    pub params: Result<Params, String>,
+    pub params: Result<ModelParams, String>,
 }
 
 /// A set of runs with stable identities.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Experiment {
     pub kind: Kind,
+    /// The model every point runs (its output tables give the files' columns).
+    pub model: Model,
     /// Dotted paths of the swept parameters (sweeps only).
     pub columns: Vec<String>,
     pub points: Vec<Point>,
@@ -135,9 +138,10 @@ impl std::fmt::Display for Shard {
 
 impl Experiment {
     /// An experiment of one scenario: `cogov run`.
-    pub fn single(label: &str, params: Params, replications: u64, seed: u64) -> Experiment {
+    pub fn single(label: &str, params: ModelParams, replications: u64, seed: u64) -> Experiment {
         Experiment {
             kind: Kind::Run,
+            model: params.model(),
             columns: Vec::new(),
             points: vec![Point {
                 label: label.to_string(),
@@ -184,7 +188,7 @@ impl Experiment {
         self.points
             .iter()
             .filter_map(|p| p.params.as_ref().ok())
-            .map(|p| u64::from(p.run.ticks) + u64::from(p.run.warmup_ticks))
+            .map(|p| p.ticks() + p.warmup_ticks())
             .max()
             .unwrap_or(0)
     }
@@ -198,10 +202,11 @@ mod tests {
         let point = |i: usize| Point {
             label: i.to_string(),
             values: Vec::new(),
-            params: Ok(Params::default()),
+            params: Ok(ModelParams::CoGovernance(crate::params::Params::default())),
         };
         Experiment {
             kind: Kind::Sweep,
+            model: Model::CoGovernance,
             columns: Vec::new(),
             points: (0..points).map(point).collect(),
             replications,

@@ -37,7 +37,8 @@ use toml::de::{DeString, DeTable, DeValue};
 
 use super::design::{self, DESIGN_NAMES, Design, DesignError, End, Factor, Levels, MAX_POINTS};
 use super::{Experiment, Kind, Point};
-use crate::params::{self, ParamDef, ParamType, ParamValue, Params};
+use crate::model::{Model, ModelParams};
+use crate::params::{self, ParamDef, ParamType, ParamValue};
 use crate::scenario::raw;
 use crate::scenario::{
     Diagnostic, ErrorKind, Position, ReadError, Scenario, ScenarioError, read_text,
@@ -167,13 +168,13 @@ impl SweepSpec {
     pub fn replications(&self, replications_override: Option<u64>) -> u64 {
         replications_override
             .or(self.replications)
-            .unwrap_or_else(|| u64::from(self.scenario.params.run.replications))
+            .unwrap_or_else(|| self.scenario.params.replications())
     }
 
     /// The seed of the random and Latin hypercube designs: `design_seed`, else the
     /// scenario's `run.seed`.
     pub fn design_seed(&self) -> u64 {
-        self.design_seed.unwrap_or(self.scenario.params.run.seed)
+        self.design_seed.unwrap_or(self.scenario.params.seed())
     }
 
     /// Builds the experiment: one [`Point`] per design row, labelled by its number
@@ -209,10 +210,11 @@ impl SweepSpec {
             .collect();
         Ok(Experiment {
             kind: Kind::Sweep,
+            model: self.scenario.model(),
             columns: self.columns(),
             points,
             replications,
-            seed: self.scenario.params.run.seed,
+            seed: self.scenario.params.seed(),
             common_random_numbers: self.common_random_numbers,
         })
     }
@@ -222,7 +224,7 @@ impl SweepSpec {
     ///
     /// # Errors
     /// A message naming each broken rule and the values of its parameters.
-    pub fn point_params(&self, values: &[ParamValue]) -> Result<Params, String> {
+    pub fn point_params(&self, values: &[ParamValue]) -> Result<ModelParams, String> {
         let mut params = self.scenario.params.clone();
         for (factor, &value) in self.factors.iter().zip(values) {
             params
@@ -308,10 +310,39 @@ fn parse_text(
         text,
         problems: Vec::new(),
         raw: RawSpec::default(),
+        model: None,
     };
     let mut entries: Vec<_> = root.get_ref().iter().collect();
     entries.sort_by_key(|(key, _)| key.span().start);
-    for (key, value) in entries {
+    // The scenario first: its model decides which parameters can be swept.
+    let (first, rest): (Vec<_>, Vec<_>) = entries
+        .into_iter()
+        .partition(|(key, _)| key.get_ref().as_ref() == "scenario");
+    for (key, value) in first {
+        reader.top_level(key, value);
+    }
+    let mut scenario_problems = Vec::new();
+    let mut omitted = 0;
+    let scenario = load_scenario(
+        reader.raw.scenario.as_ref(),
+        text,
+        shown,
+        base_dir,
+        &mut scenario_problems,
+        &mut omitted,
+    );
+    reader.model = match (&reader.raw.scenario, &scenario) {
+        (_, Some(scenario)) => Some(scenario.model()),
+        // No scenario named (reported as missing): check against the default model.
+        (None, None) => Some(Model::CoGovernance),
+        // A scenario that cannot be loaded has no model to check the factors
+        // against; its own problems are reported instead.
+        (Some(_), None) => {
+            reader.raw.refused = true;
+            None
+        }
+    };
+    for (key, value) in rest {
         reader.top_level(key, value);
     }
     reader.check_whole();
@@ -322,62 +353,8 @@ fn parse_text(
         Some(p) => (false, p.line, p.column),
         None => (true, 0, 0),
     });
-
-    // The named scenario, reported as its loader reports it.
-    let mut omitted = 0;
-    let scenario = raw.scenario.as_ref().and_then(|located| {
-        let at = |message: String| {
-            Diagnostic::at(
-                ErrorKind::Read,
-                shown,
-                text,
-                located.span.clone(),
-                Some("scenario"),
-                message,
-            )
-        };
-        let Some(dir) = base_dir else {
-            problems.push(at(format!(
-                "`scenario`: cannot resolve `{}`: this experiment was not read from a file, so there is no directory to resolve it against",
-                located.value
-            )));
-            return None;
-        };
-        let path = dir.join(&located.value);
-        let target = path.display().to_string();
-        match std::fs::metadata(&path) {
-            Err(e) => {
-                problems.push(
-                    at(format!("`scenario`: cannot read `{target}`: {e}"))
-                        .help("the path is relative to the directory of the experiment file"),
-                );
-                return None;
-            }
-            Ok(meta) if meta.is_dir() => {
-                problems.push(at(format!(
-                    "`scenario`: cannot read `{target}`: it is a directory, not a file"
-                )));
-                return None;
-            }
-            Ok(_) => {}
-        }
-        match Scenario::load(&path) {
-            Ok(scenario) => Some(scenario),
-            Err(e) => {
-                let p = Position::of(text, located.span.start);
-                let mut theirs = e.diagnostics().to_vec();
-                if let Some(first) = theirs.first_mut() {
-                    first.notes.push(format!(
-                        "note: in the scenario named at {shown}:{}:{}",
-                        p.line, p.column
-                    ));
-                }
-                omitted = e.omitted();
-                problems.extend(theirs);
-                None
-            }
-        }
-    });
+    // The named scenario's problems, reported as its loader reports them.
+    problems.append(&mut scenario_problems);
     if !problems.is_empty() {
         return Err(refuse(problems, omitted));
     }
@@ -411,6 +388,70 @@ fn parse_text(
         timeseries_every: raw.timeseries_every.unwrap_or(0),
         common_random_numbers: raw.common_random_numbers.unwrap_or(true),
     })
+}
+
+/// Loads the scenario an experiment file names at `located`, reporting its problems as
+/// its loader reports them, with a note saying where the experiment names it.
+fn load_scenario(
+    located: Option<&Located>,
+    text: &str,
+    shown: &str,
+    base_dir: Option<&Path>,
+    problems: &mut Vec<Diagnostic>,
+    omitted: &mut usize,
+) -> Option<Scenario> {
+    let located = located?;
+    let at = |message: String| {
+        Diagnostic::at(
+            ErrorKind::Read,
+            shown,
+            text,
+            located.span.clone(),
+            Some("scenario"),
+            message,
+        )
+    };
+    let Some(dir) = base_dir else {
+        problems.push(at(format!(
+                "`scenario`: cannot resolve `{}`: this experiment was not read from a file, so there is no directory to resolve it against",
+                located.value
+            )));
+        return None;
+    };
+    let path = dir.join(&located.value);
+    let target = path.display().to_string();
+    match std::fs::metadata(&path) {
+        Err(e) => {
+            problems.push(
+                at(format!("`scenario`: cannot read `{target}`: {e}"))
+                    .help("the path is relative to the directory of the experiment file"),
+            );
+            return None;
+        }
+        Ok(meta) if meta.is_dir() => {
+            problems.push(at(format!(
+                "`scenario`: cannot read `{target}`: it is a directory, not a file"
+            )));
+            return None;
+        }
+        Ok(_) => {}
+    }
+    match Scenario::load(&path) {
+        Ok(scenario) => Some(scenario),
+        Err(e) => {
+            let p = Position::of(text, located.span.start);
+            let mut theirs = e.diagnostics().to_vec();
+            if let Some(first) = theirs.first_mut() {
+                first.notes.push(format!(
+                    "note: in the scenario named at {shown}:{}:{}",
+                    p.line, p.column
+                ));
+            }
+            *omitted = e.omitted();
+            problems.extend(theirs);
+            None
+        }
+    }
 }
 
 /// A string value and where it is written.
@@ -461,6 +502,9 @@ struct Reader<'a> {
     text: &'a str,
     problems: Vec<Diagnostic>,
     raw: RawSpec,
+    /// The scenario's model, whose parameters can be swept; `None` when the scenario
+    /// could not be loaded (its problems are reported, and no factor is checked).
+    model: Option<Model>,
 }
 
 impl Reader<'_> {
@@ -544,8 +588,10 @@ impl Reader<'_> {
 
     fn unknown_top_level(&mut self, key: &Spanned<DeString<'_>>, value: &Spanned<DeValue<'_>>) {
         let name = key.get_ref().as_ref();
-        let is_section = params::sections().contains(&name);
-        let param = params::PARAM_DEFS
+        let model = self.model.unwrap_or(Model::CoGovernance);
+        let is_section = model.sections().contains(&name);
+        let param = model
+            .param_defs()
             .iter()
             .find(|d| d.path.split_once('.').is_some_and(|(_, k)| k == name));
         let close = params::best_match(name, TOP_LEVEL_KEYS.into_iter());
@@ -731,8 +777,9 @@ impl Reader<'_> {
             }
             // `[parameters.liability]` with `clarity = [..]`, or the unquoted dotted
             // key `liability.clarity = [..]`: a section table of parameters.
+            let model = self.model.unwrap_or(Model::CoGovernance);
             if let DeValue::Table(inner) = v.get_ref()
-                && params::sections().contains(&name)
+                && model.sections().contains(&name)
                 && !inner
                     .iter()
                     .any(|(ik, _)| LEVEL_KEYS.contains(&ik.get_ref().as_ref()))
@@ -744,7 +791,8 @@ impl Reader<'_> {
                 }
                 continue;
             }
-            let full = params::PARAM_DEFS
+            let full = model
+                .param_defs()
                 .iter()
                 .find(|d| d.path.split_once('.').is_some_and(|(_, key)| key == name))
                 .map(|d| d.path);
@@ -759,16 +807,23 @@ impl Reader<'_> {
                     "help: write the full path, in quotes: `\"{full}\" = ..`"
                 ));
             }
-            d.notes
-                .push("help: `cogov params` lists every parameter".to_string());
+            d.notes.push(raw::params_help(model));
         }
     }
 
     /// One swept parameter: `path = [values]` or `path = { min, max[, steps] }`.
     fn factor(&mut self, path: String, key: Range<usize>, value: &Spanned<DeValue<'_>>) {
-        let Some(def) = params::find_def(&path) else {
+        let Some(model) = self.model else {
+            // The scenario could not be loaded; its problems say why.
+            return;
+        };
+        let Some(def) = model.find_def(&path) else {
             let (section, name) = path.split_once('.').unwrap_or(("", path.as_str()));
-            let hint = raw::suggestion(section, name).or_else(|| params::closest_path(&path));
+            let hint = raw::suggestion(model.param_defs(), section, name)
+                .or_else(|| params::best_match(&path, model.param_defs().iter().map(|d| d.path)));
+            let other = Model::ALL
+                .into_iter()
+                .find(|m| *m != model && m.find_def(&path).is_some());
             let d = self.problem(
                 ErrorKind::UnknownKey,
                 key,
@@ -778,8 +833,12 @@ impl Reader<'_> {
             if let Some(hint) = hint {
                 d.notes.push(format!("help: did you mean `{hint}`?"));
             }
-            d.notes
-                .push("help: `cogov params` lists every parameter".to_string());
+            if let Some(other) = other {
+                d.notes.push(format!(
+                    "note: `{path}` is a parameter of the {other} model"
+                ));
+            }
+            d.notes.push(raw::params_help(model));
             return;
         };
         if matches!(path.as_str(), "run.seed" | "run.replications") {
@@ -884,6 +943,7 @@ impl Reader<'_> {
                         ParamValue::Real(x) => x,
                         ParamValue::Int(i) => i as f64,
                         ParamValue::Bool(b) => f64::from(u8::from(b)),
+                        ParamValue::Choice(_) => f64::NAN,
                     });
                     ok &= value.is_some();
                     if name == "min" {
@@ -918,7 +978,7 @@ impl Reader<'_> {
                 }
             }
         }
-        if def.ty == ParamType::Bool {
+        if matches!(def.ty, ParamType::Bool | ParamType::Choice(_)) {
             self.problem(
                 ErrorKind::WrongType,
                 out.levels.clone(),
@@ -1291,14 +1351,18 @@ mod tests {
         assert_eq!(e.columns, spec.columns());
         assert_eq!(e.points.len(), 18);
         assert_eq!(e.replications, 3);
-        assert_eq!(e.seed, spec.scenario.params.run.seed);
+        assert_eq!(e.seed, spec.scenario.params.seed());
         for (i, p) in e.points.iter().enumerate() {
             assert_eq!(p.label, i.to_string());
             let params = p.params.as_ref().unwrap();
             assert_eq!(params.get("liability.clarity"), Some(p.values[0]));
             assert_eq!(params.get("incentives.enterprise_fine"), Some(p.values[1]));
             // Everything else is the scenario's.
-            assert_eq!(params.police, spec.scenario.params.police);
+            let (point, scenario) = (
+                params.co_governance().unwrap(),
+                spec.scenario.params.co_governance().unwrap(),
+            );
+            assert_eq!(point.police, scenario.police);
         }
         assert_eq!(
             e.points[7].values,
@@ -1333,7 +1397,7 @@ mod tests {
         assert_eq!(spec.description, "");
         assert_eq!(spec.timeseries_every, 0);
         assert_eq!(spec.replications(None), 20);
-        assert_eq!(spec.design_seed(), spec.scenario.params.run.seed);
+        assert_eq!(spec.design_seed(), spec.scenario.params.seed());
         let e = spec.experiment(None).unwrap();
         assert_eq!((e.points.len(), e.replications), (8, 20));
         // design_seed changes the points, not the run seeds.

@@ -1,10 +1,16 @@
-//! The co-governance model: one replication of a district, from parameters and a seed
-//! to end-of-run metrics and a per-tick time series.
+//! The models, and the co-governance model itself: one replication of a district,
+//! from parameters and a seed to end-of-run metrics and a per-tick time series.
 //!
-//! This module is the pure core. It never reads files, prints, reads the clock or
-//! uses a thread-local random generator: everything random comes from the one
+//! Each model is a pure core. It never reads files, prints, reads the clock or uses
+//! a thread-local random generator: everything random comes from the one
 //! `Xoshiro256PlusPlus` stream seeded by the caller, so a run is a function of
 //! `(params, seed)`.
+//!
+//! [`Model`] lists the models a scenario can choose (`model = "..."`) with each one's
+//! parameter table and output tables, and [`ModelParams`] holds one scenario's
+//! parameters for whichever model it chose; everything above this module (scenario
+//! files, experiments, the runner, the output files, the CLI) sees the models only
+//! through these two.
 //!
 //! - [`rules`]: one file per mechanism of BRIEF.md: pure functions, sources, tests.
 //! - [`world`]: the state of a district (flat vectors, allocated once) and the order in
@@ -19,15 +25,19 @@ pub mod civil_violence;
 pub mod rules;
 pub mod world;
 
-use crate::params::Params;
+use crate::metrics::{METRICS, MetricDef, SERIES};
+use crate::params::civil_violence::{CV_PARAM_DEFS, CvParams};
+use crate::params::{
+    BuildError, ConstraintError, PARAM_DEFS, ParamDef, ParamValue, Params, SetError,
+};
 
 /// What one replication produces.
 #[derive(Debug, Clone, PartialEq)]
 pub struct RunOutput {
-    /// End-of-run metrics in [`crate::metrics::METRICS`] order; NaN means undefined.
+    /// End-of-run metrics in [`Model::metrics`] order; NaN means undefined.
     pub metrics: Vec<f64>,
     /// Row-major time series: `run.warmup_ticks + run.ticks` rows (row t is tick t+1,
-    /// warm-up first) by [`crate::metrics::SERIES`] columns.
+    /// warm-up first) by [`Model::series`] columns.
     pub series: Vec<f64>,
 }
 
@@ -50,4 +60,231 @@ pub struct RunOutput {
 /// ```
 pub fn simulate(params: &Params, seed: u64) -> RunOutput {
     world::World::new(params, seed).run()
+}
+
+/// A model a scenario can choose with its top-level `model` key.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Model {
+    /// Collaborative governance of urban community policing (BRIEF.md); the default.
+    CoGovernance,
+    /// Epstein's civil-violence model (PNAS 2002), the reference model
+    /// ([`civil_violence`]).
+    CivilViolence,
+}
+
+impl Model {
+    /// Every model, the default first.
+    pub const ALL: [Model; 2] = [Model::CoGovernance, Model::CivilViolence];
+
+    /// The name a scenario file writes: `model = "civil_violence"`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Model::CoGovernance => "co_governance",
+            Model::CivilViolence => "civil_violence",
+        }
+    }
+
+    /// The model called `name`, if any.
+    pub fn from_name(name: &str) -> Option<Model> {
+        Model::ALL.into_iter().find(|m| m.name() == name)
+    }
+
+    /// One line on what the model is.
+    pub fn title(self) -> &'static str {
+        match self {
+            Model::CoGovernance => {
+                "collaborative governance of urban community policing (the default)"
+            }
+            Model::CivilViolence => {
+                "Epstein's civil-violence model (PNAS 99:7243, 2002), the reference model"
+            }
+        }
+    }
+
+    /// The model's parameter table.
+    pub fn param_defs(self) -> &'static [ParamDef] {
+        match self {
+            Model::CoGovernance => &PARAM_DEFS,
+            Model::CivilViolence => &CV_PARAM_DEFS,
+        }
+    }
+
+    /// The definition of parameter `path`, if the model has it.
+    pub fn find_def(self, path: &str) -> Option<&'static ParamDef> {
+        self.param_defs().iter().find(|d| d.path == path)
+    }
+
+    /// The section names of the parameter table, in declaration order.
+    pub fn sections(self) -> Vec<&'static str> {
+        crate::params::sections_of(self.param_defs())
+    }
+
+    /// The end-of-run metrics a run reports, in [`RunOutput::metrics`] order.
+    pub fn metrics(self) -> &'static [MetricDef] {
+        match self {
+            Model::CoGovernance => METRICS,
+            Model::CivilViolence => civil_violence::CV_METRICS,
+        }
+    }
+
+    /// The per-tick series columns, in [`RunOutput::series`] order.
+    pub fn series(self) -> &'static [MetricDef] {
+        match self {
+            Model::CoGovernance => SERIES,
+            Model::CivilViolence => civil_violence::CV_SERIES,
+        }
+    }
+
+    /// The model's default parameters.
+    pub fn default_params(self) -> ModelParams {
+        match self {
+            Model::CoGovernance => ModelParams::CoGovernance(Params::default()),
+            Model::CivilViolence => ModelParams::CivilViolence(CvParams::default()),
+        }
+    }
+}
+
+impl std::fmt::Display for Model {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// One scenario's parameters, for the model it chose.
+// An experiment holds one of these per design point, so the 1 KB of the larger
+// variant costs nothing worth a box and an indirection.
+#[allow(clippy::large_enum_variant)]
+#[derive(Debug, Clone, PartialEq)]
+pub enum ModelParams {
+    CoGovernance(Params),
+    CivilViolence(CvParams),
+}
+
+/// Applies `$body` to the parameters inside `$self`, whichever model they are for.
+macro_rules! each_model {
+    ($self:expr, $p:ident => $body:expr) => {
+        match $self {
+            ModelParams::CoGovernance($p) => $body,
+            ModelParams::CivilViolence($p) => $body,
+        }
+    };
+}
+
+impl From<Params> for ModelParams {
+    fn from(p: Params) -> Self {
+        ModelParams::CoGovernance(p)
+    }
+}
+
+impl From<CvParams> for ModelParams {
+    fn from(p: CvParams) -> Self {
+        ModelParams::CivilViolence(p)
+    }
+}
+
+impl ModelParams {
+    /// The model these parameters are for.
+    pub fn model(&self) -> Model {
+        match self {
+            ModelParams::CoGovernance(_) => Model::CoGovernance,
+            ModelParams::CivilViolence(_) => Model::CivilViolence,
+        }
+    }
+
+    /// The co-governance parameters, if these are for that model.
+    pub fn co_governance(&self) -> Option<&Params> {
+        match self {
+            ModelParams::CoGovernance(p) => Some(p),
+            ModelParams::CivilViolence(_) => None,
+        }
+    }
+
+    /// The civil-violence parameters, if these are for that model.
+    pub fn civil_violence(&self) -> Option<&CvParams> {
+        match self {
+            ModelParams::CivilViolence(p) => Some(p),
+            ModelParams::CoGovernance(_) => None,
+        }
+    }
+
+    /// The value of parameter `path`, or `None` if the model has no such parameter.
+    pub fn get(&self, path: &str) -> Option<ParamValue> {
+        each_model!(self, p => p.get(path))
+    }
+
+    /// Sets one parameter after checking its type and range.
+    ///
+    /// # Errors
+    /// As [`Params::set`].
+    pub fn set(&mut self, path: &str, value: ParamValue) -> Result<(), SetError> {
+        each_model!(self, p => p.set(path, value))
+    }
+
+    /// Every parameter as `(path, value)`, in declaration order.
+    pub fn values(&self) -> Vec<(&'static str, ParamValue)> {
+        each_model!(self, p => p.values())
+    }
+
+    /// The rules that tie parameters together; empty when the parameters can run.
+    pub fn validate(&self) -> Vec<ConstraintError> {
+        each_model!(self, p => p.validate())
+    }
+
+    /// The parameters as a TOML document (see [`Params::to_toml`]).
+    pub fn to_toml(&self) -> String {
+        each_model!(self, p => p.to_toml())
+    }
+
+    /// Builds `model`'s parameters from its defaults overridden by `values`, then
+    /// checks the rules that tie parameters together.
+    ///
+    /// # Errors
+    /// As [`Params::from_values`].
+    pub fn from_values<'a>(
+        model: Model,
+        values: impl IntoIterator<Item = (&'a str, ParamValue)>,
+    ) -> Result<ModelParams, Vec<BuildError>> {
+        match model {
+            Model::CoGovernance => Params::from_values(values).map(ModelParams::CoGovernance),
+            Model::CivilViolence => CvParams::from_values(values).map(ModelParams::CivilViolence),
+        }
+    }
+
+    /// `run.ticks`: the measured ticks.
+    pub fn ticks(&self) -> u64 {
+        each_model!(self, p => u64::from(p.run.ticks))
+    }
+
+    /// `run.warmup_ticks`: the ticks simulated before measuring.
+    pub fn warmup_ticks(&self) -> u64 {
+        each_model!(self, p => u64::from(p.run.warmup_ticks))
+    }
+
+    /// `run.replications`: the scenario's default number of replications.
+    pub fn replications(&self) -> u64 {
+        each_model!(self, p => u64::from(p.run.replications))
+    }
+
+    /// `run.seed`: the scenario's default base seed.
+    pub fn seed(&self) -> u64 {
+        each_model!(self, p => p.run.seed)
+    }
+
+    /// Simulates one replication of whichever model these parameters are for.
+    ///
+    /// # Panics
+    /// If the parameters fail [`ModelParams::validate`] (the scenario loader and
+    /// [`ModelParams::from_values`] never hand out such parameters).
+    pub fn simulate(&self, seed: u64) -> RunOutput {
+        match self {
+            ModelParams::CoGovernance(p) => simulate(p, seed),
+            ModelParams::CivilViolence(p) => {
+                let out = civil_violence::simulate(&p.to_model(), seed);
+                RunOutput {
+                    metrics: out.metrics,
+                    series: out.series,
+                }
+            }
+        }
+    }
 }

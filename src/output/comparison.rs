@@ -6,11 +6,11 @@
 //! `r` of the baseline, which ran on the same seed (common random numbers).
 //!
 //! `comparison.csv` has one row per reform and metric, reforms in order and metrics in
-//! [`METRICS`] order, with these columns:
+//! the model's order ([`crate::model::Model::metrics`]), with these columns:
 //!
 //! - `reform`: the reform's scenario name (quoted as CSV requires when it holds a
 //!   comma, a quote or a line break);
-//! - `metric`: the metric's name in [`METRICS`];
+//! - `metric`: the metric's name;
 //! - `baseline_mean`, `reform_mean`: the two scenarios' means over the `n` pairs;
 //! - `difference`: mean of the paired differences `reform - baseline`;
 //! - `ci95_low`, `ci95_high`: 95% confidence interval of that mean (Student's t on the
@@ -30,7 +30,7 @@
 
 use super::{push_number, table};
 use crate::experiment::compare::ComparisonRow;
-use crate::metrics::METRICS;
+use crate::metrics::MetricDef;
 
 /// The header line of `comparison.csv`.
 const HEADER: &str = "reform,metric,baseline_mean,reform_mean,difference,ci95_low,ci95_high,relative_change,effect_size,n,excludes_zero\n";
@@ -41,14 +41,20 @@ const LEGEND: &str = "* the 95% CI excludes zero. difference = reform - baseline
 /// The bytes of `comparison.csv`: the header, then one line per row, in the given
 /// order.
 ///
+/// `metrics` are the model's metric definitions, which the rows index.
+///
 /// # Panics
-/// If a row's reform has no name in `scenario_names`.
-pub fn comparison_csv(scenario_names: &[String], rows: &[ComparisonRow]) -> Vec<u8> {
+/// If a row's reform has no name in `scenario_names`, or its metric no definition.
+pub fn comparison_csv(
+    scenario_names: &[String],
+    metrics: &[MetricDef],
+    rows: &[ComparisonRow],
+) -> Vec<u8> {
     let mut out = String::from(HEADER);
     for row in rows {
         push_field(&mut out, &scenario_names[row.reform]);
         out.push(',');
-        out.push_str(METRICS[row.metric].name);
+        out.push_str(metrics[row.metric].name);
         let d = &row.difference;
         for x in [
             row.baseline_mean,
@@ -103,16 +109,18 @@ const LEFT: [bool; 9] = [true, false, false, false, true, true, false, false, fa
 /// `REFORM vs BASELINE (n = N)` where `N` is the most pairs any metric of the block
 /// has, then one line per metric, then a one-line legend.
 ///
-/// `metrics` (indices into [`METRICS`]) chooses which metrics to show and in what
-/// order; `None` shows every metric in the rows. Numbers are rounded with
+/// `metrics` are the model's metric definitions, which the rows index; `shown`
+/// (indices into them) chooses which metrics to show and in what order; `None` shows
+/// every metric in the rows. Numbers are rounded with
 /// [`table::round`]; the relative change is a signed percentage.
 ///
 /// # Panics
 /// If a row's reform, or the baseline, has no name in `scenario_names`.
 pub fn comparison_table(
     scenario_names: &[String],
+    metrics: &[MetricDef],
     rows: &[ComparisonRow],
-    metrics: Option<&[usize]>,
+    shown: Option<&[usize]>,
 ) -> String {
     // Reforms in order of first appearance, each with its rows in display order.
     let mut reforms: Vec<usize> = Vec::new();
@@ -125,7 +133,7 @@ pub fn comparison_table(
         .into_iter()
         .map(|reform| {
             let of_reform = rows.iter().filter(|r| r.reform == reform);
-            let shown = match metrics {
+            let picked = match shown {
                 None => of_reform.collect(),
                 Some(chosen) => {
                     let of_reform: Vec<_> = of_reform.collect();
@@ -135,7 +143,7 @@ pub fn comparison_table(
                         .collect()
                 }
             };
-            (reform, shown)
+            (reform, picked)
         })
         .collect();
 
@@ -148,7 +156,10 @@ pub fn comparison_table(
             "{} vs {} (n = {pairs})",
             scenario_names[*reform], scenario_names[0]
         );
-        cells.push((heading, shown.iter().map(|r| table_cells(r)).collect()));
+        cells.push((
+            heading,
+            shown.iter().map(|r| table_cells(metrics, r)).collect(),
+        ));
     }
     let columns = if show_n { 9 } else { 8 };
 
@@ -196,7 +207,7 @@ pub fn comparison_table(
 }
 
 /// One line of the table, in [`COLUMNS`] order.
-fn table_cells(row: &ComparisonRow) -> [String; 9] {
+fn table_cells(metrics: &[MetricDef], row: &ComparisonRow) -> [String; 9] {
     let d = &row.difference;
     let ci = if d.ci95_low.is_nan() || d.ci95_high.is_nan() {
         "NA".to_string()
@@ -208,7 +219,7 @@ fn table_cells(row: &ComparisonRow) -> [String; 9] {
         )
     };
     [
-        METRICS[row.metric].name.to_string(),
+        metrics[row.metric].name.to_string(),
         table::round(row.baseline_mean),
         table::round(row.reform_mean),
         table::round(d.mean),
@@ -237,6 +248,7 @@ fn percent(fraction: f64) -> String {
 mod tests {
     use super::*;
     use crate::experiment::compare::PairedAccumulator;
+    use crate::metrics::METRICS;
     use crate::stats::Summary;
 
     fn names() -> Vec<String> {
@@ -275,7 +287,7 @@ mod tests {
             row(1, 1, 0.0, &[1.0]),
             row(2, 0, 40.0, &[-1.0, 0.0, 1.0]),
         ];
-        let csv = String::from_utf8(comparison_csv(&names(), &rows)).unwrap();
+        let csv = String::from_utf8(comparison_csv(&names(), METRICS, &rows)).unwrap();
         let (m0, m1) = (METRICS[0].name, METRICS[1].name);
         // Differences [-1, 0, 1]: mean 0, sd 1.
         let half = crate::stats::t_quantile(0.975, 2) / 3f64.sqrt();
@@ -295,10 +307,10 @@ mod tests {
 
     #[test]
     fn csv_from_an_accumulator_has_a_line_per_reform_and_metric() {
-        let mut acc = PairedAccumulator::new(3);
+        let mut acc = PairedAccumulator::new(3, METRICS.len());
         let values = vec![1.0; METRICS.len()];
         acc.push(&[&values, &values, &values]);
-        let csv = String::from_utf8(comparison_csv(&names(), &acc.rows())).unwrap();
+        let csv = String::from_utf8(comparison_csv(&names(), METRICS, &acc.rows())).unwrap();
         assert_eq!(csv.lines().count(), 1 + 2 * METRICS.len());
         assert!(csv.lines().nth(1).unwrap().starts_with("patrols,"));
         assert!(csv.ends_with(",1,false\n"));
@@ -341,7 +353,7 @@ mod tests {
             row(2, 0, 40.0, &[-1.0, 0.0, 1.0, 0.0]),
             row(2, 1, 0.2, &[0.1, 0.1, 0.2, 0.2]),
         ];
-        let text = comparison_table(&names(), &rows, None);
+        let text = comparison_table(&names(), METRICS, &rows, None);
         let lines: Vec<&str> = text.lines().collect();
         assert_eq!(lines[0], "patrols vs baseline (n = 4)");
         assert!(lines[1].starts_with("metric"));
@@ -372,7 +384,7 @@ mod tests {
             row(1, 1, 0.0, &[0.5, -0.5]),
             row(1, 2, 10.0, &[1.0, 2.0, 1.0, 2.0]),
         ];
-        let text = comparison_table(&names(), &rows, Some(&[2, 0]));
+        let text = comparison_table(&names(), METRICS, &rows, Some(&[2, 0]));
         let lines: Vec<&str> = text.lines().collect();
         assert_eq!(lines.len(), 1 + 1 + 2 + 1 + 1);
         assert!(lines[1].ends_with("effect size"));
@@ -380,6 +392,9 @@ mod tests {
         assert!(lines[2].contains("+15.00%"));
         assert!(lines[3].starts_with(METRICS[0].name));
         // No rows: just the legend.
-        assert_eq!(comparison_table(&names(), &[], None), format!("{LEGEND}\n"));
+        assert_eq!(
+            comparison_table(&names(), METRICS, &[], None),
+            format!("{LEGEND}\n")
+        );
     }
 }

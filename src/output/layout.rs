@@ -9,20 +9,25 @@
 //! | `summary.csv` | `metric,mean,sd,ci95_low,ci95_high,n` | `point,<swept>,metric,...` | `scenario,metric,...` |
 //! | `points.csv` | | `point,<swept>` | |
 //!
-//! `<metrics>` are the [`METRICS`] names, `<series>` the [`SERIES`] names, `<swept>`
-//! the swept parameters' dotted paths. Rows are in job order (replication-major, see
+//! `<metrics>` are the names of the model's end-of-run metrics ([`Model::metrics`]:
+//! for the co-governance model [`crate::metrics::METRICS`]), `<series>` those of its
+//! series columns ([`Model::series`]), `<swept>` the swept parameters' dotted paths. Rows are in job order (replication-major, see
 //! [`crate::experiment`]). Scenario names are quoted as CSV requires when they hold a
 //! comma, a quote or a line break; every other field is a bare number or name.
 
 use super::push_number;
 use crate::experiment::{Experiment, Job, Kind};
-use crate::metrics::{METRICS, SERIES};
+use crate::metrics::MetricDef;
+use crate::model::Model;
+use crate::params::ParamValue;
 use crate::stats::Summary;
 
 /// The columns of one experiment's files.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Layout {
     pub kind: Kind,
+    /// The model whose metrics and series the files hold.
+    pub model: Model,
     /// Swept parameters' paths (sweeps only).
     pub columns: Vec<String>,
     /// Each point's label (scenario name for comparisons, point number for sweeps).
@@ -95,27 +100,38 @@ impl Layout {
             .map(|p| {
                 p.values
                     .iter()
-                    .map(ToString::to_string)
+                    .map(|v| match v {
+                        // Choice names are bare words: no CSV quoting needed.
+                        ParamValue::Choice(name) => (*name).to_string(),
+                        other => other.to_string(),
+                    })
                     .collect::<Vec<_>>()
                     .join(",")
             })
             .collect();
         Layout {
             kind: experiment.kind,
+            model: experiment.model,
             columns: experiment.columns.clone(),
             labels: experiment.points.iter().map(|p| p.label.clone()).collect(),
             values,
             warmups: experiment
                 .points
                 .iter()
-                .map(|p| {
-                    p.params
-                        .as_ref()
-                        .map_or(0, |params| u64::from(params.run.warmup_ticks))
-                })
+                .map(|p| p.params.as_ref().map_or(0, |params| params.warmup_ticks()))
                 .collect(),
             timeseries_every,
         }
+    }
+
+    /// The end-of-run metrics, in column order.
+    pub fn metrics(&self) -> &'static [MetricDef] {
+        self.model.metrics()
+    }
+
+    /// The time-series columns, in order.
+    pub fn series(&self) -> &'static [MetricDef] {
+        self.model.series()
     }
 
     /// The identifying fields of a job's rows, without the seed.
@@ -176,7 +192,7 @@ impl Layout {
         if self.kind == Kind::Sweep {
             line.push_str(&self.swept_header());
         }
-        for def in METRICS {
+        for def in self.metrics() {
             line.push(',');
             line.push_str(def.name);
         }
@@ -200,21 +216,18 @@ impl Layout {
     /// replication.
     pub fn parse_runs_row(&self, line: &str) -> Option<(usize, u64, Vec<f64>)> {
         let (point, replication, _) = self.parse_identity(line)?;
-        let fields: Vec<&str> = line.rsplitn(METRICS.len() + 1, ',').collect();
-        if fields.len() != METRICS.len() + 1 {
+        let n = self.metrics().len();
+        let fields: Vec<&str> = line.rsplitn(n + 1, ',').collect();
+        if fields.len() != n + 1 {
             return None;
         }
-        let metrics: Option<Vec<f64>> = fields[..METRICS.len()]
-            .iter()
-            .rev()
-            .map(|f| parse_number(f))
-            .collect();
+        let metrics: Option<Vec<f64>> = fields[..n].iter().rev().map(|f| parse_number(f)).collect();
         Some((point, replication, metrics?))
     }
 
     pub fn timeseries_header(&self) -> String {
         let mut line = format!("{},tick,warmup", self.identity_header());
-        for def in SERIES {
+        for def in self.series() {
             line.push(',');
             line.push_str(def.name);
         }
@@ -229,7 +242,7 @@ impl Layout {
         }
         let identity = self.identity(job.point, job.replication);
         let warmup = self.warmups[job.point];
-        for (t, values) in series.chunks(SERIES.len()).enumerate() {
+        for (t, values) in series.chunks(self.series().len()).enumerate() {
             let tick = t as u64 + 1;
             if !tick.is_multiple_of(self.timeseries_every) {
                 continue;
@@ -271,7 +284,7 @@ impl Layout {
         out
     }
 
-    /// `summary.csv` from each point's summaries (in [`METRICS`] order).
+    /// `summary.csv` from each point's summaries (in [`Layout::metrics`] order).
     pub fn summary_csv(&self, summaries: &[Vec<Summary>]) -> String {
         let prefix_header = match self.kind {
             Kind::Run => String::new(),
@@ -285,7 +298,7 @@ impl Layout {
                 Kind::Sweep => format!("{p}{},", self.swept_values(p)),
                 Kind::Compare => format!("{},", csv_field(&self.labels[p])),
             };
-            for (def, s) in METRICS.iter().zip(point) {
+            for (def, s) in self.metrics().iter().zip(point) {
                 out.push_str(&prefix);
                 out.push_str(def.name);
                 for x in [s.mean, s.sd, s.ci95_low, s.ci95_high] {
@@ -303,7 +316,8 @@ impl Layout {
 mod tests {
     use super::*;
     use crate::experiment::{Experiment, Point};
-    use crate::params::{ParamValue, Params};
+    use crate::metrics::{METRICS, SERIES};
+    use crate::params::Params;
 
     fn layout(kind: Kind) -> Layout {
         let mut small = Params::default();
@@ -315,10 +329,11 @@ mod tests {
             } else {
                 vec![]
             },
-            params: Ok(small.clone()),
+            params: Ok(small.clone().into()),
         };
         let e = Experiment {
             kind,
+            model: Model::CoGovernance,
             columns: if kind == Kind::Sweep {
                 vec!["liability.clarity".into(), "channels.count".into()]
             } else {

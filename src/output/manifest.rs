@@ -6,10 +6,10 @@
 //! ```text
 //! {
 //!   "cogov_version": "0.1.0",
-//!   "scenario": { "name": ..., "description": ..., "files": [...], "hash": <hex sha256> },
+//!   "scenario": { "name": ..., "description": ..., "model": "co_governance", "files": [...], "hash": <hex sha256> },
 //!   "parameters": { "<section>": { "<key>": value, ... }, ... },
 //!   "reforms": [ { "name": ..., ..., "parameters": {...} }, ... ],   (comparisons only)
-//!   "experiment": { kind, experiment_hash, seed, replications, points, shard, ... },
+//!   "experiment": { kind, model, experiment_hash, seed, replications, points, shard, ... },
 //!   "sweep": { name, description, file, design, parameters, points },   (sweeps only)
 //!   "seed": <base seed>, "replications": n, "failures": n,
 //!   "stopped": "precision reached: ...",   (adaptive comparisons only)
@@ -27,7 +27,8 @@
 //! `--replications` flag.
 
 use super::UtcTime;
-use crate::params::{ParamValue, Params};
+use crate::model::ModelParams;
+use crate::params::ParamValue;
 use serde::Serialize;
 use serde::ser::{SerializeMap, Serializer};
 use std::path::PathBuf;
@@ -41,7 +42,7 @@ pub struct ScenarioEntry {
     pub files: Vec<PathBuf>,
     /// Hex SHA-256 of the scenario's resolved text.
     pub hash: String,
-    pub params: Params,
+    pub params: ModelParams,
 }
 
 /// The facts a manifest records.
@@ -93,6 +94,7 @@ struct Document<'a> {
 struct ScenarioDoc<'a> {
     name: &'a str,
     description: &'a str,
+    model: &'static str,
     files: Vec<String>,
     hash: &'a str,
 }
@@ -108,6 +110,7 @@ fn scenario_doc(entry: &ScenarioEntry) -> ScenarioDoc<'_> {
     ScenarioDoc {
         name: &entry.name,
         description: &entry.description,
+        model: entry.params.model().name(),
         files: entry
             .files
             .iter()
@@ -118,7 +121,7 @@ fn scenario_doc(entry: &ScenarioEntry) -> ScenarioDoc<'_> {
 }
 
 /// Parameters as `{"section": {"key": value}}`, in declaration order.
-struct Sections<'a>(&'a Params);
+struct Sections<'a>(&'a ModelParams);
 
 /// The keys and values of one section.
 struct Section(Vec<(&'static str, ParamValue)>);
@@ -149,6 +152,7 @@ impl Serialize for Section {
                 ParamValue::Real(x) => map.serialize_entry(key, &x)?,
                 ParamValue::Int(i) => map.serialize_entry(key, &i)?,
                 ParamValue::Bool(b) => map.serialize_entry(key, &b)?,
+                ParamValue::Choice(name) => map.serialize_entry(key, name)?,
             }
         }
         map.end()
@@ -191,7 +195,7 @@ impl Manifest {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::params::PARAM_DEFS;
+    use crate::params::{PARAM_DEFS, Params};
     use serde_json::Value;
 
     fn sample() -> Manifest {
@@ -204,7 +208,7 @@ mod tests {
                     PathBuf::from("small.toml"),
                 ],
                 hash: "ab12".into(),
-                params: Params::default(),
+                params: Params::default().into(),
             },
             reforms: vec![],
             experiment: serde_json::json!({"kind": "run"}),
@@ -225,7 +229,9 @@ mod tests {
         let mut m = sample();
         let mut reform = m.scenario.clone();
         reform.name = "reform".into();
-        reform.params.liability.clarity = 0.9;
+        let mut params = Params::default();
+        params.liability.clarity = 0.9;
+        reform.params = params.into();
         m.reforms.push(reform);
         m.stopped = Some("precision reached".into());
         let json: Value = serde_json::from_slice(&m.to_json()).unwrap();
@@ -265,6 +271,7 @@ mod tests {
                 ParamValue::Real(x) => assert_eq!(value.as_f64(), Some(x), "{}", def.path),
                 ParamValue::Int(i) => assert_eq!(value.as_i64(), Some(i), "{}", def.path),
                 ParamValue::Bool(b) => assert_eq!(value.as_bool(), Some(b), "{}", def.path),
+                ParamValue::Choice(name) => assert_eq!(value.as_str(), Some(name), "{}", def.path),
             }
         }
     }

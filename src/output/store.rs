@@ -21,7 +21,6 @@
 use super::layout::{Layout, parse_number};
 use super::{MANIFEST_FILE, OutputError, RUNS_FILE, SUMMARY_FILE, TIMESERIES_FILE};
 use crate::experiment::{Experiment, Job, Kind, Shard};
-use crate::metrics::METRICS;
 use crate::runner::{JobRecord, Outcome};
 use crate::stats::{Accumulator, Summary};
 use serde::{Deserialize, Serialize};
@@ -149,6 +148,7 @@ pub fn plan_json(experiment: &Experiment, layout: &Layout, shard: Shard, extra: 
     let value = serde_json::json!({
         "cogov_version": env!("CARGO_PKG_VERSION"),
         "kind": experiment.kind.name(),
+        "model": experiment.model.name(),
         "experiment_hash": hash,
         "seed": experiment.seed,
         "replications": experiment.replications,
@@ -328,7 +328,10 @@ impl Store {
             runs: append_file(&partial.join(RUNS_FILE))?,
             failures: append_file(&partial.join(FAILURES_FILE))?,
             timeseries,
-            accumulators: vec![vec![Accumulator::new(); METRICS.len()]; layout.labels.len()],
+            accumulators: vec![
+                vec![Accumulator::new(); layout.metrics().len()];
+                layout.labels.len()
+            ],
             layout,
             target: target.to_path_buf(),
             partial,
@@ -648,12 +651,13 @@ mod tests {
     fn experiment(points: usize, replications: u64) -> Experiment {
         Experiment {
             kind: Kind::Sweep,
+            model: crate::model::Model::CoGovernance,
             columns: vec![],
             points: (0..points)
                 .map(|p| Point {
                     label: p.to_string(),
                     values: vec![],
-                    params: Ok(Params::default()),
+                    params: Ok(Params::default().into()),
                 })
                 .collect(),
             replications,
@@ -672,7 +676,7 @@ mod tests {
                     Outcome::Failed("bad point".into())
                 } else {
                     Outcome::Finished(RunOutput {
-                        metrics: (0..METRICS.len())
+                        metrics: (0..crate::metrics::METRICS.len())
                             .map(|k| (i * 100 + k as u64) as f64 / 7.0)
                             .collect(),
                         series: vec![0.5; 2 * crate::metrics::SERIES.len()],

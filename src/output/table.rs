@@ -4,17 +4,17 @@
 //! Numbers are rounded to four significant digits for reading; the CSV files keep full
 //! precision.
 
-use crate::metrics::METRICS;
+use crate::metrics::MetricDef;
 use crate::stats::Summary;
 
 /// Significant digits shown in the table.
 const DIGITS: i32 = 4;
 
-/// The table's text; `summaries` is in [`METRICS`] order.
-pub fn summary_table(summaries: &[Summary]) -> String {
+/// The table's text; `summaries` is in `metrics` order (the model's metrics).
+pub fn summary_table(metrics: &[MetricDef], summaries: &[Summary]) -> String {
     let header = ["metric", "mean", "95% CI", "n", "unit"];
     let mut rows: Vec<[String; 5]> = vec![header.map(String::from)];
-    for (def, s) in METRICS.iter().zip(summaries) {
+    for (def, s) in metrics.iter().zip(summaries) {
         let ci = if s.ci95_low.is_nan() {
             "NA".to_string()
         } else {
@@ -87,6 +87,7 @@ pub fn round(x: f64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::metrics::METRICS;
 
     #[test]
     fn rounds_to_four_significant_digits() {
@@ -109,7 +110,7 @@ mod tests {
     fn one_line_per_metric_with_na_for_undefined_intervals() {
         let mut summaries = vec![Summary::of(&[1.0, 2.0, 3.0]); METRICS.len()];
         summaries[1] = Summary::of(&[7.0]);
-        let table = summary_table(&summaries);
+        let table = summary_table(METRICS, &summaries);
         let lines: Vec<&str> = table.lines().collect();
         assert_eq!(lines.len(), 1 + METRICS.len());
         assert!(lines[0].starts_with("metric"));

@@ -5,7 +5,9 @@
 //! problems present) at the levels BRIEF.md gives; a source naming "free parameter" is
 //! not pinned by any publication and comes with the range worth sweeping.
 
-use super::{ConstraintError, FieldType, ParamDef, ParamValue, SetError, define_params, find_def};
+use super::{
+    BuildError, ConstraintError, FieldType, ParamDef, ParamValue, SetError, define_params,
+};
 
 /// Largest number of residents one run may hold (about 2 GB of agent state).
 pub const MAX_RESIDENTS: u64 = 50_000_000;
@@ -14,6 +16,13 @@ pub const MAX_RESIDENTS: u64 = 50_000_000;
 pub const BYTES_PER_RESIDENT: u64 = 40;
 
 define_params! {
+    /// Every parameter of a co-governance scenario, typed. Built only from checked
+    /// values (see [`Params::from_values`]), so the model can rely on the documented
+    /// ranges.
+    pub struct Params;
+    /// Every co-governance parameter's definition, in declaration order.
+    pub static PARAM_DEFS;
+
     /// Length of a run and the replication defaults.
     run: Run {
         /// Ticks (days) in the measured window; end-of-run metrics average over it.

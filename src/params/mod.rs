@@ -9,6 +9,7 @@
 //! This module owns no I/O: reading files, resolving `extends` and locating errors in a
 //! file belong to [`crate::scenario`].
 
+pub mod civil_violence;
 mod definitions;
 
 pub use definitions::*;
@@ -24,6 +25,8 @@ pub enum ParamType {
     Int,
     /// `true` or `false`.
     Bool,
+    /// One of a fixed set of names, written as a TOML string (`rule = "floored"`).
+    Choice(&'static [&'static str]),
 }
 
 impl ParamType {
@@ -33,6 +36,7 @@ impl ParamType {
             ParamType::Real => "number",
             ParamType::Int => "integer",
             ParamType::Bool => "boolean",
+            ParamType::Choice(_) => "choice",
         }
     }
 }
@@ -43,6 +47,8 @@ pub enum ParamValue {
     Real(f64),
     Int(i64),
     Bool(bool),
+    /// One of a [`ParamType::Choice`]'s names.
+    Choice(&'static str),
 }
 
 impl fmt::Display for ParamValue {
@@ -58,6 +64,8 @@ impl fmt::Display for ParamValue {
             }
             ParamValue::Int(i) => write!(f, "{i}"),
             ParamValue::Bool(b) => write!(f, "{b}"),
+            // Quoted, as TOML writes a string.
+            ParamValue::Choice(name) => write!(f, "\"{name}\""),
         }
     }
 }
@@ -69,9 +77,9 @@ pub struct ParamDef {
     pub path: &'static str,
     pub ty: ParamType,
     pub default: ParamValue,
-    /// Smallest valid value (inclusive); ignored for booleans.
+    /// Smallest valid value (inclusive); ignored for booleans and choices.
     pub min: f64,
-    /// Largest valid value (inclusive); ignored for booleans.
+    /// Largest valid value (inclusive); ignored for booleans and choices.
     pub max: f64,
     pub unit: &'static str,
     /// What the parameter means and which rules read it.
@@ -91,6 +99,7 @@ impl ParamDef {
     pub fn range_text(&self) -> String {
         match self.ty {
             ParamType::Bool => "true or false".to_string(),
+            ParamType::Choice(options) => one_of(options),
             ParamType::Int => format!("{} to {}", self.min as i64, self.max as i64),
             ParamType::Real => format!("{} to {}", self.min, self.max),
         }
@@ -106,6 +115,16 @@ impl ParamDef {
     pub fn check(&self, value: ParamValue) -> Result<ParamValue, ValueError> {
         let value = match (self.ty, value) {
             (ParamType::Real, ParamValue::Int(i)) => ParamValue::Real(i as f64),
+            (ParamType::Choice(options), ParamValue::Choice(name)) => {
+                // Hand back the table's own name, whatever string the caller built.
+                return match options.iter().find(|o| **o == name) {
+                    Some(option) => Ok(ParamValue::Choice(option)),
+                    None => Err(ValueError::NotAnOption {
+                        options: one_of(options),
+                        found: name.to_string(),
+                    }),
+                };
+            }
             (ParamType::Real, v @ ParamValue::Real(_))
             | (ParamType::Int, v @ ParamValue::Int(_))
             | (ParamType::Bool, v @ ParamValue::Bool(_)) => v,
@@ -119,7 +138,7 @@ impl ParamDef {
         let x = match value {
             ParamValue::Real(x) => x,
             ParamValue::Int(i) => i as f64,
-            ParamValue::Bool(_) => return Ok(value),
+            ParamValue::Bool(_) | ParamValue::Choice(_) => return Ok(value),
         };
         if !x.is_finite() || x < self.min || x > self.max {
             return Err(ValueError::OutOfRange {
@@ -143,6 +162,18 @@ pub enum ValueError {
         unit: &'static str,
         found: String,
     },
+    #[error("expected {options}, found \"{found}\"")]
+    NotAnOption { options: String, found: String },
+}
+
+/// A choice's names in words: `"a", "b" or "c"`.
+pub fn one_of(options: &[&str]) -> String {
+    let quoted: Vec<String> = options.iter().map(|o| format!("\"{o}\"")).collect();
+    match quoted.split_last() {
+        None => "nothing".to_string(),
+        Some((last, [])) => last.clone(),
+        Some((last, rest)) => format!("{} or {last}", rest.join(", ")),
+    }
 }
 
 /// A rule that ties several parameters together was broken.
@@ -161,8 +192,13 @@ pub fn find_def(path: &str) -> Option<&'static ParamDef> {
 
 /// The section names, in declaration order (`[district]`, `[police]`, ...).
 pub fn sections() -> Vec<&'static str> {
+    sections_of(&PARAM_DEFS)
+}
+
+/// The section names of a parameter table, in declaration order.
+pub fn sections_of(defs: &[ParamDef]) -> Vec<&'static str> {
     let mut out: Vec<&'static str> = Vec::new();
-    for def in PARAM_DEFS.iter() {
+    for def in defs {
         let section = def.path.split('.').next().unwrap_or(def.path);
         if !out.contains(&section) {
             out.push(section);
@@ -204,6 +240,7 @@ impl FieldType for f64 {
             ParamValue::Real(x) => x,
             ParamValue::Int(i) => i as f64,
             ParamValue::Bool(b) => f64::from(u8::from(b)),
+            ParamValue::Choice(_) => f64::NAN,
         }
     }
 }
@@ -218,6 +255,7 @@ impl FieldType for u32 {
             ParamValue::Int(i) => i.clamp(0, i64::from(u32::MAX)) as u32,
             ParamValue::Real(x) => x as u32,
             ParamValue::Bool(b) => u32::from(b),
+            ParamValue::Choice(_) => 0,
         }
     }
 }
@@ -232,6 +270,7 @@ impl FieldType for u64 {
             ParamValue::Int(i) => i.max(0) as u64,
             ParamValue::Real(x) => x as u64,
             ParamValue::Bool(b) => u64::from(b),
+            ParamValue::Choice(_) => 0,
         }
     }
 }
@@ -246,14 +285,48 @@ impl FieldType for bool {
             ParamValue::Bool(b) => b,
             ParamValue::Int(i) => i != 0,
             ParamValue::Real(x) => x != 0.0,
+            ParamValue::Choice(_) => false,
         }
     }
 }
 
-/// Declares the parameter sections: generates one struct per section, the [`Params`]
-/// struct holding them all, its `Default`, path-based `get`/`set`, and [`PARAM_DEFS`].
+/// Declares an enum whose values a scenario names with strings (a
+/// [`ParamType::Choice`]): each variant and the name a file writes for it.
+macro_rules! choice_field {
+    ($Enum:ty { $( $variant:ident => $name:literal ),+ $(,)? }) => {
+        impl $crate::params::FieldType for $Enum {
+            const TYPE: $crate::params::ParamType =
+                $crate::params::ParamType::Choice(&[$( $name ),+]);
+            fn to_value(self) -> $crate::params::ParamValue {
+                match self {
+                    $( <$Enum>::$variant => $crate::params::ParamValue::Choice($name), )+
+                }
+            }
+            fn from_value(value: $crate::params::ParamValue) -> Self {
+                match value {
+                    $( $crate::params::ParamValue::Choice($name) => <$Enum>::$variant, )+
+                    // Only checked values reach here; the first variant is unreachable
+                    // in practice and keeps the function total.
+                    _ => [$( <$Enum>::$variant ),+][0],
+                }
+            }
+        }
+    };
+}
+pub(crate) use choice_field;
+
+/// Declares a model's parameter sections: generates one struct per section, the
+/// struct holding them all (for the co-governance model [`Params`]), its `Default`,
+/// path-based `get`/`set`/`values`/`from_values`/`to_toml`, and the table of
+/// definitions (for the co-governance model [`PARAM_DEFS`]). The struct's
+/// cross-parameter rules are its hand-written `validate`.
 macro_rules! define_params {
-    ($(
+    (
+        $(#[doc = $pdoc:literal])*
+        pub struct $Params:ident;
+        $(#[doc = $ddoc:literal])*
+        pub static $DEFS:ident;
+        $(
         $(#[doc = $sdoc:literal])*
         $section:ident : $Section:ident {
             $(
@@ -279,15 +352,14 @@ macro_rules! define_params {
             }
         )*
 
-        /// Every parameter of a scenario, typed. Built only from checked values (see
-        /// [`Params::from_values`]), so the model can rely on the documented ranges.
+        $(#[doc = $pdoc])*
         #[derive(Debug, Clone, PartialEq, Default)]
-        pub struct Params {
+        pub struct $Params {
             $( pub $section: $Section, )*
         }
 
-        /// Every parameter's definition, in declaration order.
-        pub static PARAM_DEFS: std::sync::LazyLock<Vec<ParamDef>> = std::sync::LazyLock::new(|| vec![
+        $(#[doc = $ddoc])*
+        pub static $DEFS: std::sync::LazyLock<Vec<ParamDef>> = std::sync::LazyLock::new(|| vec![
             $($(
                 ParamDef {
                     path: concat!(stringify!($section), ".", stringify!($field)),
@@ -302,7 +374,7 @@ macro_rules! define_params {
             )*)*
         ]);
 
-        impl Params {
+        impl $Params {
             /// The value of the parameter at `path`, or `None` for an unknown path.
             pub fn get(&self, path: &str) -> Option<ParamValue> {
                 match path {
@@ -321,7 +393,10 @@ macro_rules! define_params {
             /// of the wrong type or out of range. Cross-parameter rules are checked by
             /// [`Params::validate`].
             pub fn set(&mut self, path: &str, value: ParamValue) -> Result<(), SetError> {
-                let def = find_def(path).ok_or_else(|| SetError::Unknown(path.to_string()))?;
+                let def = $DEFS
+                    .iter()
+                    .find(|d| d.path == path)
+                    .ok_or_else(|| SetError::Unknown(path.to_string()))?;
                 let value = def.check(value)?;
                 match path {
                     $($(
@@ -332,6 +407,58 @@ macro_rules! define_params {
                     _ => return Err(SetError::Unknown(path.to_string())),
                 }
                 Ok(())
+            }
+
+            /// Every parameter as `(path, value)`, in declaration order.
+            pub fn values(&self) -> Vec<(&'static str, ParamValue)> {
+                $DEFS
+                    .iter()
+                    .map(|d| (d.path, self.get(d.path).unwrap_or(d.default)))
+                    .collect()
+            }
+
+            /// Builds parameters from defaults overridden by `values`, then checks the rules
+            /// that tie parameters together.
+            ///
+            /// # Errors
+            /// The first bad value, or every broken cross-parameter rule.
+            pub fn from_values<'a>(
+                values: impl IntoIterator<Item = (&'a str, ParamValue)>,
+            ) -> Result<$Params, Vec<BuildError>> {
+                let mut params = $Params::default();
+                let mut errors = Vec::new();
+                for (path, value) in values {
+                    if let Err(e) = params.set(path, value) {
+                        errors.push(BuildError::Set(e));
+                    }
+                }
+                if errors.is_empty() {
+                    errors.extend(params.validate().into_iter().map(BuildError::Constraint));
+                }
+                if errors.is_empty() {
+                    Ok(params)
+                } else {
+                    Err(errors)
+                }
+            }
+
+            /// The parameters as a TOML document (sections and keys in declaration order), as
+            /// `cogov check` prints them and the manifest hashes them.
+            pub fn to_toml(&self) -> String {
+                let mut out = String::new();
+                let mut current = "";
+                for (path, value) in self.values() {
+                    let (section, key) = path.split_once('.').unwrap_or(("", path));
+                    if section != current {
+                        if !out.is_empty() {
+                            out.push('\n');
+                        }
+                        out.push_str(&format!("[{section}]\n"));
+                        current = section;
+                    }
+                    out.push_str(&format!("{key} = {value}\n"));
+                }
+                out
             }
         }
     };
@@ -345,60 +472,6 @@ pub enum SetError {
     Unknown(String),
     #[error(transparent)]
     Value(#[from] ValueError),
-}
-
-impl Params {
-    /// Every parameter as `(path, value)`, in declaration order.
-    pub fn values(&self) -> Vec<(&'static str, ParamValue)> {
-        PARAM_DEFS
-            .iter()
-            .map(|d| (d.path, self.get(d.path).unwrap_or(d.default)))
-            .collect()
-    }
-
-    /// Builds parameters from defaults overridden by `values`, then checks the rules
-    /// that tie parameters together.
-    ///
-    /// # Errors
-    /// The first bad value, or every broken cross-parameter rule.
-    pub fn from_values<'a>(
-        values: impl IntoIterator<Item = (&'a str, ParamValue)>,
-    ) -> Result<Params, Vec<BuildError>> {
-        let mut params = Params::default();
-        let mut errors = Vec::new();
-        for (path, value) in values {
-            if let Err(e) = params.set(path, value) {
-                errors.push(BuildError::Set(e));
-            }
-        }
-        if errors.is_empty() {
-            errors.extend(params.validate().into_iter().map(BuildError::Constraint));
-        }
-        if errors.is_empty() {
-            Ok(params)
-        } else {
-            Err(errors)
-        }
-    }
-
-    /// The parameters as a TOML document (sections and keys in declaration order), as
-    /// `cogov check` prints them and the manifest hashes them.
-    pub fn to_toml(&self) -> String {
-        let mut out = String::new();
-        let mut current = "";
-        for (path, value) in self.values() {
-            let (section, key) = path.split_once('.').unwrap_or(("", path));
-            if section != current {
-                if !out.is_empty() {
-                    out.push('\n');
-                }
-                out.push_str(&format!("[{section}]\n"));
-                current = section;
-            }
-            out.push_str(&format!("{key} = {value}\n"));
-        }
-        out
-    }
 }
 
 /// One reason [`Params::from_values`] refused its input.

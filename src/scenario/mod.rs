@@ -1,16 +1,18 @@
 //! Scenario files: reading them, following `extends`, and turning them into a
 //! validated [`Scenario`] or a [`ScenarioError`] that says where each problem is.
 //!
-//! A scenario file is TOML: top-level `name`, `description` and `extends`, and one
-//! `[section]` table per parameter group whose keys are parameters. Loading goes raw,
-//! then validated, and refuses in this order: the file cannot be read; TOML syntax;
-//! unknown keys, wrong types and values out of range (all of them, per file); broken
-//! rules that tie parameters together. See `docs/scenario-format.md`.
+//! A scenario file is TOML: top-level `name`, `description`, `extends` and `model`,
+//! and one `[section]` table per parameter group whose keys are parameters of that
+//! model. Loading goes raw, then validated, and refuses in this order: the file cannot
+//! be read; TOML syntax; an unknown model, or files of one chain naming different
+//! models; unknown keys, wrong types and values out of range (all of them, per file);
+//! broken rules that tie parameters together. See `docs/scenario-format.md`.
 //!
 //! This module owns file reading (the only I/O here), `extends` chains and locating
 //! errors (`diagnostic.rs` renders them; `raw.rs` walks one file). It does not own the
 //! parameters: their names, types, ranges, units and cross-parameter rules live in
-//! [`crate::params`], and nothing here knows a parameter by name.
+//! [`crate::params`] (reached through [`crate::model::Model`]), and nothing here knows
+//! a parameter by name.
 
 mod diagnostic;
 pub(crate) mod raw;
@@ -25,7 +27,8 @@ use std::path::{Path, PathBuf};
 
 use sha2::{Digest, Sha256};
 
-use crate::params::{ParamValue, Params};
+use crate::model::{Model, ModelParams};
+use crate::params::ParamValue;
 use raw::ScenarioFile;
 
 /// Longest `extends` chain, counting the named file.
@@ -68,8 +71,10 @@ pub struct Scenario {
     pub name: String,
     /// The top-level `description` of the named file, else `""`. Not inherited.
     pub description: String,
-    /// Defaults, overridden by the last base in the chain, ..., then the named file.
-    pub params: Params,
+    /// The model's defaults, overridden by the last base in the chain, ..., then the
+    /// named file. The model is the one the files name (`model = "..."`; they must
+    /// agree), else the co-governance model.
+    pub params: ModelParams,
     /// The files read: the named file first, then what it extends, in order. Text
     /// given to [`Scenario::parse`] is not a file, so only its bases are listed.
     pub files: Vec<PathBuf>,
@@ -119,7 +124,7 @@ impl Scenario {
     /// ```
     /// use cogov::scenario::Scenario;
     /// let s = Scenario::parse("[police]\nofficers_per_10k = 12\n", "inline.toml", None).unwrap();
-    /// assert_eq!(s.params.police.officers_per_10k, 12.0);
+    /// assert_eq!(s.params.co_governance().unwrap().police.officers_per_10k, 12.0);
     /// assert_eq!(s.name, "inline");
     ///
     /// let err = Scenario::parse("[police]\nofficers_per_10k = 900\n", "inline.toml", None)
@@ -170,14 +175,20 @@ impl Scenario {
         Some(resolve(root, &stem_or(Path::new(name), name)))
     }
 
-    /// Canonical text of the resolved scenario: `name`, `description`, then every
-    /// parameter (see [`Params::to_toml`]). `extends` is already applied, so the text
-    /// stands alone and parses back to the same scenario.
+    /// The model the scenario runs.
+    pub fn model(&self) -> Model {
+        self.params.model()
+    }
+
+    /// Canonical text of the resolved scenario: `name`, `description`, `model`, then
+    /// every parameter (see [`ModelParams::to_toml`]). `extends` is already applied, so
+    /// the text stands alone and parses back to the same scenario.
     pub fn resolved_toml(&self) -> String {
         format!(
-            "name = {}\ndescription = {}\n\n{}",
+            "name = {}\ndescription = {}\nmodel = {}\n\n{}",
             toml_string(&self.name),
             toml_string(&self.description),
+            toml_string(self.model().name()),
             self.params.to_toml()
         )
     }
@@ -217,7 +228,20 @@ struct Parsed {
 /// Follows the `extends` chain from `root`, merges it and validates the result.
 fn resolve(root: Input, default_name: &str) -> Result<Scenario, ScenarioError> {
     let mut problems = Vec::new();
-    let chain = read_chain(root, &mut problems);
+    let mut chain = read_chain(root, &mut problems);
+    if !problems.is_empty() {
+        return Err(ScenarioError::new(problems));
+    }
+    let model = chain_model(&chain, &mut problems);
+    if !problems.is_empty() {
+        return Err(ScenarioError::new(problems));
+    }
+    for parsed in &mut chain {
+        parsed
+            .file
+            .read_parameters(&parsed.input.text, &parsed.input.shown, model);
+        problems.append(&mut parsed.file.problems);
+    }
     if !problems.is_empty() {
         return Err(ScenarioError::new(problems));
     }
@@ -247,7 +271,7 @@ fn resolve(root: Input, default_name: &str) -> Result<Scenario, ScenarioError> {
         None => Diagnostic::in_file(kind, &named.input.shown, Some(path), message),
     };
 
-    let mut params = Params::default();
+    let mut params = model.default_params();
     for (path, (_, value, _)) in &setters {
         // Every value passed its check while the file was read; this cannot fail.
         if let Err(e) = params.set(path, *value) {
@@ -325,6 +349,39 @@ fn read_chain(root: Input, problems: &mut Vec<Diagnostic>) -> Vec<Parsed> {
         }
     }
     chain
+}
+
+/// The model of a chain: the one its files name, else the co-governance model. A file
+/// naming a different model from its base's is a problem, located at its `model`.
+fn chain_model(chain: &[Parsed], problems: &mut Vec<Diagnostic>) -> Model {
+    // Base first, so each file is checked against the model it inherits.
+    let mut chosen: Option<(Model, &Parsed)> = None;
+    for parsed in chain.iter().rev() {
+        let Some((model, span)) = &parsed.file.model else {
+            continue;
+        };
+        match chosen {
+            Some((inherited, base)) if inherited != *model => {
+                problems.push(
+                    Diagnostic::at(
+                        ErrorKind::Constraint,
+                        &parsed.input.shown,
+                        &parsed.input.text,
+                        span.clone(),
+                        Some("model"),
+                        format!(
+                            "`model`: this file says \"{model}\" but its base {} says \"{inherited}\"",
+                            base.input.shown
+                        ),
+                    )
+                    .help("a scenario runs the model of its bases; remove `model` here or extend a scenario of that model"),
+                );
+            }
+            Some(_) => {}
+            None => chosen = Some((*model, parsed)),
+        }
+    }
+    chosen.map_or(Model::CoGovernance, |(model, _)| model)
 }
 
 /// Opens the base named by `extends` in the last file of `chain`, or records why not.
@@ -561,6 +618,16 @@ fn toml_string(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::params::Params;
+
+    impl Scenario {
+        /// The co-governance parameters these tests read.
+        fn cg(&self) -> &Params {
+            self.params
+                .co_governance()
+                .expect("a co-governance scenario")
+        }
+    }
     use std::fs;
 
     /// Parses `input` as `test.toml`. With no `expect`ed substrings it must load;
@@ -606,9 +673,9 @@ mod tests {
         .unwrap();
         assert_eq!(s.name, "small");
         assert_eq!(s.description, "d");
-        assert_eq!(s.params.police.officers_per_10k, 12.5);
-        assert_eq!(s.params.district.width, 3);
-        assert_eq!(s.params.district.height, Params::default().district.height);
+        assert_eq!(s.cg().police.officers_per_10k, 12.5);
+        assert_eq!(s.cg().district.width, 3);
+        assert_eq!(s.cg().district.height, Params::default().district.height);
         assert!(s.files.is_empty());
     }
 
@@ -616,7 +683,7 @@ mod tests {
     fn name_defaults_to_the_stem_and_description_to_empty() {
         let s = check("", &[]).unwrap();
         assert_eq!((s.name.as_str(), s.description.as_str()), ("test", ""));
-        assert_eq!(s.params, Params::default());
+        assert_eq!(s.params, ModelParams::CoGovernance(Params::default()));
     }
 
     #[test]
@@ -626,8 +693,8 @@ mod tests {
             &[],
         )
         .unwrap();
-        assert_eq!(s.params.police.officers_per_10k, 12.0);
-        assert_eq!(s.params.liability.clarity, 1.0);
+        assert_eq!(s.cg().police.officers_per_10k, 12.0);
+        assert_eq!(s.cg().liability.clarity, 1.0);
     }
 
     #[test]
@@ -838,9 +905,9 @@ mod tests {
         .unwrap();
         assert_eq!(s.name, "child");
         assert_eq!(s.description, "", "the description is not inherited");
-        assert_eq!(s.params.police.officers_per_10k, 3.0);
-        assert_eq!(s.params.police.procedural_justice, 0.9);
-        assert_eq!(s.params.police.hours_per_contact, 1.5);
+        assert_eq!(s.cg().police.officers_per_10k, 3.0);
+        assert_eq!(s.cg().police.procedural_justice, 0.9);
+        assert_eq!(s.cg().police.hours_per_contact, 1.5);
         let names: Vec<_> = s
             .files
             .iter()
@@ -863,7 +930,7 @@ mod tests {
             &[],
         )
         .unwrap();
-        assert_eq!((s.params.district.width, s.params.district.height), (4, 7));
+        assert_eq!((s.cg().district.width, s.cg().district.height), (4, 7));
         assert_eq!(s.name, "top");
     }
 
@@ -1035,7 +1102,7 @@ mod tests {
         .unwrap();
         let text = s.resolved_toml();
         assert!(
-            text.starts_with("name = \"q\\\"uote\"\ndescription = \"tab\\tand\\n桐乡\"\n\n[run]\n"),
+            text.starts_with("name = \"q\\\"uote\"\ndescription = \"tab\\tand\\n桐乡\"\nmodel = \"co_governance\"\n\n[run]\n"),
             "{text}"
         );
         let back = Scenario::parse(&text, "resolved.toml", None).unwrap();

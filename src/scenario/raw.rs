@@ -3,9 +3,15 @@
 //! key-level problem found on the way (unknown keys with "did you mean" hints, wrong
 //! types, values out of range), each located at its key or value.
 //!
+//! A file is read in two passes, because which parameters exist depends on the model
+//! and a file may inherit its model from its base: [`ScenarioFile::parse`] reads the
+//! top-level strings (`name`, `description`, `extends`, `model`), and once `mod.rs`
+//! knows the chain's model, [`ScenarioFile::read_parameters`] reads the sections
+//! against that model's parameter table.
+//!
 //! This file sees one file at a time: following `extends`, merging files and the
-//! rules that tie parameters together belong to `mod.rs`; the parameter table itself
-//! (types, ranges, units) lives in [`crate::params`].
+//! rules that tie parameters together belong to `mod.rs`; the parameter tables
+//! themselves (types, ranges, units) live in [`crate::params`].
 
 use std::ops::Range;
 
@@ -13,10 +19,11 @@ use toml::Spanned;
 use toml::de::{DeString, DeTable, DeValue};
 
 use super::diagnostic::{Diagnostic, ErrorKind};
-use crate::params::{self, PARAM_DEFS, ParamDef, ParamType, ParamValue, ValueError};
+use crate::model::Model;
+use crate::params::{self, ParamDef, ParamType, ParamValue, ValueError};
 
 /// Keys allowed at the top level besides the parameter sections.
-const TOP_LEVEL_KEYS: [&str; 3] = ["name", "description", "extends"];
+const TOP_LEVEL_KEYS: [&str; 4] = ["name", "description", "extends", "model"];
 
 /// A string value and where it is written.
 #[derive(Debug, Clone, PartialEq)]
@@ -40,6 +47,9 @@ pub(crate) struct ScenarioFile {
     pub name: Option<Located>,
     pub description: Option<Located>,
     pub extends: Option<Located>,
+    /// The model the file names, checked to be one; `None` when it names none (or a
+    /// bad one, which is among `problems`).
+    pub model: Option<(Model, Range<usize>)>,
     /// The parameters the file sets, in file order.
     pub values: Vec<RawValue>,
     /// Key-level problems, in file order.
@@ -47,7 +57,8 @@ pub(crate) struct ScenarioFile {
 }
 
 impl ScenarioFile {
-    /// Parses `text`, the contents of the file shown as `file` in messages.
+    /// Parses `text`, the contents of the file shown as `file` in messages, and reads
+    /// its top-level strings; the sections wait for [`ScenarioFile::read_parameters`].
     ///
     /// # Errors
     /// A TOML syntax error, located at the span the TOML parser reports. Key-level
@@ -63,22 +74,48 @@ impl ScenarioFile {
         let mut walker = Walker {
             file,
             text,
+            model: Model::CoGovernance,
             out: ScenarioFile::default(),
         };
         for (key, value) in root.get_ref().iter() {
-            walker.top_level(key, value);
+            let name = key.get_ref().as_ref();
+            if TOP_LEVEL_KEYS.contains(&name) {
+                walker.top_level_string(name, value);
+            }
         }
-        let mut out = walker.out;
-        out.values.sort_by_key(|v| v.span.start);
-        out.problems
+        Ok(walker.out)
+    }
+
+    /// Reads the file's sections and any other top-level key against `model`'s
+    /// parameter table (the file's own model, else the one it inherits).
+    pub(crate) fn read_parameters(&mut self, text: &str, file: &str, model: Model) {
+        // `parse` already parsed this text, so this cannot fail.
+        let Ok(root) = DeTable::parse(text) else {
+            return;
+        };
+        let mut walker = Walker {
+            file,
+            text,
+            model,
+            out: std::mem::take(self),
+        };
+        for (key, value) in root.get_ref().iter() {
+            if !TOP_LEVEL_KEYS.contains(&key.get_ref().as_ref()) {
+                walker.top_level(key, value);
+            }
+        }
+        *self = walker.out;
+        self.values.sort_by_key(|v| v.span.start);
+        self.problems
             .sort_by_key(|d| d.position.map(|p| (p.line, p.column)));
-        Ok(out)
     }
 }
 
 struct Walker<'a> {
     file: &'a str,
     text: &'a str,
+    /// Whose parameter table the sections are read against.
+    model: Model,
     out: ScenarioFile,
 }
 
@@ -96,13 +133,13 @@ impl Walker<'_> {
         &mut self.out.problems[last]
     }
 
+    /// A top-level key other than the strings: a section of the model's parameters,
+    /// or a mistake.
     fn top_level(&mut self, key: &Spanned<DeString<'_>>, value: &Spanned<DeValue<'_>>) {
         let name = key.get_ref().as_ref();
-        if TOP_LEVEL_KEYS.contains(&name) {
-            self.top_level_string(name, value);
-            return;
-        }
-        if params::sections().contains(&name) {
+        let model = self.model;
+        let sections = model.sections();
+        if sections.contains(&name) {
             match value.get_ref() {
                 DeValue::Table(table) => {
                     for (k, v) in table.iter() {
@@ -124,18 +161,27 @@ impl Walker<'_> {
             return;
         }
         let d = if matches!(value.get_ref(), DeValue::Table(_) | DeValue::Array(_)) {
+            let other = Model::ALL
+                .into_iter()
+                .find(|m| *m != model && m.sections().contains(&name));
             let d = self.problem(
                 ErrorKind::UnknownKey,
                 key.span(),
                 name,
-                format!("unknown section `[{name}]`"),
+                format!("unknown section `[{name}]` for the {model} model"),
             );
-            if let Some(s) = params::best_match(name, params::sections().into_iter()) {
+            if let Some(s) = params::best_match(name, sections.iter().copied()) {
                 d.notes.push(format!("help: did you mean `[{s}]`?"));
+            }
+            if let Some(other) = other {
+                d.notes.push(format!(
+                    "note: `[{name}]` belongs to the {other} model; choose it with `model = \"{other}\"` at the top of the file"
+                ));
             }
             d
         } else {
-            let misplaced = PARAM_DEFS
+            let misplaced = model
+                .param_defs()
                 .iter()
                 .find(|def| def.path.split_once('.').is_some_and(|(_, k)| k == name));
             let d = self.problem(
@@ -151,7 +197,7 @@ impl Walker<'_> {
                     def.path
                 ));
             } else if let Some(s) =
-                params::best_match(name, TOP_LEVEL_KEYS.into_iter().chain(params::sections()))
+                params::best_match(name, TOP_LEVEL_KEYS.into_iter().chain(sections))
             {
                 d.notes.push(format!("help: did you mean `{s}`?"));
             } else {
@@ -162,11 +208,10 @@ impl Walker<'_> {
             }
             d
         };
-        d.notes
-            .push("help: `cogov params` lists every parameter".to_string());
+        d.notes.push(params_help(model));
     }
 
-    /// `name`, `description` or `extends`: strings with a few extra rules.
+    /// `name`, `description`, `extends` or `model`: strings with a few extra rules.
     fn top_level_string(&mut self, key: &str, value: &Spanned<DeValue<'_>>) {
         let span = value.span();
         let DeValue::String(s) = value.get_ref() else {
@@ -179,6 +224,29 @@ impl Walker<'_> {
             );
             return;
         };
+        if key == "model" {
+            match Model::from_name(s) {
+                Some(model) => self.out.model = Some((model, span)),
+                None => {
+                    let names = Model::ALL.map(Model::name);
+                    let close = params::best_match(s, names.into_iter());
+                    let d = self.problem(
+                        ErrorKind::OutOfRange,
+                        span,
+                        key,
+                        format!(
+                            "`model`: expected {}, found {}",
+                            params::one_of(&names),
+                            quote(s)
+                        ),
+                    );
+                    if let Some(close) = close {
+                        d.notes.push(format!("help: did you mean \"{close}\"?"));
+                    }
+                }
+            }
+            return;
+        }
         let problem = match key {
             "name" => name_problem(s),
             "extends" if s.trim().is_empty() => Some("expected the path of a scenario file"),
@@ -212,8 +280,9 @@ impl Walker<'_> {
     ) {
         let name = key.get_ref().as_ref();
         let path = format!("{section}.{name}");
-        let Some(def) = params::find_def(&path) else {
-            let hint = suggestion(section, name);
+        let model = self.model;
+        let Some(def) = model.find_def(&path) else {
+            let hint = suggestion(model.param_defs(), section, name);
             let nested = matches!(value.get_ref(), DeValue::Table(_));
             let d = self.problem(
                 ErrorKind::UnknownKey,
@@ -229,8 +298,7 @@ impl Walker<'_> {
                     "note: tables nested deeper than `[{section}]` are not allowed; each parameter is one value"
                 ));
             }
-            d.notes
-                .push("help: `cogov params` lists every parameter".to_string());
+            d.notes.push(params_help(model));
             return;
         };
         match read_value(def, value.get_ref()) {
@@ -244,6 +312,14 @@ impl Walker<'_> {
                 d.notes.extend(bad.notes);
             }
         }
+    }
+}
+
+/// The help line that points at the parameter reference of `model`.
+pub(crate) fn params_help(model: Model) -> String {
+    match model {
+        Model::CoGovernance => "help: `cogov params` lists every parameter".to_string(),
+        other => format!("help: `cogov params --model {other}` lists every parameter"),
     }
 }
 
@@ -281,6 +357,29 @@ pub(crate) fn read_value(def: &ParamDef, value: &DeValue<'_>) -> Result<ParamVal
             Err(_) => return Err(wrong_type(format!("the float {x}"), Vec::new())),
         },
         DeValue::Boolean(b) => ParamValue::Bool(*b),
+        DeValue::String(s) if matches!(def.ty, ParamType::Choice(_)) => {
+            let ParamType::Choice(options) = def.ty else {
+                unreachable!("guarded by the match arm")
+            };
+            match options.iter().find(|o| **o == s.as_ref()) {
+                Some(option) => ParamValue::Choice(option),
+                None => {
+                    let mut notes = Vec::new();
+                    if let Some(close) = params::best_match(s, options.iter().copied()) {
+                        notes.push(format!("help: did you mean \"{close}\"?"));
+                    }
+                    return Err(BadValue {
+                        kind: ErrorKind::OutOfRange,
+                        message: format!(
+                            "`{path}`: expected {}, found {}",
+                            expected(def),
+                            quote(s)
+                        ),
+                        notes,
+                    });
+                }
+            }
+        }
         DeValue::String(s) => {
             let mut notes = Vec::new();
             let unquoted = s.trim();
@@ -320,7 +419,7 @@ pub(crate) fn read_value(def: &ParamDef, value: &DeValue<'_>) -> Result<ParamVal
             }
             wrong_type(describe(value), notes)
         }
-        ValueError::OutOfRange { .. } => BadValue {
+        ValueError::OutOfRange { .. } | ValueError::NotAnOption { .. } => BadValue {
             kind: ErrorKind::OutOfRange,
             message: format!("`{path}`: {e}"),
             notes: Vec::new(),
@@ -334,6 +433,7 @@ pub(crate) fn expected(def: &ParamDef) -> String {
         ParamType::Real => format!("a number from {} ({})", def.range_text(), def.unit),
         ParamType::Int => format!("an integer from {} ({})", def.range_text(), def.unit),
         ParamType::Bool => "true or false".to_string(),
+        ParamType::Choice(_) => format!("one of {}", def.range_text()),
     }
 }
 
@@ -364,23 +464,22 @@ pub(crate) fn quote(s: &str) -> String {
 /// The likely intended path for an unknown `section.key`: a close key in the same
 /// section, else the same or a close key in another section. Keys are compared
 /// without their section, whose shared prefix would make every path look close.
-pub(crate) fn suggestion(section: &str, key: &str) -> Option<&'static str> {
+pub(crate) fn suggestion(
+    defs: &'static [ParamDef],
+    section: &str,
+    key: &str,
+) -> Option<&'static str> {
     let split = |path: &'static str| path.split_once('.').unwrap_or(("", path));
-    let in_section = PARAM_DEFS
+    let in_section = defs
         .iter()
         .map(|d| split(d.path))
         .filter(|(s, _)| *s == section);
     let close = params::best_match(key, in_section.map(|(_, k)| k)).or_else(|| {
-        let everywhere = PARAM_DEFS.iter().map(|d| split(d.path).1);
+        let everywhere = defs.iter().map(|d| split(d.path).1);
         params::best_match(key, everywhere)
     })?;
     // The same key may be in several sections: prefer the one the user wrote.
-    let candidates = || {
-        PARAM_DEFS
-            .iter()
-            .map(|d| d.path)
-            .filter(|p| split(p).1 == close)
-    };
+    let candidates = || defs.iter().map(|d| d.path).filter(|p| split(p).1 == close);
     candidates()
         .find(|p| split(p).0 == section)
         .or_else(|| candidates().next())

@@ -37,7 +37,7 @@ fn runs(file: &str) -> Vec<Vec<f64>> {
     let scenario = Scenario::load(&path).unwrap_or_else(|e| panic!("{e}"));
     (0..REPLICATIONS)
         .into_par_iter()
-        .map(|r| cogov::model::simulate(&scenario.params, run_seed(SEED, r)).metrics)
+        .map(|r| scenario.params.simulate(run_seed(SEED, r)).metrics)
         .collect()
 }
 

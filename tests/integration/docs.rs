@@ -28,3 +28,27 @@ fn parameter_reference_is_current() {
 fn metric_reference_is_current() {
     check_generated("docs/metrics.md", &["metrics", "--format", "markdown"]);
 }
+
+#[test]
+fn civil_violence_references_are_current() {
+    check_generated(
+        "docs/civil-violence-parameters.md",
+        &[
+            "params",
+            "--model",
+            "civil_violence",
+            "--format",
+            "markdown",
+        ],
+    );
+    check_generated(
+        "docs/civil-violence-metrics.md",
+        &[
+            "metrics",
+            "--model",
+            "civil_violence",
+            "--format",
+            "markdown",
+        ],
+    );
+}

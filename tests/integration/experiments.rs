@@ -2,41 +2,9 @@
 //! and resumed runs, failed runs. The promise under test is byte-identity: the data
 //! files of an experiment do not depend on threads, shards or interruptions.
 
-use crate::util::{SMALL_SCENARIO, cogov, read, write};
+use crate::util::{SMALL_SCENARIO, assert_same_data, cogov, read, write};
 use std::path::Path;
 use std::time::{Duration, Instant};
-
-/// The data files of a results directory (everything but the manifest, which records
-/// times and how the run was made), as (name, bytes).
-fn data_files(dir: &Path) -> Vec<(String, Vec<u8>)> {
-    let mut files: Vec<(String, Vec<u8>)> = std::fs::read_dir(dir)
-        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.file_name().unwrap() != "manifest.json")
-        .map(|p| {
-            (
-                p.file_name().unwrap().to_string_lossy().into_owned(),
-                std::fs::read(&p).unwrap(),
-            )
-        })
-        .collect();
-    files.sort();
-    files
-}
-
-fn assert_same_data(a: &Path, b: &Path) {
-    let (fa, fb) = (data_files(a), data_files(b));
-    let names = |f: &[(String, Vec<u8>)]| f.iter().map(|(n, _)| n.clone()).collect::<Vec<_>>();
-    assert_eq!(names(&fa), names(&fb));
-    for ((name, x), (_, y)) in fa.iter().zip(&fb) {
-        assert!(
-            x == y,
-            "{name} differs between {} and {}",
-            a.display(),
-            b.display()
-        );
-    }
-}
 
 /// A small scenario and a reform of it (better logistics).
 fn scenarios(dir: &Path) {

@@ -11,6 +11,9 @@
 //! - `properties`: properties of the model core on random small districts (proptest):
 //!   values inside their documented ranges, NaN only for its documented reason,
 //!   determinism, series shape, conservation of the population.
+//! - `reference`: the civil-violence reference model through the same commands: its
+//!   scenario files are the model's presets, and its runs, sweeps and comparisons are
+//!   deterministic across threads and shards.
 //! - `scenarios`: every file in `scenarios/` passes `cogov check`, every file in
 //!   `tests/data/malformed/` is refused with its expected message, and the reform
 //!   files add up to `reform_combined.toml`.
@@ -24,6 +27,7 @@ mod directions;
 mod docs;
 mod experiments;
 mod properties;
+mod reference;
 mod scenarios;
 mod util;
 mod validation;

@@ -100,6 +100,9 @@ fn in_range(def: &'static ParamDef) -> BoxedStrategy<ParamValue> {
         .boxed(),
         ParamType::Int => int_in(def.min as i64, def.max as i64),
         ParamType::Bool => any::<bool>().prop_map(ParamValue::Bool).boxed(),
+        ParamType::Choice(options) => proptest::sample::select(options)
+            .prop_map(ParamValue::Choice)
+            .boxed(),
     }
 }
 
@@ -551,7 +554,7 @@ fn defaults_at_a_small_district_satisfy_every_property() {
 
 #[test]
 fn defaults_at_a_normal_district_define_every_metric() {
-    let p = Scenario::builtin().params;
+    let p = Scenario::builtin().params.co_governance().unwrap().clone();
     assert_eq!(
         (p.district.width, p.district.height, p.run.ticks),
         (6, 6, 365)

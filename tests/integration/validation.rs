@@ -25,6 +25,9 @@ fn scenario(relative: &str) -> Params {
     Scenario::load(&path)
         .unwrap_or_else(|e| panic!("{e}"))
         .params
+        .co_governance()
+        .expect("a co-governance scenario")
+        .clone()
 }
 
 /// Replications `0..runs` of `p` on `run_seed(SEED, r)`, in run order.
