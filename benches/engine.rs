@@ -1,13 +1,31 @@
-//! Throughput of the co-governance engine, in resident-steps (residents x ticks) per
-//! second, on the default parameters at 10,000 and 100,000 residents, one thread.
+//! Throughput benchmarks of cogov's models and experiments, with fixed seeds.
 //!
-//! Run with `cargo bench --bench engine`. Fixed seed; the district is 1,000 residents
-//! per grid (400 households of 2.5 persons), 10 or 100 grids, 100 measured days after
-//! no warm-up, so every figure is the model's steady per-day cost. Results and the
-//! target (10 million resident-steps per second per core) are in BENCHMARKS.md.
+//! Run with `cargo bench --bench engine` (all of them take about two minutes), or one
+//! group with a filter, e.g. `cargo bench --bench engine -- epstein`. Results, the
+//! targets and the machine are in BENCHMARKS.md.
+//!
+//! - `resident_steps`: one co-governance run, one thread, default parameters at
+//!   10,000, 100,000 and 1,000,000 residents (1,000 residents per grid: 400
+//!   households of 2.5 persons), 100 measured days and no warm-up, so every figure is
+//!   the model's steady per-day cost; counted in resident-steps (residents x days).
+//! - `default_comparison`: the default job of `cargo run --release` (the embedded
+//!   baseline, the five reforms and their union, 20 replications each: 140 runs of
+//!   28,296 residents for 730 days) on 2 threads, without writing files; counted in
+//!   runs.
+//! - `small_run_sweep`: 200 runs of a 3 x 3 district (7,074 residents, 100 warm-up and
+//!   365 measured days), a sweep's typical job, on 1 and 2 threads; counted in runs,
+//!   so the two figures give the parallel efficiency.
+//! - `epstein_mesa_parity`: the civil-violence model's Mesa-parity preset
+//!   (`scenarios/reference/mesa_parity.toml`) for 200 steps, one run on one thread and
+//!   10 replications on 1 and 2 threads (the side-by-side with Mesa in
+//!   `benches/peer/`); counted in agent-steps (citizens and cops x steps).
 
-use cogov::model::simulate;
+use cogov::experiment::{Experiment, Kind, Point, Shard};
+use cogov::model::civil_violence::{self, mesa_parity};
+use cogov::model::{ModelParams, simulate};
 use cogov::params::Params;
+use cogov::runner::{JobRecord, run_jobs};
+use cogov::scenario::Scenario;
 use divan::counter::ItemsCount;
 use divan::{Bencher, black_box};
 
@@ -26,7 +44,7 @@ fn district(residents: usize) -> Params {
     p
 }
 
-#[divan::bench(args = [10_000, 100_000], sample_count = 10, sample_size = 1)]
+#[divan::bench(args = [10_000, 100_000, 1_000_000], sample_count = 10, sample_size = 1)]
 fn resident_steps(bencher: Bencher, residents: usize) {
     let p = district(residents);
     bencher
@@ -34,6 +52,161 @@ fn resident_steps(bencher: Bencher, residents: usize) {
         .bench(|| simulate(black_box(&p), black_box(42)));
 }
 
+fn pool(threads: usize) -> rayon::ThreadPool {
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()
+        .expect("a thread pool")
+}
+
+/// Runs every job of `experiment` on `pool`, keeping only a checksum of the metrics
+/// so nothing is optimised away and nothing is written.
+fn run_all(experiment: &Experiment, pool: &rayon::ThreadPool) -> f64 {
+    let mut sum = 0.0;
+    let end = run_jobs(
+        experiment,
+        0..experiment.job_count(),
+        Shard::ALL,
+        pool,
+        |records: &[JobRecord]| -> Result<(), ()> {
+            for r in records {
+                if let cogov::runner::Outcome::Finished(out) = &r.outcome {
+                    sum += out.metrics.iter().filter(|x| x.is_finite()).sum::<f64>();
+                }
+            }
+            Ok(())
+        },
+        &|_| {},
+        &|| false,
+    );
+    assert!(end.is_ok());
+    sum
+}
+
+/// The default job's experiment: the embedded baseline, the five reforms and their
+/// union, as `cargo run --release` builds it.
+fn default_comparison_experiment() -> Experiment {
+    let names = [
+        "tongxiang_baseline.toml",
+        "reform_change_concept.toml",
+        "reform_clarify_responsibility.toml",
+        "reform_define_rights.toml",
+        "reform_optimise_operations.toml",
+        "reform_improve_logistics.toml",
+        "reform_combined.toml",
+    ];
+    let scenarios: Vec<Scenario> = names
+        .iter()
+        .map(|n| Scenario::builtin_file(n).expect("embedded").expect("valid"))
+        .collect();
+    let base = &scenarios[0].params;
+    Experiment {
+        kind: Kind::Compare,
+        model: base.model(),
+        columns: vec![],
+        points: scenarios
+            .iter()
+            .map(|s| Point {
+                label: s.name.clone(),
+                values: vec![],
+                params: Ok(s.params.clone()),
+            })
+            .collect(),
+        replications: base.replications(),
+        seed: base.seed(),
+        common_random_numbers: true,
+    }
+}
+
+#[divan::bench(sample_count = 3, sample_size = 1)]
+fn default_comparison(bencher: Bencher) {
+    let experiment = default_comparison_experiment();
+    let pool = pool(2);
+    bencher
+        .counter(ItemsCount::new(experiment.job_count() as usize))
+        .bench(|| run_all(black_box(&experiment), &pool));
+}
+
+/// 200 runs of a 3 x 3 district, as one point replicated (the runs of a sweep).
+fn small_runs() -> Experiment {
+    let mut p = Params::default();
+    p.district.width = 3;
+    p.district.height = 3;
+    p.run.warmup_ticks = 100;
+    p.run.ticks = 365;
+    Experiment::single("small", p.into(), 200, 42)
+}
+
+#[divan::bench(args = [1, 2], sample_count = 5, sample_size = 1)]
+fn small_run_sweep(bencher: Bencher, threads: usize) {
+    let experiment = small_runs();
+    let pool = pool(threads);
+    bencher
+        .counter(ItemsCount::new(experiment.job_count() as usize))
+        .bench(|| run_all(black_box(&experiment), &pool));
+}
+
+const EPSTEIN_STEPS: u32 = 200;
+
+fn mesa_200() -> civil_violence::CivilViolenceParams {
+    let mut p = mesa_parity();
+    p.ticks = EPSTEIN_STEPS;
+    p
+}
+
+/// Agents (citizens and cops) the Mesa-parity lattice holds on average: 40 x 40
+/// cells x (0.7 + 0.074).
+const MESA_AGENTS: usize = 1_238;
+
+mod epstein_mesa_parity {
+    use super::*;
+
+    #[divan::bench(sample_count = 20, sample_size = 1)]
+    fn one_run(bencher: Bencher) {
+        let p = mesa_200();
+        bencher
+            .counter(ItemsCount::new(MESA_AGENTS * EPSTEIN_STEPS as usize))
+            .bench(|| civil_violence::simulate(black_box(&p), black_box(42)));
+    }
+
+    #[divan::bench(args = [1, 2], sample_count = 10, sample_size = 1)]
+    fn ten_replications(bencher: Bencher, threads: usize) {
+        let mut cv = cogov::params::civil_violence::CvParams::default();
+        for (path, value) in mesa_parity_values() {
+            cv.set(path, value).expect("a valid value");
+        }
+        let experiment = Experiment::single("mesa", ModelParams::from(cv), 10, 42);
+        let pool = pool(threads);
+        bencher
+            .counter(ItemsCount::new(10 * MESA_AGENTS * EPSTEIN_STEPS as usize))
+            .bench(|| run_all(black_box(&experiment), &pool));
+    }
+}
+
+/// The values of `scenarios/reference/mesa_parity.toml` with 200 steps, set through
+/// the scenario table (the benchmark does not read files).
+fn mesa_parity_values() -> Vec<(&'static str, cogov::params::ParamValue)> {
+    use cogov::params::ParamValue::{Bool, Choice, Int, Real};
+    vec![
+        ("run.ticks", Int(i64::from(EPSTEIN_STEPS))),
+        ("lattice.neighbourhood", Choice("von_neumann")),
+        ("lattice.placement", Choice("per_cell")),
+        ("lattice.turn_order", Choice("act_then_move")),
+        ("cops.density", Real(0.074)),
+        ("cops.moves_to_arrest", Bool(false)),
+        ("legitimacy.level", Real(0.8)),
+        ("arrest.rule", Choice("rounded")),
+        ("jail.max_term", Int(1000)),
+        ("jail.rule", Choice("in_place")),
+    ]
+}
+
 fn main() {
+    // The table route and the preset must be the same run.
+    let mut cv = cogov::params::civil_violence::CvParams::default();
+    for (path, value) in mesa_parity_values() {
+        cv.set(path, value).expect("a valid value");
+    }
+    assert_eq!(cv.to_model(), mesa_200(), "benchmark scenario drifted");
     divan::main();
 }
