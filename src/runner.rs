@@ -3,22 +3,25 @@
 //! [`run_jobs`] runs a range of an [`Experiment`]'s jobs (design points, each
 //! replicated; see [`crate::experiment`] for a job's identity and seed, derived with
 //! [`run_seed`], a SplitMix64 mix of the base seed and the replication). Runs execute
-//! on the caller's rayon pool (the CLI sizes it with `--threads`) in batches; each
-//! batch is handed to the sink in job order before the next starts, so results do not
-//! depend on thread count or completion order, memory stays bounded and output files
-//! can be written as runs finish. It skips jobs another shard owns, turns an invalid
-//! point or a panicking run into a recorded failure instead of an abort, and checks
-//! between batches whether the caller asked it to stop (Ctrl-C), so an interrupted
-//! experiment ends on a whole batch.
+//! on the caller's rayon pool (the CLI sizes it with `--threads`): each worker takes
+//! the next job as soon as it finishes one, and finished runs are handed to the sink
+//! in job order, a few at a time, as soon as every earlier job has finished. So
+//! results do not depend on thread count or completion order, no thread waits for the
+//! slowest run of a batch, memory stays bounded (at most four runs per thread wait
+//! their turn) and output files can be written as runs finish. It skips jobs another
+//! shard owns, turns an invalid point or a panicking run into a recorded failure
+//! instead of an abort, and asks after each hand-over whether the caller wants it to
+//! stop (Ctrl-C): then it starts no job, finishes those in flight, and reports the
+//! first job not run, every earlier one having been handed over.
 //!
 //! Progress reaches the caller through a plain callback, so the core does not depend
 //! on any progress-bar crate.
 
+use std::collections::BTreeMap;
 use std::ops::Range;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::atomic::{AtomicU64, Ordering};
-
-use rayon::prelude::*;
+use std::sync::{Condvar, Mutex, MutexGuard, PoisonError};
 
 use crate::experiment::{Experiment, Job, Shard};
 use crate::model::RunOutput;
@@ -43,7 +46,7 @@ pub fn run_seed(base_seed: u64, run: u64) -> u64 {
     mix64(mix64(base_seed).wrapping_add(run.wrapping_mul(0x9e37_79b9_7f4a_7c15)))
 }
 
-/// How many runs are in flight per batch, per worker thread.
+/// How many finished or running jobs may wait to be handed over, per worker thread.
 const BATCH_PER_THREAD: usize = 4;
 
 /// What became of one job.
@@ -108,12 +111,18 @@ fn run_job(experiment: &Experiment, job: Job) -> Outcome {
 }
 
 /// Runs the jobs numbered `range` that `shard` owns on `pool`, and hands them to
-/// `sink` one batch at a time, in job order, on the calling thread. `progress(done)`
-/// is called from worker threads with the number of jobs finished in this call;
-/// `stop()` is asked between batches.
+/// `sink` in job order, a few at a time, on the calling thread. `progress(done)` is
+/// called from worker threads with the number of jobs finished in this call; `stop()`
+/// is asked each time the sink has been handed results.
+///
+/// Workers take the next job as soon as they finish one, so no thread waits for the
+/// slowest run of a batch; finished runs wait, in a window of at most
+/// [`BATCH_PER_THREAD`] per thread, until every earlier job has finished and they
+/// can be handed over in order. Once `stop()` says stop, no job is started: the jobs
+/// in flight finish and are handed over, and the end names the first job not run.
 ///
 /// # Errors
-/// The first error the sink returns; no job after it is started.
+/// The first error the sink returns; no job is started after it.
 pub fn run_jobs<E>(
     experiment: &Experiment,
     range: Range<u64>,
@@ -123,33 +132,166 @@ pub fn run_jobs<E>(
     progress: &(dyn Fn(u64) + Sync),
     stop: &dyn Fn() -> bool,
 ) -> Result<RunEnd, E> {
-    let batch = (pool.current_num_threads() * BATCH_PER_THREAD).max(1);
-    let done = AtomicU64::new(0);
-    let mut next = range.start;
-    let mut jobs: Vec<Job> = Vec::with_capacity(batch);
-    while next < range.end {
-        if stop() {
-            return Ok(RunEnd::Interrupted { next });
-        }
-        jobs.clear();
-        while jobs.len() < batch && next < range.end {
-            if shard.owns(next) {
-                jobs.push(experiment.job(next));
-            }
-            next += 1;
-        }
-        let records: Vec<JobRecord> = pool.install(|| {
-            jobs.par_iter()
-                .map(|&job| {
-                    let outcome = run_job(experiment, job);
-                    progress(done.fetch_add(1, Ordering::Relaxed) + 1);
-                    JobRecord { job, outcome }
-                })
-                .collect()
-        });
-        sink(&records)?;
+    if range.start < range.end && stop() {
+        return Ok(RunEnd::Interrupted { next: range.start });
     }
-    Ok(RunEnd::Completed)
+    let threads = pool.current_num_threads().max(1);
+    let window = threads * BATCH_PER_THREAD;
+    // The first job at or after `from` that this shard owns (past the end: none).
+    let owned_from = |from: u64| {
+        let offset = (shard.index - 1 + shard.count - from % shard.count) % shard.count;
+        from.saturating_add(offset).min(range.end)
+    };
+    let shared = Shared {
+        state: Mutex::new(Flow {
+            next: owned_from(range.start),
+            frontier: owned_from(range.start),
+            finished: BTreeMap::new(),
+            in_flight: 0,
+            stopping: false,
+        }),
+        ready: Condvar::new(),
+        room: Condvar::new(),
+    };
+    let done = AtomicU64::new(0);
+    let worker = || {
+        loop {
+            let index = {
+                let mut flow = shared.lock();
+                while !flow.stopping
+                    && flow.next < range.end
+                    && flow.in_flight + flow.finished.len() >= window
+                {
+                    flow = shared
+                        .room
+                        .wait(flow)
+                        .unwrap_or_else(PoisonError::into_inner);
+                }
+                if flow.stopping || flow.next >= range.end {
+                    break;
+                }
+                let index = flow.next;
+                flow.next = owned_from(index + 1);
+                flow.in_flight += 1;
+                index
+            };
+            let job = experiment.job(index);
+            let outcome = run_job(experiment, job);
+            progress(done.fetch_add(1, Ordering::Relaxed) + 1);
+            let mut flow = shared.lock();
+            flow.in_flight -= 1;
+            flow.finished.insert(index, JobRecord { job, outcome });
+            shared.ready.notify_one();
+        }
+        // Wake the caller: this worker will take no more jobs.
+        shared.ready.notify_one();
+    };
+    pool.in_place_scope(|scope| {
+        for _ in 0..threads {
+            scope.spawn(|_| worker());
+        }
+        let mut handed: Vec<JobRecord> = Vec::with_capacity(window);
+        loop {
+            let all_in = {
+                let mut flow = shared.lock();
+                loop {
+                    let ready = flow.contiguous(&owned_from);
+                    let idle = flow.in_flight == 0 && (flow.stopping || flow.next >= range.end);
+                    if ready >= threads.min(window) || (idle && ready == flow.finished.len()) {
+                        break;
+                    }
+                    flow = shared
+                        .ready
+                        .wait(flow)
+                        .unwrap_or_else(PoisonError::into_inner);
+                }
+                let flow = &mut *flow;
+                while let Some(entry) = flow.finished.first_entry() {
+                    let index = *entry.key();
+                    if index != flow.frontier {
+                        break;
+                    }
+                    handed.push(entry.remove());
+                    flow.frontier = owned_from(index + 1);
+                }
+                shared.room.notify_all();
+                flow.in_flight == 0
+                    && flow.finished.is_empty()
+                    && (flow.stopping || flow.next >= range.end)
+            };
+            if !handed.is_empty() {
+                if let Err(e) = sink(&handed) {
+                    shared.halt();
+                    return Err(e);
+                }
+                handed.clear();
+            }
+            if !all_in && stop() {
+                shared.halt();
+            }
+            if all_in {
+                let next = shared.lock().next;
+                return Ok(if next < range.end {
+                    RunEnd::Interrupted { next }
+                } else {
+                    RunEnd::Completed
+                });
+            }
+        }
+    })
+}
+
+/// What the workers and the caller of [`run_jobs`] share.
+struct Shared {
+    state: Mutex<Flow>,
+    /// Signalled when a job finishes or a worker leaves.
+    ready: Condvar,
+    /// Signalled when finished jobs are handed over (the window has room) or when
+    /// the run halts.
+    room: Condvar,
+}
+
+impl Shared {
+    fn lock(&self) -> MutexGuard<'_, Flow> {
+        // A worker never panics while holding the lock (runs are caught outside it).
+        self.state.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// No job is started from now on.
+    fn halt(&self) {
+        self.lock().stopping = true;
+        self.room.notify_all();
+    }
+}
+
+/// The progress of a [`run_jobs`] call.
+struct Flow {
+    /// The next job to start (`range.end` when none is left).
+    next: u64,
+    /// The next job to hand over: every owned job before it has been.
+    frontier: u64,
+    /// Finished jobs not yet handed over, by job number.
+    finished: BTreeMap<u64, JobRecord>,
+    in_flight: usize,
+    /// Start no more jobs (stop asked, or the sink failed).
+    stopping: bool,
+}
+
+impl Flow {
+    /// How many finished jobs can be handed over now: the run of consecutive owned
+    /// jobs from the frontier.
+    fn contiguous(&self, owned_from: &impl Fn(u64) -> u64) -> usize {
+        let mut expect = self.frontier;
+        let mut n = 0;
+        for &index in self.finished.keys() {
+            if index != expect {
+                break;
+            }
+            n += 1;
+            expect = owned_from(index + 1);
+        }
+        n
+    }
 }
 
 #[cfg(test)]
@@ -265,6 +407,52 @@ mod tests {
             }
         }
         assert!(!inside_run());
+    }
+
+    /// The jobs `run_jobs` hands over for `shard` of 40 small runs, on 2 threads,
+    /// asked to stop once `stop_after` jobs have been handed over.
+    fn handed(shard: Shard, stop_after: usize) -> (Vec<u64>, RunEnd) {
+        let e = Experiment::single("small", small().into(), 40, 3);
+        let count = std::cell::Cell::new(0);
+        let mut got = Vec::new();
+        let end = run_jobs(
+            &e,
+            0..40,
+            shard,
+            &pool(2),
+            |records| -> Result<(), ()> {
+                got.extend(records.iter().map(|r| r.job.index));
+                count.set(got.len());
+                Ok(())
+            },
+            &|_| {},
+            &|| count.get() >= stop_after,
+        )
+        .unwrap();
+        (got, end)
+    }
+
+    #[test]
+    fn a_shard_gets_its_own_jobs_in_order() {
+        let shard = Shard { index: 2, count: 3 };
+        let (got, end) = handed(shard, usize::MAX);
+        assert_eq!(end, RunEnd::Completed);
+        assert_eq!(got, (0..40).filter(|&i| shard.owns(i)).collect::<Vec<_>>());
+    }
+
+    #[test]
+    fn a_stop_hands_over_every_job_before_the_first_not_run() {
+        for shard in [Shard::ALL, Shard { index: 3, count: 4 }] {
+            let (got, end) = handed(shard, 3);
+            let RunEnd::Interrupted { next } = end else {
+                panic!("not interrupted: {end:?}");
+            };
+            assert!(got.len() >= 3 && next < 40, "{got:?} {next}");
+            let owned: Vec<u64> = (0..next).filter(|&i| shard.owns(i)).collect();
+            assert_eq!(got, owned, "jobs before {next}, in order, none missing");
+        }
+        let (got, end) = handed(Shard::ALL, 0);
+        assert_eq!((got, end), (vec![], RunEnd::Interrupted { next: 0 }));
     }
 
     #[test]
