@@ -8,6 +8,8 @@
 //! - `experiments`: sweeps, paired comparisons, shards and merge, killed and resumed
 //!   runs, failed runs: data files independent of threads, shards and interruptions.
 //! - `docs`: the generated references in `docs/` match the code's tables.
+//! - `golden`: fixed-seed runs of both models pinned to a hash of their outputs, so an
+//!   optimisation cannot change a result unnoticed.
 //! - `properties`: properties of the model core on random small districts (proptest):
 //!   values inside their documented ranges, NaN only for its documented reason,
 //!   determinism, series shape, conservation of the population.
@@ -26,6 +28,7 @@ mod cli;
 mod directions;
 mod docs;
 mod experiments;
+mod golden;
 mod properties;
 mod reference;
 mod scenarios;
