@@ -409,15 +409,20 @@ mod tests {
         assert!(!inside_run());
     }
 
-    /// The jobs `run_jobs` hands over for `shard` of 40 small runs, on 2 threads,
-    /// asked to stop once `stop_after` jobs have been handed over.
+    /// Small runs in the stop tests: more owned jobs than the reorder window can hold
+    /// (at most 4 per thread are ever claimed beyond those handed over), so a stop
+    /// after the first hand-overs always leaves jobs not run.
+    const STOP_JOBS: u64 = 200;
+
+    /// The jobs `run_jobs` hands over for `shard` of [`STOP_JOBS`] small runs, on 2
+    /// threads, asked to stop once `stop_after` jobs have been handed over.
     fn handed(shard: Shard, stop_after: usize) -> (Vec<u64>, RunEnd) {
-        let e = Experiment::single("small", small().into(), 40, 3);
+        let e = Experiment::single("small", small().into(), STOP_JOBS, 3);
         let count = std::cell::Cell::new(0);
         let mut got = Vec::new();
         let end = run_jobs(
             &e,
-            0..40,
+            0..STOP_JOBS,
             shard,
             &pool(2),
             |records| -> Result<(), ()> {
@@ -437,7 +442,12 @@ mod tests {
         let shard = Shard { index: 2, count: 3 };
         let (got, end) = handed(shard, usize::MAX);
         assert_eq!(end, RunEnd::Completed);
-        assert_eq!(got, (0..40).filter(|&i| shard.owns(i)).collect::<Vec<_>>());
+        assert_eq!(
+            got,
+            (0..STOP_JOBS)
+                .filter(|&i| shard.owns(i))
+                .collect::<Vec<_>>()
+        );
     }
 
     #[test]
@@ -447,7 +457,7 @@ mod tests {
             let RunEnd::Interrupted { next } = end else {
                 panic!("not interrupted: {end:?}");
             };
-            assert!(got.len() >= 3 && next < 40, "{got:?} {next}");
+            assert!(got.len() >= 3 && next < STOP_JOBS, "{got:?} {next}");
             let owned: Vec<u64> = (0..next).filter(|&i| shard.owns(i)).collect();
             assert_eq!(got, owned, "jobs before {next}, in order, none missing");
         }

@@ -57,9 +57,9 @@ fn fixed_seed_outputs_are_unchanged() {
     let expected: [u64; 5] = [
         0x136f_cfd0_0939_d343,
         0x41bd_bcac_83ff_b757,
-        0xa5a1_6ba8_3140_3764,
-        0xaea8_ccf0_7433_2c71,
-        0xdb12_dcfa_51fc_118f,
+        0x9114_01c7_20a5_f90a,
+        0x9ed5_37c4_54e8_b7a1,
+        0x346b_2ef5_c3a9_4d65,
     ];
     let report: Vec<String> = got
         .iter()

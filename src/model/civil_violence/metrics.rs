@@ -33,6 +33,10 @@ metric_table! {
             "Largest number of active citizens in any measured tick.";
         MaxJailed => "max_jailed", "citizens", [0.0, INF],
             "Largest number of jailed citizens in any measured tick.";
+        WatchedActiveShare => "deterrable_active_watched", "share", [0.0, 1.0],
+            "Deception, with cops in view: over the measured decisions (rule A) of deterrable citizens (aggrieved, G > T, but G - R <= T, so the arrest risk decides) who had at least one cop in view, the share who were active (NA without such a decision).";
+        UnwatchedActiveShare => "deterrable_active_unwatched", "share", [0.0, 1.0],
+            "Deception, with no cop in view: the same share over the decisions of deterrable citizens who saw no cop; under every arrest rule P = 0 then, so it is 1 (NA without such a decision).";
         TimeToTipping => "time_to_tipping", "tick", [1.0, INF],
             "First measured tick (counted from the start of the run, warm-up included) whose actives exceed the tipping level (NA if none does).";
         FinalQuiet => "final_quiet", "citizens", [0.0, INF],

@@ -87,7 +87,8 @@
 //! 40, and the jump is the larger in 37 of 40 (over 400 pairs through `cogov compare`:
 //! outbursts in 65 and 61 of 400, the jump the larger in 334); run 5 tips in 38 of 40
 //! seeds with 64 to 97 cops left of 118; run 1 (vision 1.7, citizens still) has a mean
-//! of 63 to 102 actives, never calm. With the printed rule: run 2 has no outburst and run 5 never
+//! of 63 to 102 actives, never calm, and its deterrable citizens (G > T >= G - R) are
+//! active in 2% of their decisions with a cop in view and in all without one. With the printed rule: run 2 has no outburst and run 5 never
 //! tips. Mesa's rounded rule sits between (run 2: a mean wait of about 47 ticks). The
 //! tests below pin the robust parts of this on a few fixed seeds.
 //!
@@ -179,6 +180,20 @@ mod tests {
         o.column(CvSeries::Active)
             .skip(from - 1)
             .fold(0.0, f64::max)
+    }
+
+    #[test]
+    fn deterrable_citizens_hide_from_cops_in_run_1_and_act_without_them() {
+        let mut p = paper_run(1);
+        p.ticks = 100;
+        for rule in [ArrestRule::Printed, ArrestRule::Floored] {
+            p.arrest_rule = rule;
+            let out = simulate(&p, 5);
+            // With no cop in view P = 0, so every deterrable citizen is active.
+            assert_eq!(out.metric(CvMetric::UnwatchedActiveShare), 1.0, "{rule:?}");
+            let watched = out.metric(CvMetric::WatchedActiveShare);
+            assert!(watched < 0.1, "{rule:?}: {watched}");
+        }
     }
 
     #[test]

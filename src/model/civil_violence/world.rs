@@ -308,6 +308,9 @@ pub(super) struct World<'a> {
     tick: u32,
     legitimacy: f64,
     series: Vec<f64>,
+    /// Measured decisions of deterrable citizens (G > T >= G - R), and how many were
+    /// active, with at least one cop in view ([0]) and with none ([1]).
+    deterrable: [(u64, u64); 2],
 }
 
 impl<'a> World<'a> {
@@ -394,6 +397,7 @@ impl<'a> World<'a> {
             tick: 0,
             legitimacy: p.legitimacy,
             series: Vec::with_capacity(rows * CV_SERIES.len()),
+            deterrable: [(0, 0); 2],
         }
     }
 
@@ -495,10 +499,12 @@ impl<'a> World<'a> {
         (cops, actives - u32::from(self.state[i] == ACTIVE))
     }
 
-    /// The estimated arrest probability of free citizen `i` where it stands.
-    fn arrest_probability(&self, i: usize) -> f64 {
+    /// The estimated arrest probability of free citizen `i` where it stands, and the
+    /// cops it sees.
+    fn arrest_probability(&self, i: usize) -> (f64, u32) {
         let (cops, others) = self.seen_by(i);
-        rules::arrest_probability(self.p.arrest_rule, self.p.k, cops, 1 + others)
+        let p = rules::arrest_probability(self.p.arrest_rule, self.p.k, cops, 1 + others);
+        (p, cops)
     }
 
     /// Rule A. G - R P > T falls as P rises and P lies in [0, 1], so when P = 0 and
@@ -512,7 +518,15 @@ impl<'a> World<'a> {
         } else if rules::is_active(g, r, 1.0, t) {
             true
         } else {
-            rules::is_active(g, r, self.arrest_probability(i), t)
+            // Deterrable: the arrest risk decides.
+            let (p, cops) = self.arrest_probability(i);
+            let active = rules::is_active(g, r, p, t);
+            if self.tick > self.p.warmup_ticks {
+                let tally = &mut self.deterrable[usize::from(cops == 0)];
+                tally.0 += 1;
+                tally.1 += u64::from(active);
+            }
+            active
         };
         let now = if active { ACTIVE } else { QUIET };
         let was = self.state[i];
@@ -738,6 +752,15 @@ impl<'a> World<'a> {
             CvMetric::MaxJailed,
             column(CvSeries::Jailed).fold(0.0, f64::max),
         );
+        let share = |(decisions, active): (u64, u64)| {
+            if decisions == 0 {
+                f64::NAN
+            } else {
+                active as f64 / decisions as f64
+            }
+        };
+        set(CvMetric::WatchedActiveShare, share(self.deterrable[0]));
+        set(CvMetric::UnwatchedActiveShare, share(self.deterrable[1]));
         set(
             CvMetric::TimeToTipping,
             column(CvSeries::Active)
@@ -904,23 +927,23 @@ mod tests {
             let p = empty(|p| p.arrest_rule = rule);
             let mut w = World::new(&p, 1);
             let me = w.put_citizen(7, 7, 0.5, 0.5);
-            assert_eq!(w.arrest_probability(me), 0.0, "no cops, no risk");
+            assert_eq!(w.arrest_probability(me).0, 0.0, "no cops, no risk");
             w.put_cop(7, 9);
-            let lone = w.arrest_probability(me);
+            let lone = w.arrest_probability(me).0;
             assert!((lone - (1.0 - (-2.3f64).exp())).abs() < 1e-12, "C = A = 1");
             // Being active itself does not count twice.
             w.set_state(me, ACTIVE);
-            assert_eq!(w.arrest_probability(me), lone);
+            assert_eq!(w.arrest_probability(me).0, lone);
             let other = w.put_citizen(6, 7, 0.5, 0.5);
             w.set_state(other, ACTIVE);
-            let p2 = w.arrest_probability(me);
+            let p2 = w.arrest_probability(me).0;
             assert!((p2 - two_actives_one_cop).abs() < 1e-12, "{rule:?}: {p2}");
             // Quiet and jailed citizens and cops out of view do not count.
             let quiet = w.put_citizen(8, 7, 0.5, 0.5);
             let jailed = w.put_citizen(8, 8, 0.5, 0.5);
             w.set_state(jailed, JAILED);
             w.put_cop(0, 0);
-            assert_eq!(w.arrest_probability(me), p2, "{quiet} {jailed}");
+            assert_eq!(w.arrest_probability(me).0, p2, "{quiet} {jailed}");
         }
     }
 
