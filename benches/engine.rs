@@ -23,9 +23,9 @@
 use cogov::experiment::{Experiment, Kind, Point, Shard};
 use cogov::model::civil_violence::{self, mesa_parity};
 use cogov::model::{ModelParams, simulate};
-use cogov::params::Params;
+use cogov::params::{ParamValue, Params};
 use cogov::runner::{JobRecord, run_jobs};
-use cogov::scenario::Scenario;
+use cogov::scenario::{BUILTIN_FILES, Scenario};
 use divan::counter::ItemsCount;
 use divan::{Bencher, black_box};
 
@@ -86,18 +86,9 @@ fn run_all(experiment: &Experiment, pool: &rayon::ThreadPool) -> f64 {
 /// The default job's experiment: the embedded baseline, the five reforms and their
 /// union, as `cargo run --release` builds it.
 fn default_comparison_experiment() -> Experiment {
-    let names = [
-        "tongxiang_baseline.toml",
-        "reform_change_concept.toml",
-        "reform_clarify_responsibility.toml",
-        "reform_define_rights.toml",
-        "reform_optimise_operations.toml",
-        "reform_improve_logistics.toml",
-        "reform_combined.toml",
-    ];
-    let scenarios: Vec<Scenario> = names
+    let scenarios: Vec<Scenario> = BUILTIN_FILES
         .iter()
-        .map(|n| Scenario::builtin_file(n).expect("embedded").expect("valid"))
+        .map(|(n, _)| Scenario::builtin_file(n).expect("embedded").expect("valid"))
         .collect();
     let base = &scenarios[0].params;
     Experiment {
@@ -171,11 +162,7 @@ mod epstein_mesa_parity {
 
     #[divan::bench(args = [1, 2], sample_count = 10, sample_size = 1)]
     fn ten_replications(bencher: Bencher, threads: usize) {
-        let mut cv = cogov::params::civil_violence::CvParams::default();
-        for (path, value) in mesa_parity_values() {
-            cv.set(path, value).expect("a valid value");
-        }
-        let experiment = Experiment::single("mesa", ModelParams::from(cv), 10, 42);
+        let experiment = Experiment::single("mesa", mesa_parity_scenario(), 10, 42);
         let pool = pool(threads);
         bencher
             .counter(ItemsCount::new(10 * MESA_AGENTS * EPSTEIN_STEPS as usize))
@@ -183,30 +170,29 @@ mod epstein_mesa_parity {
     }
 }
 
-/// The values of `scenarios/reference/mesa_parity.toml` with 200 steps, set through
-/// the scenario table (the benchmark does not read files).
-fn mesa_parity_values() -> Vec<(&'static str, cogov::params::ParamValue)> {
-    use cogov::params::ParamValue::{Bool, Choice, Int, Real};
-    vec![
-        ("run.ticks", Int(i64::from(EPSTEIN_STEPS))),
-        ("lattice.neighbourhood", Choice("von_neumann")),
-        ("lattice.placement", Choice("per_cell")),
-        ("lattice.turn_order", Choice("act_then_move")),
-        ("cops.density", Real(0.074)),
-        ("cops.moves_to_arrest", Bool(false)),
-        ("legitimacy.level", Real(0.8)),
-        ("arrest.rule", Choice("rounded")),
-        ("jail.max_term", Int(1000)),
-        ("jail.rule", Choice("in_place")),
-    ]
+/// `scenarios/reference/mesa_parity.toml` with 200 steps, as `cogov run` would run it.
+fn mesa_parity_scenario() -> ModelParams {
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/scenarios/reference/mesa_parity.toml"
+    );
+    let mut params = Scenario::load(std::path::Path::new(path))
+        .unwrap_or_else(|e| panic!("{e}"))
+        .params;
+    params
+        .set("run.ticks", ParamValue::Int(i64::from(EPSTEIN_STEPS)))
+        .expect("a valid tick count");
+    params
 }
 
 fn main() {
-    // The table route and the preset must be the same run.
-    let mut cv = cogov::params::civil_violence::CvParams::default();
-    for (path, value) in mesa_parity_values() {
-        cv.set(path, value).expect("a valid value");
-    }
-    assert_eq!(cv.to_model(), mesa_200(), "benchmark scenario drifted");
+    // The scenario file and the library preset must be the same run.
+    let file = mesa_parity_scenario();
+    let preset = file.civil_violence().map(|p| p.to_model());
+    assert_eq!(
+        preset,
+        Some(mesa_200()),
+        "the Mesa-parity file and preset differ"
+    );
     divan::main();
 }

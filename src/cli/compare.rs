@@ -12,7 +12,7 @@ use cogov::metrics::MetricDef;
 use cogov::model::Model;
 use cogov::output::comparison::{comparison_csv, comparison_table};
 use cogov::output::{COMPARISON_FILE, Layout, Manifest};
-use cogov::scenario::Scenario;
+use cogov::scenario::{BUILTIN_FILES, Scenario};
 use std::cell::RefCell;
 
 /// The metrics the default table of a co-governance comparison shows: the study's
@@ -65,22 +65,14 @@ fn metric_index(model: Model, name: &str) -> Result<usize, InputError> {
 
 /// The default job: the embedded baseline against the five reforms and their union.
 pub fn default_job(command_line: Vec<String>) -> anyhow::Result<()> {
-    let names = [
-        "tongxiang_baseline.toml",
-        "reform_change_concept.toml",
-        "reform_clarify_responsibility.toml",
-        "reform_define_rights.toml",
-        "reform_optimise_operations.toml",
-        "reform_improve_logistics.toml",
-        "reform_combined.toml",
-    ];
-    let mut scenarios = Vec::new();
-    for name in names {
-        match Scenario::builtin_file(name) {
-            Some(s) => scenarios.push(s?),
+    // The embedded files are exactly that job, baseline first.
+    let scenarios = BUILTIN_FILES
+        .iter()
+        .map(|(name, _)| match Scenario::builtin_file(name) {
+            Some(s) => Ok(s?),
             None => anyhow::bail!("the embedded scenario {name} is missing"),
-        }
-    }
+        })
+        .collect::<anyhow::Result<Vec<_>>>()?;
     let args = CompareArgs::default();
     compare(scenarios, &args, command_line)
 }
@@ -111,7 +103,7 @@ fn compare(
         .into());
     }
     let seed = args.seed.unwrap_or(base.params.seed());
-    check_flag("--seed", "run.seed", seed)?;
+    check_flag(model, "--seed", "run.seed", seed)?;
     let headline = match model {
         Model::CoGovernance => HEADLINE,
         Model::CivilViolence => CV_HEADLINE,
@@ -134,6 +126,7 @@ fn compare(
     }
     if args.precision.is_some() {
         check_flag(
+            model,
             "--max-replications",
             "run.replications",
             args.max_replications,
@@ -158,7 +151,7 @@ fn compare(
         Some(a) => a.max,
         None => args.replications.unwrap_or(base.params.replications()),
     };
-    check_flag("--replications", "run.replications", replications)?;
+    check_flag(model, "--replications", "run.replications", replications)?;
 
     // Names label rows; two scenarios with the same name get #2, #3, ...
     let mut labels: Vec<String> = Vec::new();

@@ -7,8 +7,9 @@
 use super::exec::{self, execute};
 use super::{InputError, RunArgs, print_stdout};
 use cogov::experiment::Experiment;
+use cogov::model::Model;
 use cogov::output::{Layout, ScenarioEntry, table};
-use cogov::params::{ParamValue, find_def};
+use cogov::params::ParamValue;
 use cogov::scenario::Scenario;
 
 pub fn run(args: RunArgs, command_line: Vec<String>) -> anyhow::Result<()> {
@@ -18,9 +19,10 @@ pub fn run(args: RunArgs, command_line: Vec<String>) -> anyhow::Result<()> {
     };
     let params = &scenario.params;
     let replications = args.replications.unwrap_or(params.replications());
-    check_flag("--replications", "run.replications", replications)?;
+    let model = params.model();
+    check_flag(model, "--replications", "run.replications", replications)?;
     let seed = args.seed.unwrap_or(params.seed());
-    check_flag("--seed", "run.seed", seed)?;
+    check_flag(model, "--seed", "run.seed", seed)?;
 
     let experiment = Experiment::single(&scenario.name, params.clone(), replications, seed);
     let layout = Layout::of(&experiment, args.exec.timeseries_every.unwrap_or(1));
@@ -87,9 +89,10 @@ pub fn exit_for_failures(failures: usize) -> anyhow::Result<()> {
     }
 }
 
-/// Checks a flag's value against the range of the scenario parameter it overrides.
-pub fn check_flag(flag: &str, path: &str, value: u64) -> Result<(), InputError> {
-    let Some(def) = find_def(path) else {
+/// Checks a flag's value against the range of the scenario parameter it overrides,
+/// in the table of the scenario's model.
+pub fn check_flag(model: Model, flag: &str, path: &str, value: u64) -> Result<(), InputError> {
+    let Some(def) = model.find_def(path) else {
         return Ok(());
     };
     let value = ParamValue::Int(i64::try_from(value).unwrap_or(i64::MAX));
@@ -104,13 +107,24 @@ mod tests {
 
     #[test]
     fn flags_are_checked_against_the_parameter_ranges() {
-        assert!(check_flag("--replications", "run.replications", 5).is_ok());
-        let err = check_flag("--replications", "run.replications", 0).unwrap_err();
+        assert!(check_flag(Model::CoGovernance, "--replications", "run.replications", 5).is_ok());
+        let err =
+            check_flag(Model::CoGovernance, "--replications", "run.replications", 0).unwrap_err();
         assert!(
             err.to_string()
                 .starts_with("--replications: expected a value from 1")
         );
-        assert!(check_flag("--seed", "run.seed", u64::MAX).is_err());
-        assert!(check_flag("--seed", "run.seed", 0).is_ok());
+        assert!(check_flag(Model::CoGovernance, "--seed", "run.seed", u64::MAX).is_err());
+        assert!(check_flag(Model::CoGovernance, "--seed", "run.seed", 0).is_ok());
+        // The reference model's table has its own `run` section.
+        assert!(
+            check_flag(
+                Model::CivilViolence,
+                "--replications",
+                "run.replications",
+                0
+            )
+            .is_err()
+        );
     }
 }

@@ -9,7 +9,12 @@ use cogov::output::{Layout, Manifest};
 pub fn run(args: SweepArgs, command_line: Vec<String>) -> anyhow::Result<()> {
     let spec = SweepSpec::load(&args.file)?;
     if let Some(n) = args.replications {
-        check_flag("--replications", "run.replications", n)?;
+        check_flag(
+            spec.scenario.model(),
+            "--replications",
+            "run.replications",
+            n,
+        )?;
     }
     let experiment = spec.experiment(args.replications).map_err(InputError)?;
     let every = args.exec.timeseries_every.unwrap_or(spec.timeseries_every);

@@ -27,9 +27,7 @@ pub mod world;
 
 use crate::metrics::{METRICS, MetricDef, SERIES};
 use crate::params::civil_violence::{CV_PARAM_DEFS, CvParams};
-use crate::params::{
-    BuildError, ConstraintError, PARAM_DEFS, ParamDef, ParamValue, Params, SetError,
-};
+use crate::params::{ConstraintError, PARAM_DEFS, ParamDef, ParamValue, Params, SetError};
 
 /// What one replication produces.
 #[derive(Debug, Clone, PartialEq)]
@@ -87,18 +85,6 @@ impl Model {
     /// The model called `name`, if any.
     pub fn from_name(name: &str) -> Option<Model> {
         Model::ALL.into_iter().find(|m| m.name() == name)
-    }
-
-    /// One line on what the model is.
-    pub fn title(self) -> &'static str {
-        match self {
-            Model::CoGovernance => {
-                "collaborative governance of urban community policing (the default)"
-            }
-            Model::CivilViolence => {
-                "Epstein's civil-violence model (PNAS 99:7243, 2002), the reference model"
-            }
-        }
     }
 
     /// The model's parameter table.
@@ -235,21 +221,6 @@ impl ModelParams {
         each_model!(self, p => p.to_toml())
     }
 
-    /// Builds `model`'s parameters from its defaults overridden by `values`, then
-    /// checks the rules that tie parameters together.
-    ///
-    /// # Errors
-    /// As [`Params::from_values`].
-    pub fn from_values<'a>(
-        model: Model,
-        values: impl IntoIterator<Item = (&'a str, ParamValue)>,
-    ) -> Result<ModelParams, Vec<BuildError>> {
-        match model {
-            Model::CoGovernance => Params::from_values(values).map(ModelParams::CoGovernance),
-            Model::CivilViolence => CvParams::from_values(values).map(ModelParams::CivilViolence),
-        }
-    }
-
     /// `run.ticks`: the measured ticks.
     pub fn ticks(&self) -> u64 {
         each_model!(self, p => u64::from(p.run.ticks))
@@ -273,8 +244,8 @@ impl ModelParams {
     /// Simulates one replication of whichever model these parameters are for.
     ///
     /// # Panics
-    /// If the parameters fail [`ModelParams::validate`] (the scenario loader and
-    /// [`ModelParams::from_values`] never hand out such parameters).
+    /// If the parameters fail [`ModelParams::validate`] (the scenario loader and the
+    /// sweep's points never hand out such parameters).
     pub fn simulate(&self, seed: u64) -> RunOutput {
         match self {
             ModelParams::CoGovernance(p) => simulate(p, seed),

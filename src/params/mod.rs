@@ -190,11 +190,6 @@ pub fn find_def(path: &str) -> Option<&'static ParamDef> {
     PARAM_DEFS.iter().find(|d| d.path == path)
 }
 
-/// The section names, in declaration order (`[district]`, `[police]`, ...).
-pub fn sections() -> Vec<&'static str> {
-    sections_of(&PARAM_DEFS)
-}
-
 /// The section names of a parameter table, in declaration order.
 pub fn sections_of(defs: &[ParamDef]) -> Vec<&'static str> {
     let mut out: Vec<&'static str> = Vec::new();
@@ -205,11 +200,6 @@ pub fn sections_of(defs: &[ParamDef]) -> Vec<&'static str> {
         }
     }
     out
-}
-
-/// The known path closest to `path`, for "did you mean" hints.
-pub fn closest_path(path: &str) -> Option<&'static str> {
-    best_match(path, PARAM_DEFS.iter().map(|d| d.path))
 }
 
 /// The candidate closest to `word` by Jaro-Winkler similarity, if it is close enough
@@ -556,6 +546,7 @@ mod tests {
 
     #[test]
     fn closest_path_suggests_typo_fix() {
+        let closest_path = |path| best_match(path, PARAM_DEFS.iter().map(|d| d.path));
         assert_eq!(closest_path("liability.clarty"), Some("liability.clarity"));
         assert_eq!(closest_path("zzzz"), None);
     }

@@ -48,8 +48,9 @@ macro_rules! builtin_file {
 }
 
 /// Scenario files embedded in the binary, so the default jobs work from any
-/// directory: the baseline, the five reforms and their union. Names are file names in
-/// `scenarios/`; an embedded file's `extends` is resolved among these.
+/// directory: the baseline, the five reforms and their union, in the order of the
+/// default comparison (baseline first). Names are file names in `scenarios/`; an
+/// embedded file's `extends` is resolved among these.
 pub const BUILTIN_FILES: &[(&str, &str)] = &[
     builtin_file!("tongxiang_baseline.toml"),
     builtin_file!("reform_change_concept.toml"),
