@@ -21,13 +21,14 @@
 //!   `benches/peer/`); counted in agent-steps (citizens and cops x steps).
 
 use cogov::experiment::{Experiment, Kind, Point, Shard};
+use cogov::model::ModelParams;
 use cogov::model::civil_violence::{self, mesa_parity};
-use cogov::model::{ModelParams, simulate};
-use cogov::params::{ParamValue, Params};
+use cogov::model::co_governance::simulate;
 use cogov::runner::{JobRecord, run_jobs};
 use cogov::scenario::{BUILTIN_FILES, Scenario};
 use divan::counter::ItemsCount;
 use divan::{Bencher, black_box};
+use {cogov::model::co_governance::params::Params, cogov::schema::ParamValue};
 
 const TICKS: u32 = 100;
 

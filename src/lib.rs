@@ -2,10 +2,11 @@
 //! policing. See `ARCHITECTURE.md` for the map.
 
 pub mod experiment;
-pub mod metrics;
+pub mod input;
 pub mod model;
 pub mod output;
-pub mod params;
 pub mod runner;
 pub mod scenario;
+pub mod schema;
 pub mod stats;
+pub mod sweep;

@@ -297,7 +297,7 @@ impl Flow {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::params::Params;
+    use crate::model::co_governance::params::Params;
 
     fn small() -> Params {
         let mut p = Params::default();

@@ -8,11 +8,11 @@ use super::run::{check_flag, entry, exit_for_failures, failure_note};
 use super::{CompareArgs, ExecArgs, InputError, print_stdout};
 use cogov::experiment::compare::{Adaptive, PairedAccumulator};
 use cogov::experiment::{Experiment, Kind, Point};
-use cogov::metrics::MetricDef;
 use cogov::model::Model;
 use cogov::output::comparison::{comparison_csv, comparison_table};
 use cogov::output::{COMPARISON_FILE, Layout, Manifest};
 use cogov::scenario::{BUILTIN_FILES, Scenario};
+use cogov::schema::metrics::MetricDef;
 use std::cell::RefCell;
 
 /// The metrics the default table of a co-governance comparison shows: the study's
@@ -51,7 +51,7 @@ const CV_HEADLINE: &[&str] = &[
 fn metric_index(model: Model, name: &str) -> Result<usize, InputError> {
     let metrics: &[MetricDef] = model.metrics();
     metrics.iter().position(|m| m.name == name).ok_or_else(|| {
-        let hint = cogov::params::best_match(name, metrics.iter().map(|m| m.name))
+        let hint = cogov::input::best_match(name, metrics.iter().map(|m| m.name))
             .map_or(String::new(), |m| format!("; did you mean `{m}`?"));
         let list = match model {
             Model::CoGovernance => "`cogov metrics`".to_string(),

@@ -11,7 +11,9 @@
 //! already names the file, line, column and key.
 
 mod compare;
+#[path = "../driver.rs"]
 mod exec;
+
 mod merge;
 mod reference;
 mod run;

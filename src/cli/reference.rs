@@ -5,9 +5,9 @@
 //! embeds.
 
 use super::Format;
-use cogov::metrics::MetricDef;
 use cogov::model::Model;
-use cogov::params::ParamDef;
+use cogov::schema::ParamDef;
+use cogov::schema::metrics::MetricDef;
 
 /// Width text is wrapped to.
 const WIDTH: usize = 88;

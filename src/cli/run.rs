@@ -9,8 +9,8 @@ use super::{InputError, RunArgs, print_stdout};
 use cogov::experiment::Experiment;
 use cogov::model::Model;
 use cogov::output::{Layout, ScenarioEntry, table};
-use cogov::params::ParamValue;
 use cogov::scenario::Scenario;
+use cogov::schema::ParamValue;
 
 pub fn run(args: RunArgs, command_line: Vec<String>) -> anyhow::Result<()> {
     let scenario = match &args.scenario {

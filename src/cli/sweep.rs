@@ -3,8 +3,8 @@
 use super::exec::{self, execute};
 use super::run::{check_flag, entry, exit_for_failures, failure_note};
 use super::{InputError, SweepArgs, print_stdout};
-use cogov::experiment::spec::SweepSpec;
 use cogov::output::{Layout, Manifest};
+use cogov::sweep::SweepSpec;
 
 pub fn run(args: SweepArgs, command_line: Vec<String>) -> anyhow::Result<()> {
     let spec = SweepSpec::load(&args.file)?;

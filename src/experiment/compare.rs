@@ -286,7 +286,7 @@ impl Adaptive {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::metrics::METRICS;
+    use crate::model::co_governance::metrics::METRICS;
 
     const M: usize = 0;
 

@@ -52,7 +52,7 @@
 //! `u < 0.5`). Grids take a factor's levels as given.
 //!
 //! Every value produced is checked with [`ParamDef::check`]. The rules that tie
-//! parameters together ([`crate::params::Params::validate`]) are *not* checked here:
+//! parameters together ([`crate::model::co_governance::params::Params::validate`]) are *not* checked here:
 //! a point that breaks one becomes a failed point of the experiment, not an error of
 //! the design (see [`super::spec`]).
 //!
@@ -64,7 +64,7 @@ use std::fmt;
 use rand::rngs::Xoshiro256PlusPlus;
 use rand::{RngExt, SeedableRng};
 
-use crate::params::{ParamDef, ParamType, ParamValue, ValueError};
+use crate::schema::{ParamDef, ParamType, ParamValue, ValueError};
 
 /// Most points one design may make.
 pub const MAX_POINTS: u64 = 10_000_000;
@@ -259,7 +259,7 @@ pub enum DesignError {
 /// # Examples
 /// ```
 /// use cogov::experiment::design::{points, Design, Factor, Levels};
-/// use cogov::params::{find_def, ParamValue};
+/// use cogov::schema::ParamValue;
 ///
 /// let factor = |path: &str, levels| Factor {
 ///     path: path.to_string(),
@@ -778,13 +778,15 @@ const JOE_KUO: [(u32, u32, u32, &[u32]); SOBOL_DIMENSIONS - 1] = [
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::params::find_def;
+
     use std::collections::BTreeMap;
 
     fn factor(path: &str, levels: Levels) -> Factor {
         Factor {
             path: path.to_string(),
-            def: find_def(path).unwrap_or_else(|| panic!("no parameter {path}")),
+            def: crate::model::Model::CoGovernance
+                .find_def(path)
+                .unwrap_or_else(|| panic!("no parameter {path}")),
             levels,
         }
     }
@@ -1284,7 +1286,7 @@ mod tests {
             &unit_factors(4),
             &["the sobol design would make 12000000 points (2000000 samples x (4 parameters + 2))"],
         );
-        let many: Vec<Factor> = crate::params::PARAM_DEFS
+        let many: Vec<Factor> = crate::model::co_governance::params::PARAM_DEFS
             .iter()
             .filter(|d| d.ty == ParamType::Real)
             .take(MAX_SOBOL_FACTORS + 1)

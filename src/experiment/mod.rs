@@ -28,11 +28,10 @@
 
 pub mod compare;
 pub mod design;
-pub mod spec;
 
 use crate::model::{Model, ModelParams};
-use crate::params::ParamValue;
 use crate::runner::run_seed;
+use crate::schema::ParamValue;
 
 /// What kind of experiment produced a results directory; it decides the leading
 /// columns of `runs.csv`.
@@ -202,7 +201,9 @@ mod tests {
         let point = |i: usize| Point {
             label: i.to_string(),
             values: Vec::new(),
-            params: Ok(ModelParams::CoGovernance(crate::params::Params::default())),
+            params: Ok(ModelParams::CoGovernance(
+                crate::model::co_governance::params::Params::default(),
+            )),
         };
         Experiment {
             kind: Kind::Sweep,

@@ -1,7 +1,8 @@
-//! The models, and the co-governance model itself: one replication of a district,
-//! from parameters and a seed to end-of-run metrics and a per-tick time series.
+//! The models a scenario can choose, and the one place the engine learns which one
+//! runs.
 //!
-//! Each model is a pure core. It never reads files, prints, reads the clock or uses
+//! Each model is a pure core, in its own folder with its parameters, metrics, rules
+//! and world. It never reads files, prints, reads the clock or uses
 //! a thread-local random generator: everything random comes from the one
 //! `Xoshiro256PlusPlus` stream seeded by the caller, so a run is a function of
 //! `(params, seed)`.
@@ -12,22 +13,19 @@
 //! files, experiments, the runner, the output files, the CLI) sees the models only
 //! through these two.
 //!
-//! - [`rules`]: one file per mechanism of BRIEF.md: pure functions, sources, tests.
-//! - [`world`]: the state of a district (flat vectors, allocated once) and the order in
-//!   which the rules run each day.
-//! - [`accounts`]: what is counted during the measured window and how it becomes the
-//!   metrics of [`crate::metrics`].
-//! - [`civil_violence`]: Epstein's civil-violence model, a reference model beside this
-//!   one, with its own parameters, world and metrics; it shares this module's shape.
+//! - [`co_governance`]: collaborative governance of urban community policing, the
+//!   model cogov exists for.
+//! - [`civil_violence`]: Epstein's civil-violence model, a reference model beside it.
+//!
+//! Adding a model means one folder and one variant in [`Model`] and [`ModelParams`].
 
-pub mod accounts;
 pub mod civil_violence;
-pub mod rules;
-pub mod world;
+pub mod co_governance;
 
-use crate::metrics::{METRICS, MetricDef, SERIES};
-use crate::params::civil_violence::{CV_PARAM_DEFS, CvParams};
-use crate::params::{ConstraintError, PARAM_DEFS, ParamDef, ParamValue, Params, SetError};
+use crate::schema::metrics::MetricDef;
+use crate::schema::{ConstraintError, ParamDef, ParamValue, SetError};
+use civil_violence::table::{CV_PARAM_DEFS, CvParams};
+use co_governance::{METRICS, PARAM_DEFS, Params, SERIES};
 
 /// What one replication produces.
 #[derive(Debug, Clone, PartialEq)]
@@ -37,27 +35,6 @@ pub struct RunOutput {
     /// Row-major time series: `run.warmup_ticks + run.ticks` rows (row t is tick t+1,
     /// warm-up first) by [`Model::series`] columns.
     pub series: Vec<f64>,
-}
-
-/// Simulates one replication.
-///
-/// # Examples
-/// ```
-/// use cogov::params::Params;
-/// let mut p = Params::default();
-/// p.run.ticks = 20;
-/// p.run.warmup_ticks = 5;
-/// p.district.width = 2;
-/// p.district.height = 2;
-/// let a = cogov::model::simulate(&p, 7);
-/// let b = cogov::model::simulate(&p, 7);
-/// // A run is a function of (params, seed): compare bits, as NaN marks undefined metrics.
-/// let bits = |o: &cogov::model::RunOutput| o.metrics.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
-/// assert_eq!(bits(&a), bits(&b));
-/// assert_eq!(a.metrics.len(), cogov::metrics::METRICS.len());
-/// ```
-pub fn simulate(params: &Params, seed: u64) -> RunOutput {
-    world::World::new(params, seed).run()
 }
 
 /// A model a scenario can choose with its top-level `model` key.
@@ -102,7 +79,7 @@ impl Model {
 
     /// The section names of the parameter table, in declaration order.
     pub fn sections(self) -> Vec<&'static str> {
-        crate::params::sections_of(self.param_defs())
+        crate::schema::sections_of(self.param_defs())
     }
 
     /// The end-of-run metrics a run reports, in [`RunOutput::metrics`] order.
@@ -248,7 +225,7 @@ impl ModelParams {
     /// sweep's points never hand out such parameters).
     pub fn simulate(&self, seed: u64) -> RunOutput {
         match self {
-            ModelParams::CoGovernance(p) => simulate(p, seed),
+            ModelParams::CoGovernance(p) => co_governance::simulate(p, seed),
             ModelParams::CivilViolence(p) => {
                 let out = civil_violence::simulate(&p.to_model(), seed);
                 RunOutput {

@@ -30,7 +30,7 @@
 
 use super::{push_number, table};
 use crate::experiment::compare::ComparisonRow;
-use crate::metrics::MetricDef;
+use crate::schema::metrics::MetricDef;
 
 /// The header line of `comparison.csv`.
 const HEADER: &str = "reform,metric,baseline_mean,reform_mean,difference,ci95_low,ci95_high,relative_change,effect_size,n,excludes_zero\n";
@@ -248,7 +248,7 @@ fn percent(fraction: f64) -> String {
 mod tests {
     use super::*;
     use crate::experiment::compare::PairedAccumulator;
-    use crate::metrics::METRICS;
+    use crate::model::co_governance::metrics::METRICS;
     use crate::stats::Summary;
 
     fn names() -> Vec<String> {

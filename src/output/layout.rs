@@ -10,16 +10,16 @@
 //! | `points.csv` | | `point,<swept>` | |
 //!
 //! `<metrics>` are the names of the model's end-of-run metrics ([`Model::metrics`]:
-//! for the co-governance model [`crate::metrics::METRICS`]), `<series>` those of its
+//! for the co-governance model [`crate::model::co_governance::metrics::METRICS`]), `<series>` those of its
 //! series columns ([`Model::series`]), `<swept>` the swept parameters' dotted paths. Rows are in job order (replication-major, see
 //! [`crate::experiment`]). Scenario names are quoted as CSV requires when they hold a
 //! comma, a quote or a line break; every other field is a bare number or name.
 
 use super::push_number;
 use crate::experiment::{Experiment, Job, Kind};
-use crate::metrics::MetricDef;
 use crate::model::Model;
-use crate::params::ParamValue;
+use crate::schema::ParamValue;
+use crate::schema::metrics::MetricDef;
 use crate::stats::Summary;
 
 /// The columns of one experiment's files.
@@ -316,8 +316,8 @@ impl Layout {
 mod tests {
     use super::*;
     use crate::experiment::{Experiment, Point};
-    use crate::metrics::{METRICS, SERIES};
-    use crate::params::Params;
+    use crate::model::co_governance::metrics::{METRICS, SERIES};
+    use crate::model::co_governance::params::Params;
 
     fn layout(kind: Kind) -> Layout {
         let mut small = Params::default();

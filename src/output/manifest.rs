@@ -28,7 +28,7 @@
 
 use super::UtcTime;
 use crate::model::ModelParams;
-use crate::params::ParamValue;
+use crate::schema::ParamValue;
 use serde::Serialize;
 use serde::ser::{SerializeMap, Serializer};
 use std::path::PathBuf;
@@ -195,7 +195,7 @@ impl Manifest {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::params::{PARAM_DEFS, Params};
+    use crate::model::co_governance::params::{PARAM_DEFS, Params};
     use serde_json::Value;
 
     fn sample() -> Manifest {

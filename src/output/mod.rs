@@ -125,7 +125,7 @@ pub fn format_number(x: f64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::metrics::{METRICS, SERIES};
+    use crate::model::co_governance::metrics::{METRICS, SERIES};
 
     #[test]
     fn numbers_round_trip_and_undefined_is_na() {

@@ -646,7 +646,7 @@ mod tests {
     use super::*;
     use crate::experiment::Point;
     use crate::model::RunOutput;
-    use crate::params::Params;
+    use crate::model::co_governance::params::Params;
 
     fn experiment(points: usize, replications: u64) -> Experiment {
         Experiment {
@@ -676,10 +676,10 @@ mod tests {
                     Outcome::Failed("bad point".into())
                 } else {
                     Outcome::Finished(RunOutput {
-                        metrics: (0..crate::metrics::METRICS.len())
+                        metrics: (0..crate::model::co_governance::metrics::METRICS.len())
                             .map(|k| (i * 100 + k as u64) as f64 / 7.0)
                             .collect(),
-                        series: vec![0.5; 2 * crate::metrics::SERIES.len()],
+                        series: vec![0.5; 2 * crate::model::co_governance::metrics::SERIES.len()],
                     })
                 };
                 JobRecord { job, outcome }

@@ -4,7 +4,7 @@
 //! Numbers are rounded to four significant digits for reading; the CSV files keep full
 //! precision.
 
-use crate::metrics::MetricDef;
+use crate::schema::metrics::MetricDef;
 use crate::stats::Summary;
 
 /// Significant digits shown in the table.
@@ -87,7 +87,7 @@ pub fn round(x: f64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::metrics::METRICS;
+    use crate::model::co_governance::metrics::METRICS;
 
     #[test]
     fn rounds_to_four_significant_digits() {

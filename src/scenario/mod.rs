@@ -14,10 +14,11 @@
 //! [`crate::params`] (reached through [`crate::model::Model`]), and nothing here knows
 //! a parameter by name.
 
-mod diagnostic;
 pub(crate) mod raw;
 
-pub use diagnostic::{Diagnostic, ErrorKind, MAX_DIAGNOSTICS, Position, ScenarioError};
+pub use crate::input::diagnostic::{
+    Diagnostic, ErrorKind, MAX_DIAGNOSTICS, Position, ScenarioError,
+};
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -28,7 +29,7 @@ use std::path::{Path, PathBuf};
 use sha2::{Digest, Sha256};
 
 use crate::model::{Model, ModelParams};
-use crate::params::ParamValue;
+use crate::schema::ParamValue;
 use raw::ScenarioFile;
 
 /// Longest `extends` chain, counting the named file.
@@ -299,7 +300,7 @@ fn resolve(root: Input, default_name: &str) -> Result<Scenario, ScenarioError> {
             d = match setters.get(path) {
                 Some((index, _, span)) => {
                     let input = &chain[*index].input;
-                    let p = diagnostic::position(&input.text, span.start);
+                    let p = crate::input::diagnostic::position(&input.text, span.start);
                     d.note(format!(
                         "`{path}` = {value}, set at {}:{}:{}",
                         input.shown, p.line, p.column
@@ -519,7 +520,7 @@ impl ReadError {
     fn diagnostic(&self, shown: &str) -> Diagnostic {
         match self {
             ReadError::NotUtf8 { prefix, byte } => {
-                let p = diagnostic::position(prefix, prefix.len());
+                let p = crate::input::diagnostic::position(prefix, prefix.len());
                 let mut d = Diagnostic::in_file(
                     ErrorKind::Read,
                     shown,
@@ -619,7 +620,7 @@ fn toml_string(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::params::Params;
+    use crate::model::co_governance::params::Params;
 
     impl Scenario {
         /// The co-governance parameters these tests read.

@@ -18,9 +18,9 @@ use std::ops::Range;
 use toml::Spanned;
 use toml::de::{DeString, DeTable, DeValue};
 
-use super::diagnostic::{Diagnostic, ErrorKind};
+use crate::input::diagnostic::{Diagnostic, ErrorKind};
 use crate::model::Model;
-use crate::params::{self, ParamDef, ParamType, ParamValue, ValueError};
+use crate::schema::{ParamDef, ParamType, ParamValue, ValueError};
 
 /// Keys allowed at the top level besides the parameter sections.
 const TOP_LEVEL_KEYS: [&str; 4] = ["name", "description", "extends", "model"];
@@ -170,7 +170,7 @@ impl Walker<'_> {
                 name,
                 format!("unknown section `[{name}]` for the {model} model"),
             );
-            if let Some(s) = params::best_match(name, sections.iter().copied()) {
+            if let Some(s) = crate::input::best_match(name, sections.iter().copied()) {
                 d.notes.push(format!("help: did you mean `[{s}]`?"));
             }
             if let Some(other) = other {
@@ -197,7 +197,7 @@ impl Walker<'_> {
                     def.path
                 ));
             } else if let Some(s) =
-                params::best_match(name, TOP_LEVEL_KEYS.into_iter().chain(sections))
+                crate::input::best_match(name, TOP_LEVEL_KEYS.into_iter().chain(sections))
             {
                 d.notes.push(format!("help: did you mean `{s}`?"));
             } else {
@@ -229,14 +229,14 @@ impl Walker<'_> {
                 Some(model) => self.out.model = Some((model, span)),
                 None => {
                     let names = Model::ALL.map(Model::name);
-                    let close = params::best_match(s, names.into_iter());
+                    let close = crate::input::best_match(s, names.into_iter());
                     let d = self.problem(
                         ErrorKind::OutOfRange,
                         span,
                         key,
                         format!(
                             "`model`: expected {}, found {}",
-                            params::one_of(&names),
+                            crate::schema::one_of(&names),
                             quote(s)
                         ),
                     );
@@ -365,7 +365,7 @@ pub(crate) fn read_value(def: &ParamDef, value: &DeValue<'_>) -> Result<ParamVal
                 Some(option) => ParamValue::Choice(option),
                 None => {
                     let mut notes = Vec::new();
-                    if let Some(close) = params::best_match(s, options.iter().copied()) {
+                    if let Some(close) = crate::input::best_match(s, options.iter().copied()) {
                         notes.push(format!("help: did you mean \"{close}\"?"));
                     }
                     return Err(BadValue {
@@ -474,9 +474,9 @@ pub(crate) fn suggestion(
         .iter()
         .map(|d| split(d.path))
         .filter(|(s, _)| *s == section);
-    let close = params::best_match(key, in_section.map(|(_, k)| k)).or_else(|| {
+    let close = crate::input::best_match(key, in_section.map(|(_, k)| k)).or_else(|| {
         let everywhere = defs.iter().map(|d| split(d.path).1);
-        params::best_match(key, everywhere)
+        crate::input::best_match(key, everywhere)
     })?;
     // The same key may be in several sections: prefer the one the user wrote.
     let candidates = || defs.iter().map(|d| d.path).filter(|p| split(p).1 == close);

@@ -1,8 +1,8 @@
 //! The `cogov` command line, end to end.
 
 use crate::util::{SMALL_SCENARIO, SMALL_TICKS, cogov, read, write};
-use cogov::metrics::{METRICS, SERIES};
-use cogov::params::PARAM_DEFS;
+use cogov::model::co_governance::metrics::{METRICS, SERIES};
+use cogov::model::co_governance::params::PARAM_DEFS;
 use predicates::prelude::*;
 use std::path::Path;
 

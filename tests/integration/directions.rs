@@ -13,7 +13,7 @@
 use std::path::Path;
 use std::sync::OnceLock;
 
-use cogov::metrics::METRICS;
+use cogov::model::co_governance::metrics::METRICS;
 use cogov::runner::run_seed;
 use cogov::scenario::Scenario;
 use cogov::stats::Summary;

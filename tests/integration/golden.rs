@@ -7,7 +7,7 @@
 //! were taken on x86_64 Linux (glibc's `exp` and `ln` enter the co-governance model).
 
 use cogov::model::civil_violence::{self, mesa_parity, paper_run};
-use cogov::params::Params;
+use cogov::model::co_governance::params::Params;
 
 /// FNV-1a over the bits of every metric and every series value.
 fn hash(metrics: &[f64], series: &[f64]) -> u64 {
@@ -26,7 +26,7 @@ fn co_governance(seed: u64) -> u64 {
     p.district.height = 3;
     p.run.warmup_ticks = 30;
     p.run.ticks = 90;
-    let out = cogov::model::simulate(&p, seed);
+    let out = cogov::model::co_governance::simulate(&p, seed);
     hash(&out.metrics, &out.series)
 }
 

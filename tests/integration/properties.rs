@@ -12,11 +12,18 @@
 //! Cases are small (at most 4 x 4 grids of 200 households, 50 days) so the tests stay
 //! quick without an optimised test profile.
 
-use cogov::metrics::{METRICS, MetricDef, SERIES, Series};
-use cogov::model::{RunOutput, simulate};
-use cogov::params::{ParamDef, ParamType, ParamValue, Params, find_def};
+use cogov::model::RunOutput;
+use cogov::model::co_governance::simulate;
 use cogov::scenario::Scenario;
 use proptest::prelude::*;
+use {
+    cogov::model::co_governance::metrics::{METRICS, SERIES, Series},
+    cogov::schema::metrics::MetricDef,
+};
+use {
+    cogov::model::co_governance::params::Params,
+    cogov::schema::{ParamDef, ParamType, ParamValue},
+};
 
 /// Model parameters drawn anywhere in their documented range, ends included (0 officers,
 /// NGOs, enterprises and grid workers among them).
@@ -136,7 +143,9 @@ fn small_case() -> impl Strategy<Value = Case> {
     let mut values: Vec<BoxedStrategy<(&'static str, ParamValue)>> = SWEPT
         .iter()
         .map(|&path| {
-            let def = find_def(path).unwrap_or_else(|| panic!("unknown parameter {path}"));
+            let def = cogov::model::Model::CoGovernance
+                .find_def(path)
+                .unwrap_or_else(|| panic!("unknown parameter {path}"));
             in_range(def).prop_map(move |v| (path, v)).boxed()
         })
         .collect();

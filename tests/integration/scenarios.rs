@@ -8,8 +8,8 @@
 //! exactly their union, and the built-in default is the baseline file.
 
 use crate::util::{cogov, file_name, repo_path, toml_files};
-use cogov::params::ParamValue;
 use cogov::scenario::Scenario;
+use cogov::schema::ParamValue;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 

@@ -9,10 +9,10 @@
 
 use std::path::Path;
 
-use cogov::metrics::{METRICS, Metric, SERIES, Series};
 use cogov::model::RunOutput;
-use cogov::model::rules::liability;
-use cogov::params::Params;
+use cogov::model::co_governance::metrics::{METRICS, Metric, SERIES, Series};
+use cogov::model::co_governance::params::Params;
+use cogov::model::co_governance::rules::liability;
 use cogov::runner::run_seed;
 use cogov::scenario::Scenario;
 use cogov::stats::Summary;
@@ -34,7 +34,7 @@ fn scenario(relative: &str) -> Params {
 fn runs(p: &Params, runs: u64) -> Vec<RunOutput> {
     (0..runs)
         .into_par_iter()
-        .map(|r| cogov::model::simulate(p, run_seed(SEED, r)))
+        .map(|r| cogov::model::co_governance::simulate(p, run_seed(SEED, r)))
         .collect()
 }
 

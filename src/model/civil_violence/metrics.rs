@@ -1,5 +1,5 @@
 //! The civil-violence model's outputs: its end-of-run metrics and per-tick series
-//! columns (defined once here, in the same [`crate::metrics::MetricDef`] shape as the co-governance
+//! columns (defined once here, in the same [`crate::schema::metrics::MetricDef`] shape as the co-governance
 //! model's tables in [`crate::metrics`]), and the outburst bookkeeping that turns the
 //! series of actives into them.
 //!
@@ -9,7 +9,7 @@
 //! number of ticks from the last tick of one to the first tick of the next, exclusive
 //! (the length of the calm between them).
 
-use crate::metrics::metric_table;
+use crate::schema::metrics::metric_table;
 
 const INF: f64 = f64::INFINITY;
 

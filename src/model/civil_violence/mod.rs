@@ -9,8 +9,8 @@
 //! a run (a pure function of `(params, seed)`, one `Xoshiro256PlusPlus` stream seeded
 //! by the caller, no I/O, no clock, no thread-local generator), the output (end-of-run
 //! metrics plus a row-major per-tick series, NaN meaning undefined), the
-//! [`crate::metrics::MetricDef`] shape of the output tables, and Epstein's grievance
-//! and activation formulas ([`crate::model::rules::offending`]). Everything else here
+//! [`crate::schema::metrics::MetricDef`] shape of the output tables, and Epstein's grievance
+//! and activation formulas ([`crate::model::co_governance::rules::offending`]). Everything else here
 //! is this model's own:
 //!
 //! - [`params`]: the inputs, the switches between the paper, NetLogo *Rebellion* and
@@ -100,6 +100,7 @@
 pub mod metrics;
 pub mod params;
 pub mod rules;
+pub mod table;
 mod world;
 
 pub use metrics::{CV_METRICS, CV_SERIES, CvMetric, CvSeries};

@@ -3,10 +3,10 @@
 //!
 //! Grievance G = H (1 - L) and the test G - R P > T are the same formulas the
 //! co-governance model's offending rule uses; they are taken from
-//! [`crate::model::rules::offending`] so both models share one definition.
+//! [`crate::model::co_governance::rules::offending`] so both models share one definition.
 
 use super::params::ArrestRule;
-use crate::model::rules::offending;
+use crate::model::co_governance::rules::offending;
 
 pub use offending::{grievance, is_motivated as is_active};
 

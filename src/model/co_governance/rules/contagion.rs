@@ -41,7 +41,7 @@ pub fn step_near_repeat(
     events: &[u32],
     width: usize,
     height: usize,
-    p: &crate::params::Contagion,
+    p: &crate::model::co_governance::params::Contagion,
 ) {
     let (omega, eta, theta) = (
         p.near_repeat_decay,
@@ -89,7 +89,7 @@ pub fn fear(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::params::Params;
+    use crate::model::co_governance::params::Params;
 
     #[test]
     fn near_repeat_decays_spreads_and_is_boosted() {

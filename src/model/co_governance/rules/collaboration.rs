@@ -50,7 +50,7 @@ impl Process {
     /// failures.
     pub fn step(
         &mut self,
-        p: &crate::params::Collaboration,
+        p: &crate::model::co_governance::params::Collaboration,
         dialogue: f64,
         wins: u32,
         failures: u32,
@@ -72,7 +72,7 @@ impl Process {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::params::Params;
+    use crate::model::co_governance::params::Params;
 
     #[test]
     fn dialogue_grows_with_meetings_channels_and_facilitation() {

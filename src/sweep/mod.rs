@@ -35,14 +35,16 @@ use std::path::{Path, PathBuf};
 use toml::Spanned;
 use toml::de::{DeString, DeTable, DeValue};
 
-use super::design::{self, DESIGN_NAMES, Design, DesignError, End, Factor, Levels, MAX_POINTS};
-use super::{Experiment, Kind, Point};
+use crate::experiment::design::{
+    self, DESIGN_NAMES, Design, DesignError, End, Factor, Levels, MAX_POINTS,
+};
+use crate::experiment::{Experiment, Kind, Point};
 use crate::model::{Model, ModelParams};
-use crate::params::{self, ParamDef, ParamType, ParamValue};
 use crate::scenario::raw;
 use crate::scenario::{
     Diagnostic, ErrorKind, Position, ReadError, Scenario, ScenarioError, read_text,
 };
+use crate::schema::{ParamDef, ParamType, ParamValue};
 
 /// The keys an experiment file may hold at its top level.
 const TOP_LEVEL_KEYS: [&str; 10] = [
@@ -118,7 +120,7 @@ impl SweepSpec {
     ///     env!("CARGO_MANIFEST_DIR"),
     ///     "/scenarios/sweeps/sweep_liability_x_incentives.toml"
     /// );
-    /// let spec = cogov::experiment::spec::SweepSpec::load(Path::new(path)).unwrap();
+    /// let spec = cogov::sweep::SweepSpec::load(Path::new(path)).unwrap();
     /// assert_eq!(spec.design.name(), "grid");
     /// assert_eq!(spec.experiment(None).unwrap().points.len(), 25);
     /// ```
@@ -139,7 +141,7 @@ impl SweepSpec {
     ///
     /// # Examples
     /// ```
-    /// use cogov::experiment::spec::SweepSpec;
+    /// use cogov::sweep::SweepSpec;
     /// let err = SweepSpec::parse("design = \"grid\"\n", "inline.toml", None).unwrap_err();
     /// assert!(err.to_string().contains("missing `scenario`"));
     /// ```
@@ -594,7 +596,7 @@ impl Reader<'_> {
             .param_defs()
             .iter()
             .find(|d| d.path.split_once('.').is_some_and(|(_, k)| k == name));
-        let close = params::best_match(name, TOP_LEVEL_KEYS.into_iter());
+        let close = crate::input::best_match(name, TOP_LEVEL_KEYS.into_iter());
         let d = self.problem(
             ErrorKind::UnknownKey,
             key.span(),
@@ -819,8 +821,9 @@ impl Reader<'_> {
         };
         let Some(def) = model.find_def(&path) else {
             let (section, name) = path.split_once('.').unwrap_or(("", path.as_str()));
-            let hint = raw::suggestion(model.param_defs(), section, name)
-                .or_else(|| params::best_match(&path, model.param_defs().iter().map(|d| d.path)));
+            let hint = raw::suggestion(model.param_defs(), section, name).or_else(|| {
+                crate::input::best_match(&path, model.param_defs().iter().map(|d| d.path))
+            });
             let other = Model::ALL
                 .into_iter()
                 .find(|m| *m != model && m.find_def(&path).is_some());
@@ -960,7 +963,7 @@ impl Reader<'_> {
                     out.steps = Some(v.span());
                 }
                 _ => {
-                    let close = params::best_match(name, LEVEL_KEYS.into_iter());
+                    let close = crate::input::best_match(name, LEVEL_KEYS.into_iter());
                     let d = self.problem(
                         ErrorKind::UnknownKey,
                         k.span(),
@@ -1288,7 +1291,7 @@ fn design_hint(name: &str) -> Option<&'static str> {
                 .find(|(alias, _)| lower.contains(alias))
                 .map(|(_, d)| d)
         })
-        .or_else(|| params::best_match(&lower, DESIGN_NAMES.into_iter()))
+        .or_else(|| crate::input::best_match(&lower, DESIGN_NAMES.into_iter()))
 }
 
 #[cfg(test)]

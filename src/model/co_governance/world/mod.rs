@@ -30,8 +30,8 @@ use super::accounts::{self, Accounts};
 use super::rules::collaboration::{Process, dialogue};
 use super::rules::public_goods::{self, Strategy};
 use super::rules::{contagion, liability, offending, operations, reporting, rights, trust};
-use crate::metrics::{SERIES, Series};
-use crate::params::Params;
+use crate::model::co_governance::metrics::{SERIES, Series};
+use crate::model::co_governance::params::Params;
 
 /// Incident types.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -1122,7 +1122,7 @@ impl Organisations {
     fn revise(
         &mut self,
         rng: &mut Xoshiro256PlusPlus,
-        q: &crate::params::Participation,
+        q: &crate::model::co_governance::params::Participation,
         payoff: impl Fn(bool, f64, u32) -> f64,
     ) {
         let n = self.on.len();
@@ -1318,7 +1318,7 @@ mod tests {
         let mut p = stressed();
         p.police.officers_per_10k = 0.0;
         let out = World::new(&p, 3).run();
-        use crate::metrics::Metric;
+        use crate::model::co_governance::metrics::Metric;
         assert_eq!(
             out.metrics[Metric::ClearanceRate as usize].to_bits(),
             f64::NAN.to_bits()

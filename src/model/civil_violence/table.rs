@@ -9,14 +9,11 @@
 //! floored arrest rule, as [`CivilViolenceParams::default`]; a test holds the two
 //! equal, and `scenarios/reference/` holds runs 1 to 5 and the Mesa-parity preset.
 
-use super::{
-    BuildError, ConstraintError, FieldType, ParamDef, ParamValue, SetError, choice_field,
-    define_params,
-};
 use crate::model::civil_violence::{
     ArrestRule, CivilViolenceParams, CopSchedule, JailRule, JailTerm, LegitimacySchedule, Level,
     Neighbourhood, Placement, TurnOrder,
 };
+use crate::schema::{ConstraintError, choice_field, define_params};
 
 choice_field!(ArrestRule {
     Printed => "printed",
@@ -238,7 +235,7 @@ impl CvParams {
     /// # Examples
     /// ```
     /// use cogov::model::civil_violence::CivilViolenceParams;
-    /// use cogov::params::civil_violence::CvParams;
+    /// use cogov::model::civil_violence::table::CvParams;
     /// assert_eq!(CvParams::default().to_model(), CivilViolenceParams::default());
     /// ```
     pub fn to_model(&self) -> CivilViolenceParams {
@@ -342,6 +339,7 @@ fn table_path(field: &'static str) -> &'static str {
 mod tests {
     use super::*;
     use crate::model::civil_violence::{mesa_parity, paper_run};
+    use crate::schema::{ParamValue, SetError};
 
     #[test]
     fn defaults_are_the_model_s_defaults_and_in_range() {
@@ -407,12 +405,12 @@ mod tests {
         assert!(matches!(
             p.set("arrest.rule", ParamValue::Choice("round")),
             Err(SetError::Value(
-                super::super::ValueError::NotAnOption { .. }
+                crate::schema::ValueError::NotAnOption { .. }
             ))
         ));
         assert!(matches!(
             p.set("arrest.rule", ParamValue::Real(1.0)),
-            Err(SetError::Value(super::super::ValueError::WrongType { .. }))
+            Err(SetError::Value(crate::schema::ValueError::WrongType { .. }))
         ));
     }
 

@@ -36,7 +36,12 @@ pub struct ReportingClimate {
 
 impl ReportingClimate {
     /// Builds the climate from the rule's weights and today's conditions.
-    pub fn new(p: &crate::params::Reporting, efficacy: f64, cost: f64, reward: f64) -> Self {
+    pub fn new(
+        p: &crate::model::co_governance::params::Reporting,
+        efficacy: f64,
+        cost: f64,
+        reward: f64,
+    ) -> Self {
         let base_logit = p.intercept - p.trust_weight * 0.5 + p.efficacy_weight * (efficacy - 0.5)
             - p.cost_weight * cost
             + p.reward_weight * reward.max(0.0).ln_1p();
@@ -67,7 +72,7 @@ pub fn reporting_cost(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::params::Params;
+    use crate::model::co_governance::params::Params;
 
     #[test]
     fn channel_access_saturates() {

@@ -1,18 +1,15 @@
-//! Scenario parameters: the one place where every parameter is defined.
+//! The machinery that defines a model's inputs and outputs; it knows no model.
 //!
-//! Each parameter is declared once, in [`definitions`], with its type, default, valid
-//! range, unit, meaning and source. The declaration generates both the typed,
-//! validated [`Params`] struct that the model reads and the [`PARAM_DEFS`] table that
-//! the scenario loader checks files against and `cogov params` prints, so the
-//! documentation cannot drift from the code.
+//! A model declares each scenario parameter once, with [`define_params!`], giving its
+//! type, default, valid range, unit, meaning and source. The declaration generates the
+//! typed struct the model reads and the table of [`ParamDef`]s that the scenario
+//! loader checks files against and `cogov params` prints, so the documentation cannot
+//! drift from the code. [`metrics`] does the same for output columns.
 //!
 //! This module owns no I/O: reading files, resolving `extends` and locating errors in a
-//! file belong to [`crate::scenario`].
+//! file belong to `scenario` and `input`.
 
-pub mod civil_violence;
-mod definitions;
-
-pub use definitions::*;
+pub mod metrics;
 
 use std::fmt;
 
@@ -90,11 +87,6 @@ pub struct ParamDef {
 }
 
 impl ParamDef {
-    /// True when the parameter is not pinned by a source and should be swept.
-    pub fn is_free(&self) -> bool {
-        self.source.starts_with("free parameter")
-    }
-
     /// The valid range in words, for messages and the reference.
     pub fn range_text(&self) -> String {
         match self.ty {
@@ -185,11 +177,6 @@ pub struct ConstraintError {
     pub message: String,
 }
 
-/// Looks up a parameter by its dotted path.
-pub fn find_def(path: &str) -> Option<&'static ParamDef> {
-    PARAM_DEFS.iter().find(|d| d.path == path)
-}
-
 /// The section names of a parameter table, in declaration order.
 pub fn sections_of(defs: &[ParamDef]) -> Vec<&'static str> {
     let mut out: Vec<&'static str> = Vec::new();
@@ -200,16 +187,6 @@ pub fn sections_of(defs: &[ParamDef]) -> Vec<&'static str> {
         }
     }
     out
-}
-
-/// The candidate closest to `word` by Jaro-Winkler similarity, if it is close enough
-/// to be a likely typo.
-pub fn best_match<'a>(word: &str, candidates: impl Iterator<Item = &'a str>) -> Option<&'a str> {
-    candidates
-        .map(|c| (strsim::jaro_winkler(word, c), c))
-        .filter(|(score, _)| *score > 0.8)
-        .max_by(|a, b| a.0.total_cmp(&b.0))
-        .map(|(_, c)| c)
 }
 
 /// Converts between a field's Rust type and [`ParamValue`].
@@ -284,17 +261,17 @@ impl FieldType for bool {
 /// [`ParamType::Choice`]): each variant and the name a file writes for it.
 macro_rules! choice_field {
     ($Enum:ty { $( $variant:ident => $name:literal ),+ $(,)? }) => {
-        impl $crate::params::FieldType for $Enum {
-            const TYPE: $crate::params::ParamType =
-                $crate::params::ParamType::Choice(&[$( $name ),+]);
-            fn to_value(self) -> $crate::params::ParamValue {
+        impl $crate::schema::FieldType for $Enum {
+            const TYPE: $crate::schema::ParamType =
+                $crate::schema::ParamType::Choice(&[$( $name ),+]);
+            fn to_value(self) -> $crate::schema::ParamValue {
                 match self {
-                    $( <$Enum>::$variant => $crate::params::ParamValue::Choice($name), )+
+                    $( <$Enum>::$variant => $crate::schema::ParamValue::Choice($name), )+
                 }
             }
-            fn from_value(value: $crate::params::ParamValue) -> Self {
+            fn from_value(value: $crate::schema::ParamValue) -> Self {
                 match value {
-                    $( $crate::params::ParamValue::Choice($name) => <$Enum>::$variant, )+
+                    $( $crate::schema::ParamValue::Choice($name) => <$Enum>::$variant, )+
                     // Only checked values reach here; the first variant is unreachable
                     // in practice and keeps the function total.
                     _ => [$( <$Enum>::$variant ),+][0],
@@ -306,9 +283,9 @@ macro_rules! choice_field {
 pub(crate) use choice_field;
 
 /// Declares a model's parameter sections: generates one struct per section, the
-/// struct holding them all (for the co-governance model [`Params`]), its `Default`,
-/// path-based `get`/`set`/`values`/`from_values`/`to_toml`, and the table of
-/// definitions (for the co-governance model [`PARAM_DEFS`]). The struct's
+/// struct holding them all (for the co-governance model `Params`), its `Default`,
+/// path-based `get`/`set`/`values`/`to_toml`, and the table of
+/// definitions (for the co-governance model `PARAM_DEFS`). The struct's
 /// cross-parameter rules are its hand-written `validate`.
 macro_rules! define_params {
     (
@@ -349,12 +326,12 @@ macro_rules! define_params {
         }
 
         $(#[doc = $ddoc])*
-        pub static $DEFS: std::sync::LazyLock<Vec<ParamDef>> = std::sync::LazyLock::new(|| vec![
+        pub static $DEFS: std::sync::LazyLock<Vec<$crate::schema::ParamDef>> = std::sync::LazyLock::new(|| vec![
             $($(
-                ParamDef {
+                $crate::schema::ParamDef {
                     path: concat!(stringify!($section), ".", stringify!($field)),
-                    ty: <$ty as FieldType>::TYPE,
-                    default: <$ty as FieldType>::to_value($default),
+                    ty: <$ty as $crate::schema::FieldType>::TYPE,
+                    default: <$ty as $crate::schema::FieldType>::to_value($default),
                     min: $min as f64,
                     max: $max as f64,
                     unit: $unit,
@@ -366,11 +343,11 @@ macro_rules! define_params {
 
         impl $Params {
             /// The value of the parameter at `path`, or `None` for an unknown path.
-            pub fn get(&self, path: &str) -> Option<ParamValue> {
+            pub fn get(&self, path: &str) -> Option<$crate::schema::ParamValue> {
                 match path {
                     $($(
                         concat!(stringify!($section), ".", stringify!($field)) =>
-                            Some(<$ty as FieldType>::to_value(self.$section.$field)),
+                            Some(<$ty as $crate::schema::FieldType>::to_value(self.$section.$field)),
                     )*)*
                     _ => None,
                 }
@@ -379,57 +356,32 @@ macro_rules! define_params {
             /// Sets one parameter after checking its type and range.
             ///
             /// # Errors
-            /// [`SetError::Unknown`] for an unknown path, [`SetError::Value`] for a value
+            /// `SetError::Unknown` for an unknown path, `SetError::Value` for a value
             /// of the wrong type or out of range. Cross-parameter rules are checked by
-            /// [`Params::validate`].
-            pub fn set(&mut self, path: &str, value: ParamValue) -> Result<(), SetError> {
+            /// `validate`.
+            pub fn set(&mut self, path: &str, value: $crate::schema::ParamValue) -> Result<(), $crate::schema::SetError> {
                 let def = $DEFS
                     .iter()
                     .find(|d| d.path == path)
-                    .ok_or_else(|| SetError::Unknown(path.to_string()))?;
+                    .ok_or_else(|| $crate::schema::SetError::Unknown(path.to_string()))?;
                 let value = def.check(value)?;
                 match path {
                     $($(
                         concat!(stringify!($section), ".", stringify!($field)) => {
-                            self.$section.$field = <$ty as FieldType>::from_value(value);
+                            self.$section.$field = <$ty as $crate::schema::FieldType>::from_value(value);
                         }
                     )*)*
-                    _ => return Err(SetError::Unknown(path.to_string())),
+                    _ => return Err($crate::schema::SetError::Unknown(path.to_string())),
                 }
                 Ok(())
             }
 
             /// Every parameter as `(path, value)`, in declaration order.
-            pub fn values(&self) -> Vec<(&'static str, ParamValue)> {
+            pub fn values(&self) -> Vec<(&'static str, $crate::schema::ParamValue)> {
                 $DEFS
                     .iter()
                     .map(|d| (d.path, self.get(d.path).unwrap_or(d.default)))
                     .collect()
-            }
-
-            /// Builds parameters from defaults overridden by `values`, then checks the rules
-            /// that tie parameters together.
-            ///
-            /// # Errors
-            /// The first bad value, or every broken cross-parameter rule.
-            pub fn from_values<'a>(
-                values: impl IntoIterator<Item = (&'a str, ParamValue)>,
-            ) -> Result<$Params, Vec<BuildError>> {
-                let mut params = $Params::default();
-                let mut errors = Vec::new();
-                for (path, value) in values {
-                    if let Err(e) = params.set(path, value) {
-                        errors.push(BuildError::Set(e));
-                    }
-                }
-                if errors.is_empty() {
-                    errors.extend(params.validate().into_iter().map(BuildError::Constraint));
-                }
-                if errors.is_empty() {
-                    Ok(params)
-                } else {
-                    Err(errors)
-                }
             }
 
             /// The parameters as a TOML document (sections and keys in declaration order), as
@@ -455,120 +407,11 @@ macro_rules! define_params {
 }
 pub(crate) use define_params;
 
-/// Why [`Params::set`] refused a value.
+/// Why a parameter struct's `set` refused a value.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum SetError {
     #[error("unknown parameter `{0}`")]
     Unknown(String),
     #[error(transparent)]
     Value(#[from] ValueError),
-}
-
-/// One reason [`Params::from_values`] refused its input.
-#[derive(Debug, Clone, PartialEq, thiserror::Error)]
-pub enum BuildError {
-    #[error(transparent)]
-    Set(#[from] SetError),
-    #[error(transparent)]
-    Constraint(#[from] ConstraintError),
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn every_default_is_inside_its_own_range() {
-        for def in PARAM_DEFS.iter() {
-            assert_eq!(
-                def.check(def.default),
-                Ok(def.default),
-                "default of {} is out of range",
-                def.path
-            );
-        }
-    }
-
-    #[test]
-    fn defaults_satisfy_the_cross_parameter_rules() {
-        assert_eq!(Params::default().validate(), vec![]);
-    }
-
-    #[test]
-    fn every_parameter_is_documented_with_unit_and_source() {
-        for def in PARAM_DEFS.iter() {
-            assert!(
-                def.doc.trim().len() > 20,
-                "{} needs a doc comment",
-                def.path
-            );
-            assert!(!def.unit.is_empty(), "{} needs a unit", def.path);
-            assert!(!def.source.is_empty(), "{} needs a source", def.path);
-            assert!(def.min <= def.max, "{} has an empty range", def.path);
-        }
-    }
-
-    #[test]
-    fn paths_are_unique() {
-        let mut paths: Vec<_> = PARAM_DEFS.iter().map(|d| d.path).collect();
-        paths.sort_unstable();
-        let n = paths.len();
-        paths.dedup();
-        assert_eq!(paths.len(), n);
-    }
-
-    #[test]
-    fn set_then_get_round_trips_and_checks_range() {
-        let mut p = Params::default();
-        p.set("liability.clarity", ParamValue::Real(0.9)).unwrap();
-        assert_eq!(p.liability.clarity, 0.9);
-        assert_eq!(p.get("liability.clarity"), Some(ParamValue::Real(0.9)));
-        let err = p
-            .set("liability.clarity", ParamValue::Real(1.3))
-            .unwrap_err();
-        assert!(matches!(
-            err,
-            SetError::Value(ValueError::OutOfRange { .. })
-        ));
-        let err = p.set("district.width", ParamValue::Real(2.5)).unwrap_err();
-        assert!(matches!(err, SetError::Value(ValueError::WrongType { .. })));
-        assert!(matches!(
-            p.set("liability.clarty", ParamValue::Real(0.5)),
-            Err(SetError::Unknown(_))
-        ));
-    }
-
-    #[test]
-    fn integers_are_accepted_as_reals() {
-        let def = find_def("police.officers_per_10k").unwrap();
-        assert_eq!(def.check(ParamValue::Int(12)), Ok(ParamValue::Real(12.0)));
-    }
-
-    #[test]
-    fn closest_path_suggests_typo_fix() {
-        let closest_path = |path| best_match(path, PARAM_DEFS.iter().map(|d| d.path));
-        assert_eq!(closest_path("liability.clarty"), Some("liability.clarity"));
-        assert_eq!(closest_path("zzzz"), None);
-    }
-
-    #[test]
-    fn to_toml_parses_back_to_the_same_values() {
-        let p = Params::default();
-        let table: toml::Table = toml::from_str(&p.to_toml()).unwrap();
-        let mut count = 0;
-        for (section, keys) in table {
-            for (key, value) in keys.as_table().unwrap() {
-                let path = format!("{section}.{key}");
-                let v = match value {
-                    toml::Value::Float(x) => ParamValue::Real(*x),
-                    toml::Value::Integer(i) => ParamValue::Int(*i),
-                    toml::Value::Boolean(b) => ParamValue::Bool(*b),
-                    other => panic!("unexpected {other:?}"),
-                };
-                assert_eq!(p.get(&path), Some(v), "{path}");
-                count += 1;
-            }
-        }
-        assert_eq!(count, PARAM_DEFS.len());
-    }
 }

@@ -5,14 +5,12 @@
 //! problems present) at the levels BRIEF.md gives; a source naming "free parameter" is
 //! not pinned by any publication and comes with the range worth sweeping.
 
-use super::{
-    BuildError, ConstraintError, FieldType, ParamDef, ParamValue, SetError, define_params,
-};
+use crate::schema::{ConstraintError, define_params};
 
 /// Largest number of residents one run may hold (about 2 GB of agent state).
 pub const MAX_RESIDENTS: u64 = 50_000_000;
 /// Bytes of state a resident occupies in a run (the per-resident vectors of
-/// `model::world::World`).
+/// `model::co_governance::world::World`).
 pub const BYTES_PER_RESIDENT: u64 = 40;
 
 define_params! {
@@ -633,5 +631,111 @@ impl Params {
             });
         }
         errors
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::input::best_match;
+    use crate::schema::{ParamValue, SetError, ValueError};
+
+    fn find_def(path: &str) -> &'static crate::schema::ParamDef {
+        PARAM_DEFS.iter().find(|d| d.path == path).unwrap()
+    }
+
+    #[test]
+    fn every_default_is_inside_its_own_range() {
+        for def in PARAM_DEFS.iter() {
+            assert_eq!(
+                def.check(def.default),
+                Ok(def.default),
+                "default of {} is out of range",
+                def.path
+            );
+        }
+    }
+
+    #[test]
+    fn defaults_satisfy_the_cross_parameter_rules() {
+        assert_eq!(Params::default().validate(), vec![]);
+    }
+
+    #[test]
+    fn every_parameter_is_documented_with_unit_and_source() {
+        for def in PARAM_DEFS.iter() {
+            assert!(
+                def.doc.trim().len() > 20,
+                "{} needs a doc comment",
+                def.path
+            );
+            assert!(!def.unit.is_empty(), "{} needs a unit", def.path);
+            assert!(!def.source.is_empty(), "{} needs a source", def.path);
+            assert!(def.min <= def.max, "{} has an empty range", def.path);
+        }
+    }
+
+    #[test]
+    fn paths_are_unique() {
+        let mut paths: Vec<_> = PARAM_DEFS.iter().map(|d| d.path).collect();
+        paths.sort_unstable();
+        let n = paths.len();
+        paths.dedup();
+        assert_eq!(paths.len(), n);
+    }
+
+    #[test]
+    fn set_then_get_round_trips_and_checks_range() {
+        let mut p = Params::default();
+        p.set("liability.clarity", ParamValue::Real(0.9)).unwrap();
+        assert_eq!(p.liability.clarity, 0.9);
+        assert_eq!(p.get("liability.clarity"), Some(ParamValue::Real(0.9)));
+        let err = p
+            .set("liability.clarity", ParamValue::Real(1.3))
+            .unwrap_err();
+        assert!(matches!(
+            err,
+            SetError::Value(ValueError::OutOfRange { .. })
+        ));
+        let err = p.set("district.width", ParamValue::Real(2.5)).unwrap_err();
+        assert!(matches!(err, SetError::Value(ValueError::WrongType { .. })));
+        assert!(matches!(
+            p.set("liability.clarty", ParamValue::Real(0.5)),
+            Err(SetError::Unknown(_))
+        ));
+    }
+
+    #[test]
+    fn integers_are_accepted_as_reals() {
+        let def = find_def("police.officers_per_10k");
+        assert_eq!(def.check(ParamValue::Int(12)), Ok(ParamValue::Real(12.0)));
+    }
+
+    #[test]
+    fn closest_path_suggests_typo_fix() {
+        let closest_path = |path| best_match(path, PARAM_DEFS.iter().map(|d| d.path));
+        assert_eq!(closest_path("liability.clarty"), Some("liability.clarity"));
+        assert_eq!(closest_path("zzzz"), None);
+    }
+
+    #[test]
+    fn to_toml_parses_back_to_the_same_values() {
+        let p = Params::default();
+        let table: toml::Table = toml::from_str(&p.to_toml()).unwrap();
+        let mut count = 0;
+        for (section, keys) in table {
+            for (key, value) in keys.as_table().unwrap() {
+                let path = format!("{section}.{key}");
+                let v = match value {
+                    toml::Value::Float(x) => ParamValue::Real(*x),
+                    toml::Value::Integer(i) => ParamValue::Int(*i),
+                    toml::Value::Boolean(b) => ParamValue::Bool(*b),
+                    other => panic!("unexpected {other:?}"),
+                };
+                assert_eq!(p.get(&path), Some(v), "{path}");
+                count += 1;
+            }
+        }
+        assert_eq!(count, PARAM_DEFS.len());
     }
 }

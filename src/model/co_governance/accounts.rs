@@ -1,9 +1,9 @@
 //! Counting during the measured window, and turning the counts into metrics.
 //!
-//! Every metric of [`crate::metrics::METRICS`] is computed here from plain counts and
+//! Every metric of [`crate::model::co_governance::metrics::METRICS`] is computed here from plain counts and
 //! sums, so its definition in `metrics.rs` can be checked against one function.
 
-use crate::metrics::{METRICS, Metric};
+use crate::model::co_governance::metrics::{METRICS, Metric};
 
 /// Actor groups whose public-safety work hours make up the burden (see `burden_gini`).
 pub const BURDEN_GROUPS: usize = 6;
