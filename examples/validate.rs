@@ -33,6 +33,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Parser, ValueEnum};
+use cogov::experiment::run_seed;
 use cogov::model::civil_violence::{
     self, ArrestRule, CivilViolenceOutput, CivilViolenceParams, CopSchedule, CvMetric, CvSeries,
     LegitimacySchedule, mesa_parity, paper_run,
@@ -41,7 +42,6 @@ use cogov::model::co_governance::metrics::{Metric, SERIES, Series};
 use cogov::model::co_governance::params::Params;
 use cogov::model::co_governance::rules::liability;
 use cogov::model::{self, RunOutput};
-use cogov::runner::run_seed;
 use cogov::scenario::Scenario;
 use cogov::stats::Summary;
 use rand::rngs::Xoshiro256PlusPlus;
@@ -270,7 +270,12 @@ fn scenario(relative: &str) -> Params {
 fn replicate<T: Send>(params: &Params, runs: u64, f: impl Fn(RunOutput) -> T + Sync) -> Vec<T> {
     (0..runs)
         .into_par_iter()
-        .map(|r| f(model::co_governance::simulate(params, run_seed(params.run.seed, r))))
+        .map(|r| {
+            f(model::co_governance::simulate(
+                params,
+                run_seed(params.run.seed, r),
+            ))
+        })
         .collect()
 }
 

@@ -2,7 +2,7 @@
 //!
 //! [`run_jobs`] runs a range of an [`Experiment`]'s jobs (design points, each
 //! replicated; see [`crate::experiment`] for a job's identity and seed, derived with
-//! [`run_seed`], a SplitMix64 mix of the base seed and the replication). Runs execute
+//! [`crate::experiment::run_seed`], a SplitMix64 mix of the base seed and the replication). Runs execute
 //! on the caller's rayon pool (the CLI sizes it with `--threads`): each worker takes
 //! the next job as soon as it finishes one, and finished runs are handed to the sink
 //! in job order, a few at a time, as soon as every earlier job has finished. So
@@ -25,26 +25,6 @@ use std::sync::{Condvar, Mutex, MutexGuard, PoisonError};
 
 use crate::experiment::{Experiment, Job, Shard};
 use crate::model::RunOutput;
-
-/// SplitMix64's finaliser (Steele, Lea and Flood 2014): a bijective mix of 64 bits.
-fn mix64(mut z: u64) -> u64 {
-    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-    z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-    z ^ (z >> 31)
-}
-
-/// The seed of replication `run` under base seed `base_seed`.
-///
-/// # Examples
-/// ```
-/// use cogov::runner::run_seed;
-/// assert_eq!(run_seed(42, 3), run_seed(42, 3));
-/// assert_ne!(run_seed(42, 3), run_seed(42, 4));
-/// assert_ne!(run_seed(42, 3), run_seed(43, 3));
-/// ```
-pub fn run_seed(base_seed: u64, run: u64) -> u64 {
-    mix64(mix64(base_seed).wrapping_add(run.wrapping_mul(0x9e37_79b9_7f4a_7c15)))
-}
 
 /// How many finished or running jobs may wait to be handed over, per worker thread.
 const BATCH_PER_THREAD: usize = 4;
@@ -463,14 +443,6 @@ mod tests {
         }
         let (got, end) = handed(Shard::ALL, 0);
         assert_eq!((got, end), (vec![], RunEnd::Interrupted { next: 0 }));
-    }
-
-    #[test]
-    fn run_seeds_are_distinct() {
-        let mut seeds: Vec<u64> = (0..10_000).map(|i| run_seed(1, i)).collect();
-        seeds.sort_unstable();
-        seeds.dedup();
-        assert_eq!(seeds.len(), 10_000);
     }
 
     #[test]

@@ -10,7 +10,7 @@
 //!   point `p`, so an experiment grows by whole replications (adaptive comparisons add
 //!   batches of replications; an interrupted experiment has its early replications of
 //!   every point);
-//! - replication `r` runs on seed [`crate::runner::run_seed`]`(seed, r)` at every point:
+//! - replication `r` runs on seed [`run_seed`]`(seed, r)` at every point:
 //!   common random numbers, so differences between points are not drowned by
 //!   differences between random streams (a sweep may turn this off, giving each point
 //!   its own streams, `run_seed(run_seed(seed, r), point + 1)`);
@@ -28,9 +28,11 @@
 
 pub mod compare;
 pub mod design;
+mod seed;
+
+pub use seed::run_seed;
 
 use crate::model::{Model, ModelParams};
-use crate::runner::run_seed;
 use crate::schema::ParamValue;
 
 /// What kind of experiment produced a results directory; it decides the leading

@@ -13,8 +13,8 @@
 use std::path::Path;
 use std::sync::OnceLock;
 
+use cogov::experiment::run_seed;
 use cogov::model::co_governance::metrics::METRICS;
-use cogov::runner::run_seed;
 use cogov::scenario::Scenario;
 use cogov::stats::Summary;
 use rayon::prelude::*;

@@ -4,9 +4,9 @@
 //! same determinism across threads and shards.
 
 use crate::util::{assert_same_data, cogov, read, repo_path, write};
+use cogov::experiment::run_seed;
 use cogov::model::Model;
 use cogov::model::civil_violence::{self, CV_METRICS, CivilViolenceParams, mesa_parity, paper_run};
-use cogov::runner::run_seed;
 use cogov::scenario::Scenario;
 use std::path::Path;
 

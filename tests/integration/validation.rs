@@ -9,11 +9,11 @@
 
 use std::path::Path;
 
+use cogov::experiment::run_seed;
 use cogov::model::RunOutput;
 use cogov::model::co_governance::metrics::{METRICS, Metric, SERIES, Series};
 use cogov::model::co_governance::params::Params;
 use cogov::model::co_governance::rules::liability;
-use cogov::runner::run_seed;
 use cogov::scenario::Scenario;
 use cogov::stats::Summary;
 use rayon::prelude::*;
