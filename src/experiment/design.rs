@@ -259,11 +259,12 @@ pub enum DesignError {
 /// # Examples
 /// ```
 /// use cogov::experiment::design::{points, Design, Factor, Levels};
+/// use cogov::model::Model;
 /// use cogov::schema::ParamValue;
 ///
 /// let factor = |path: &str, levels| Factor {
 ///     path: path.to_string(),
-///     def: find_def(path).unwrap(),
+///     def: Model::CoGovernance.find_def(path).unwrap(),
 ///     levels,
 /// };
 /// let factors = [
