@@ -1,181 +1,182 @@
-//! Running an experiment from the command line: the thread pool, the results
-//! directory (new, resumed or a shard), Ctrl-C, the progress bar, adaptive batches.
+//! The loop that decides which bytes are written: an experiment's jobs run into a
+//! results directory, new or resumed, whole or one shard, in one pass or (for an
+//! adaptive comparison) one batch of replications at a time.
 //!
-//! `run`, `sweep` and `compare` build an [`Experiment`] and hand it here; what differs
-//! between them (the manifest, the printed table, a comparison's extra file) stays in
-//! their own files.
+//! [`Driver::open`] claims or resumes the directory and replays the finished runs;
+//! [`Driver::run`] drives [`crate::runner::run_jobs`] and hands every finished run to
+//! the caller's observer in job order, asking an adaptive rule at each batch boundary
+//! whether to go on. Everything the results depend on happens here, so tests reach it
+//! without a process.
+//!
+//! It does not create the thread pool, read the clock, install a signal handler, draw
+//! a progress bar or print: the binary does those and passes in the pool, a `stop`
+//! flag and a `progress` callback.
 
-use super::{ExecArgs, InputError};
-use crate::progress::Progress;
-use anyhow::Context as _;
-use cogov::experiment::compare::{Adaptive, StopReason};
-use cogov::experiment::{Experiment, Job, Shard};
-use cogov::output::store::plan_json;
-use cogov::output::{Layout, Manifest, ScenarioEntry, Store, UtcTime};
-use cogov::runner::{JobRecord, Outcome, RunEnd, run_jobs};
-use std::io::IsTerminal as _;
-use std::path::PathBuf;
-use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::time::SystemTime;
+use crate::experiment::compare::{Adaptive, StopReason};
+use crate::experiment::{Experiment, Job, Shard};
+use crate::output::plan::{AdaptivePlan, Plan};
+use crate::output::{Layout, OutputError, Store};
+use crate::runner::{JobRecord, Outcome, RunEnd, run_jobs};
+use std::ops::Range;
+use std::path::Path;
 
-/// The user pressed Ctrl-C; the finished batches are kept for `--resume`. Exit 130.
+/// Why an experiment did not finish.
 #[derive(Debug, thiserror::Error)]
-#[error(
-    "interrupted after {done} of {total} runs; the finished runs are in `{partial}`: continue with the same command and --resume"
-)]
-pub struct Interrupted {
-    pub done: u64,
-    pub total: u64,
-    pub partial: String,
+pub enum DriverError {
+    /// The results directory could not be claimed, resumed or written.
+    #[error(transparent)]
+    Output(#[from] OutputError),
+    /// `stop()` said stop; the finished batches are kept for `--resume`.
+    #[error(
+        "interrupted after {done} of {total} runs; the finished runs are in `{partial}`: continue with the same command and --resume"
+    )]
+    Interrupted {
+        done: u64,
+        total: u64,
+        partial: String,
+    },
+    /// An adaptive comparison was asked to run as a shard.
+    #[error(
+        "--shard cannot be combined with --precision: an adaptive comparison decides from all runs as they come in"
+    )]
+    ShardedAdaptive,
 }
 
-/// What a finished experiment left behind.
-pub struct Finished {
-    pub store: Store,
-    /// The experiment's identity, as written to `plan.json`.
-    pub plan: String,
-    pub threads: usize,
-    /// Replications per point run (all of them unless an adaptive rule stopped early).
-    pub replications: u64,
-    pub stopped: Option<StopReason>,
-    pub started: UtcTime,
-}
-
-impl Finished {
-    /// The manifest fields every experiment shares; the caller adds its own (reforms,
-    /// sweep, how an adaptive comparison stopped).
-    pub fn manifest(
-        &self,
-        scenario: ScenarioEntry,
-        seed: u64,
-        command_line: Vec<String>,
-    ) -> Manifest {
-        Manifest {
-            scenario,
-            reforms: vec![],
-            experiment: serde_json::from_str(&self.plan).unwrap_or(serde_json::Value::Null),
-            sweep: None,
-            seed,
-            replications: self.replications,
-            failures: self.store.failures(),
-            stopped: None,
-            threads: self.threads,
-            started: self.started,
-            finished: now(),
-            command_line,
+impl DriverError {
+    /// True when the user can fix this (another directory, other flags).
+    pub fn is_user_error(&self) -> bool {
+        match self {
+            DriverError::Output(e) => e.is_user_error(),
+            DriverError::ShardedAdaptive => true,
+            DriverError::Interrupted { .. } => false,
         }
     }
 }
 
-/// The clock, read here at the edge and nowhere in the core.
-pub fn now() -> UtcTime {
-    UtcTime::from_system_time(SystemTime::now())
+/// How to run an experiment into its directory.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// Continue the interrupted experiment in `DIR.partial` instead of starting anew.
+    pub resume: bool,
+    /// Run only this shard's jobs ([`Shard::ALL`] for all).
+    pub shard: Option<Shard>,
+    /// Stop adding replications by this rule (comparisons only).
+    pub adaptive: Option<Adaptive>,
 }
 
-/// Set once, on the first Ctrl-C; a second Ctrl-C ends the process at once.
-fn interrupt_flag() -> Arc<AtomicBool> {
-    static FLAG: std::sync::OnceLock<Arc<AtomicBool>> = std::sync::OnceLock::new();
-    FLAG.get_or_init(|| {
-        let flag = Arc::new(AtomicBool::new(false));
-        let handler_flag = Arc::clone(&flag);
-        // If a handler cannot be installed, Ctrl-C simply ends the process: the
-        // checkpointed batches are still there for --resume.
-        let _ = ctrlc::set_handler(move || {
-            if handler_flag.swap(true, Ordering::SeqCst) {
-                std::process::exit(130);
-            }
-            eprintln!("\ninterrupt: finishing the runs in flight, then stopping (Ctrl-C again to quit at once)");
+/// What a finished experiment left behind.
+pub struct Finished {
+    /// The complete results, ready for [`Store::finish`].
+    pub store: Store,
+    /// The experiment's identity, as written to `plan.json`.
+    pub plan: Plan,
+    /// Replications per point run (all of them unless an adaptive rule stopped early).
+    pub replications: u64,
+    /// Why an adaptive comparison stopped.
+    pub stopped: Option<StopReason>,
+}
+
+/// An experiment's results directory, open and ready to run the jobs still to do.
+pub struct Driver<'e> {
+    experiment: &'e Experiment,
+    store: Store,
+    plan: Plan,
+    shard: Shard,
+    adaptive: Option<Adaptive>,
+}
+
+impl<'e> Driver<'e> {
+    /// Claims `target` (or, with `options.resume`, reopens `target.partial` and hands
+    /// every finished run to `replay` in job order, `None` for a failed one).
+    ///
+    /// # Errors
+    /// A taken or mismatched results directory, nothing to resume, an adaptive rule
+    /// on a shard, or a failure to write.
+    pub fn open(
+        experiment: &'e Experiment,
+        layout: Layout,
+        target: &Path,
+        options: Options,
+        replay: &mut dyn FnMut(&Job, Option<&[f64]>),
+    ) -> Result<Driver<'e>, DriverError> {
+        let shard = options.shard.unwrap_or(Shard::ALL);
+        if options.adaptive.is_some() && shard != Shard::ALL {
+            return Err(DriverError::ShardedAdaptive);
+        }
+        let adaptive_plan = options.adaptive.as_ref().map(|a| AdaptivePlan {
+            precision: a.precision,
+            metrics: a
+                .metrics
+                .iter()
+                .map(|&m| experiment.model.metrics()[m].name.to_string())
+                .collect(),
+            batch: a.batch,
+            max: a.max,
         });
-        flag
-    })
-    .clone()
-}
-
-/// Runs `experiment` into `target` (or resumes it there), handing every finished or
-/// replayed run to `observe(job, metrics)` in job order (`None` for a failed run),
-/// and, with an adaptive rule, asking its decision (`decide()`, reading what
-/// `observe` gathered) at each batch boundary and stopping when it says so.
-///
-/// # Errors
-/// A taken or mismatched results directory, an interrupt ([`Interrupted`]), or a
-/// failure to write.
-pub fn execute(
-    experiment: &Experiment,
-    layout: Layout,
-    target: PathBuf,
-    args: &ExecArgs,
-    label: &str,
-    adaptive: Option<(&Adaptive, &dyn Fn() -> Option<StopReason>)>,
-    observe: &mut dyn FnMut(&Job, Option<&[f64]>),
-) -> anyhow::Result<Finished> {
-    let decide = adaptive.map(|(_, decide)| decide);
-    let adaptive = adaptive.map(|(a, _)| a);
-    let shard = match &args.shard {
-        Some(text) => Shard::parse(text).map_err(|e| InputError(format!("--shard: {e}")))?,
-        None => Shard::ALL,
-    };
-    if adaptive.is_some() && shard != Shard::ALL {
-        return Err(InputError(
-            "--shard cannot be combined with --precision: an adaptive comparison decides from all runs as they come in"
-                .into(),
-        )
-        .into());
-    }
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(args.threads.unwrap_or(0) as usize)
-        .build()
-        .context("cannot start the worker threads")?;
-    let threads = pool.current_num_threads();
-    let settings = adaptive.map_or_else(String::new, |a| {
-        format!(
-            "adaptive precision {} on metrics {:?}, batches of {}, at most {}",
-            a.precision, a.metrics, a.batch, a.max
-        )
-    });
-    let plan = plan_json(experiment, &layout, shard, &settings);
-    let started = now();
-    let mut store = if args.resume {
-        Store::resume(&target, layout, &plan, experiment, shard, |job, m| {
-            observe(job, m)
-        })?
-    } else {
-        Store::create(&target, layout, &plan)?
-    };
-
-    let points = experiment.points.len() as u64;
-    let total_jobs = experiment.job_count();
-    let owned = |range: std::ops::Range<u64>| range.filter(|&i| shard.owns(i)).count() as u64;
-    let quiet = args.quiet;
-    if !quiet {
-        let verb = if args.resume && store.next_job() > 0 {
-            format!("resuming at run {} of", owned(0..store.next_job()) + 1)
+        let plan = Plan::new(experiment, shard, layout.timeseries_every, adaptive_plan);
+        let store = if options.resume {
+            Store::resume(target, layout, &plan, experiment, shard, replay)?
         } else {
-            "running".to_string()
+            Store::create(target, layout, &plan)?
         };
-        let shard_text = if shard == Shard::ALL {
-            String::new()
-        } else {
-            format!(" (shard {shard}: {} runs)", owned(0..total_jobs))
-        };
-        let up_to = if adaptive.is_some() { "up to " } else { "" };
-        eprintln!(
-            "{verb} {up_to}{} runs of {label}{shard_text} on {threads} thread{} into {}",
-            total_jobs,
-            if threads == 1 { "" } else { "s" },
-            target.display()
-        );
+        Ok(Driver {
+            experiment,
+            store,
+            plan,
+            shard,
+            adaptive: options.adaptive,
+        })
     }
-    let flag = interrupt_flag();
-    let progress = Progress::new(
-        owned(0..total_jobs),
-        !quiet && std::io::stderr().is_terminal(),
-    );
-    let mut stopped = None;
-    let result: anyhow::Result<()> = (|| {
+
+    /// How many of the jobs in `range` this shard runs.
+    pub fn owned(&self, range: Range<u64>) -> u64 {
+        range.filter(|&i| self.shard.owns(i)).count() as u64
+    }
+
+    /// The runs this shard has done already (non-zero after a resume).
+    pub fn done(&self) -> u64 {
+        self.owned(0..self.store.next_job())
+    }
+
+    /// The runs this shard makes in all (an adaptive comparison: at most).
+    pub fn total(&self) -> u64 {
+        self.owned(0..self.experiment.job_count())
+    }
+
+    /// The shard being run.
+    pub fn shard(&self) -> Shard {
+        self.shard
+    }
+
+    /// The results directory being written (`DIR.partial`).
+    pub fn partial(&self) -> &Path {
+        self.store.partial()
+    }
+
+    /// Runs the jobs still to do on `pool`, handing each finished run to `observe` in
+    /// job order (`None` for a failed run). `progress(done)` hears how many runs of
+    /// this shard are done; `stop()` is asked after each hand-over; `decide()` (an
+    /// adaptive comparison's rule, reading what `observe` gathered) is asked at each
+    /// batch boundary.
+    ///
+    /// # Errors
+    /// [`DriverError::Interrupted`] when `stop()` said stop (the finished batches are
+    /// checkpointed), or a failure to write.
+    pub fn run(
+        mut self,
+        pool: &rayon::ThreadPool,
+        progress: &(dyn Fn(u64) + Sync),
+        stop: &dyn Fn() -> bool,
+        decide: Option<&dyn Fn() -> Option<StopReason>>,
+        observe: &mut dyn FnMut(&Job, Option<&[f64]>),
+    ) -> Result<Finished, DriverError> {
+        let experiment = self.experiment;
+        let points = experiment.points.len() as u64;
+        let total_jobs = experiment.job_count();
+        let shard = self.shard;
+        let mut stopped = None;
         loop {
-            let next = store.next_job();
-            let done_replications = next / points.max(1);
+            let next = self.store.next_job();
             // An adaptive comparison decides at batch boundaries, before running more.
             if let Some(decide) = decide
                 && next > 0
@@ -183,21 +184,21 @@ pub fn execute(
                 && let Some(reason) = decide()
             {
                 stopped = Some(reason);
-                return Ok(());
+                break;
             }
-            let end = match adaptive {
-                Some(a) => a.next_checkpoint(done_replications) * points,
+            let end = match &self.adaptive {
+                Some(a) => a.next_checkpoint(next / points.max(1)) * points,
                 None => total_jobs,
             };
             if next >= end {
-                return Ok(());
+                break;
             }
-            let base = owned(0..next);
-            let mut sink = |records: &[JobRecord]| -> anyhow::Result<()> {
+            let base = self.owned(0..next);
+            let store = &mut self.store;
+            let sink = |records: &[JobRecord]| -> Result<(), OutputError> {
                 let last = records.last().map_or(next, |r| r.job.index + 1);
                 // Jobs of other shards in this batch's span are done too.
-                let batch_end = next_owned_after(last, end, shard);
-                store.write_batch(records, batch_end)?;
+                store.write_batch(records, next_owned_after(last, end, shard))?;
                 for record in records {
                     match &record.outcome {
                         Outcome::Finished(output) => observe(&record.job, Some(&output.metrics)),
@@ -210,38 +211,33 @@ pub fn execute(
                 experiment,
                 next..end,
                 shard,
-                &pool,
-                &mut sink,
-                &|done| progress.update(base + done),
-                &|| flag.load(Ordering::SeqCst),
+                pool,
+                sink,
+                &|done| progress(base + done),
+                stop,
             )?;
             if let RunEnd::Interrupted { .. } = end_state {
-                return Err(Interrupted {
-                    done: owned(0..store.next_job()),
-                    total: owned(0..total_jobs),
-                    partial: store.partial().display().to_string(),
-                }
-                .into());
+                return Err(DriverError::Interrupted {
+                    done: self.done(),
+                    total: self.total(),
+                    partial: self.store.partial().display().to_string(),
+                });
             }
-            if adaptive.is_none() {
-                return Ok(());
+            if self.adaptive.is_none() {
+                break;
             }
         }
-    })();
-    progress.finish();
-    result?;
-    let replications = match adaptive {
-        Some(_) => store.next_job() / points.max(1),
-        None => experiment.replications,
-    };
-    Ok(Finished {
-        store,
-        plan,
-        threads,
-        replications,
-        stopped,
-        started,
-    })
+        let replications = match self.adaptive {
+            Some(_) => self.store.next_job() / points.max(1),
+            None => experiment.replications,
+        };
+        Ok(Finished {
+            store: self.store,
+            plan: self.plan,
+            replications,
+            stopped,
+        })
+    }
 }
 
 /// The first job at or after `from` that `shard` owns, or `end`: everything before it
@@ -250,42 +246,13 @@ fn next_owned_after(from: u64, end: u64, shard: Shard) -> u64 {
     (from..end).find(|&i| shard.owns(i)).unwrap_or(end)
 }
 
-/// How an adaptive comparison ended, in words.
-pub fn stop_text(reason: StopReason, precision: f64, replications: u64) -> String {
-    match reason {
-        StopReason::Precision { half_width } => format!(
-            "precision reached: the widest 95% half-width is {} <= {precision} after {replications} replications",
-            cogov::output::table::round(half_width)
-        ),
-        StopReason::Maximum { half_width } => format!(
-            "maximum reached: {replications} replications, the widest 95% half-width is still {} > {precision}",
-            cogov::output::table::round(half_width)
-        ),
-        StopReason::Fixed => format!("{replications} replications, as asked"),
-    }
-}
-
-/// The results directory: `--out`, or a new dated directory under `output/` (with
-/// `--resume`, the latest interrupted one of that name).
-///
-/// # Errors
-/// `--resume` without `--out` and no interrupted run of that name under `output/`.
-pub fn target(args: &ExecArgs, name: &str) -> Result<PathBuf, InputError> {
-    let parent = std::path::Path::new("output");
-    match &args.out {
-        Some(dir) => Ok(dir.clone()),
-        None if args.resume => cogov::output::latest_interrupted(parent, name).ok_or_else(|| {
-            InputError(format!(
-                "--resume: no interrupted run of `{name}` under output/; name its directory with --out DIR"
-            ))
-        }),
-        None => Ok(cogov::output::default_dir(parent, name, now())),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::experiment::compare::PairedAccumulator;
+    use crate::experiment::{Kind, Point};
+    use crate::model::co_governance::Params;
+    use std::cell::RefCell;
 
     #[test]
     fn a_batch_s_end_skips_other_shards_jobs() {
@@ -295,5 +262,151 @@ mod tests {
         assert_eq!(next_owned_after(17, 20, shard), 19);
         assert_eq!(next_owned_after(20, 20, shard), 20);
         assert_eq!(next_owned_after(3, 10, Shard::ALL), 3);
+    }
+
+    fn small(ticks: u32) -> Params {
+        let mut p = Params::default();
+        p.run.ticks = ticks;
+        p.run.warmup_ticks = 0;
+        p.district.width = 2;
+        p.district.height = 2;
+        p
+    }
+
+    fn pool(threads: usize) -> rayon::ThreadPool {
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .unwrap()
+    }
+
+    /// Every file of a finished directory, by name.
+    fn files(dir: &Path) -> Vec<(String, Vec<u8>)> {
+        let mut out: Vec<_> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| {
+                let e = e.unwrap();
+                (
+                    e.file_name().to_string_lossy().into_owned(),
+                    std::fs::read(e.path()).unwrap(),
+                )
+            })
+            .collect();
+        out.sort();
+        out
+    }
+
+    fn run_to_end(e: &Experiment, target: &Path, threads: usize, stop_after: Option<u64>) {
+        let layout = Layout::of(e, 1);
+        let options = Options {
+            resume: stop_after.is_none() && target.with_extension("partial").exists(),
+            ..Options::default()
+        };
+        let driver = Driver::open(e, layout, target, options, &mut |_, _| {}).unwrap();
+        let seen = std::sync::atomic::AtomicU64::new(0);
+        let stop =
+            || stop_after.is_some_and(|n| seen.load(std::sync::atomic::Ordering::SeqCst) >= n);
+        let result = driver.run(
+            &pool(threads),
+            &|done| seen.store(done, std::sync::atomic::Ordering::SeqCst),
+            &stop,
+            None,
+            &mut |_, _| {},
+        );
+        match result {
+            Ok(finished) => {
+                finished.store.finish(b"{}\n", &[]).unwrap();
+            }
+            Err(DriverError::Interrupted { done, total, .. }) => {
+                assert!(stop_after.is_some() && done < total, "{done} of {total}");
+            }
+            Err(e) => panic!("{e}"),
+        }
+    }
+
+    #[test]
+    fn thread_counts_and_an_interruption_give_the_same_files() {
+        let e = Experiment::single("small", small(5).into(), 24, 9);
+        let tmp = tempfile::tempdir().unwrap();
+        let one = tmp.path().join("one");
+        run_to_end(&e, &one, 1, None);
+        let two = tmp.path().join("two");
+        run_to_end(&e, &two, 2, None);
+        assert_eq!(files(&one), files(&two));
+        let cut = tmp.path().join("cut");
+        run_to_end(&e, &cut, 2, Some(3));
+        assert!(!cut.exists() && tmp.path().join("cut.partial").is_dir());
+        run_to_end(&e, &cut, 2, None);
+        assert_eq!(files(&one), files(&cut));
+    }
+
+    #[test]
+    fn an_adaptive_comparison_stops_at_a_batch_boundary_and_refuses_shards() {
+        let base = small(20);
+        let mut reform = base.clone();
+        reform.liability.clarity = 0.9;
+        let e = Experiment {
+            kind: Kind::Compare,
+            model: crate::model::Model::CoGovernance,
+            columns: vec![],
+            points: [base, reform]
+                .into_iter()
+                .enumerate()
+                .map(|(i, p)| Point {
+                    label: format!("s{i}"),
+                    values: vec![],
+                    params: Ok(p.into()),
+                })
+                .collect(),
+            replications: 40,
+            seed: 3,
+            common_random_numbers: true,
+        };
+        // A precision so loose that the first decision stops: exactly one batch runs.
+        let adaptive = Adaptive {
+            precision: f64::INFINITY,
+            metrics: vec![0],
+            batch: 4,
+            max: 40,
+        };
+        let tmp = tempfile::tempdir().unwrap();
+        let sharded = Driver::open(
+            &e,
+            Layout::of(&e, 0),
+            &tmp.path().join("x"),
+            Options {
+                resume: false,
+                shard: Some(Shard { index: 1, count: 2 }),
+                adaptive: Some(adaptive.clone()),
+            },
+            &mut |_, _| {},
+        );
+        assert!(matches!(sharded, Err(DriverError::ShardedAdaptive)));
+        let options = Options {
+            adaptive: Some(adaptive.clone()),
+            ..Options::default()
+        };
+        let target = tmp.path().join("adaptive");
+        let driver = Driver::open(&e, Layout::of(&e, 0), &target, options, &mut |_, _| {}).unwrap();
+        let paired = RefCell::new(PairedAccumulator::new(2, e.model.metrics().len()));
+        let mut pending: Vec<Vec<f64>> = vec![vec![]; 2];
+        let mut observe = |job: &Job, m: Option<&[f64]>| {
+            pending[job.point] = m.unwrap().to_vec();
+            if job.point == 1 {
+                paired
+                    .borrow_mut()
+                    .push(&[pending[0].as_slice(), pending[1].as_slice()]);
+            }
+        };
+        let decide = || adaptive.decide(&paired.borrow());
+        let finished = driver
+            .run(&pool(2), &|_| {}, &|| false, Some(&decide), &mut observe)
+            .unwrap();
+        assert_eq!(finished.replications, 4);
+        assert!(matches!(
+            finished.stopped,
+            Some(StopReason::Precision { .. })
+        ));
+        assert_eq!(finished.plan.adaptive.unwrap().batch, 4);
     }
 }

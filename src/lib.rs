@@ -1,6 +1,7 @@
 //! cogov: an agent-based simulator of collaborative governance in urban community
 //! policing. See `ARCHITECTURE.md` for the map.
 
+pub mod driver;
 pub mod experiment;
 pub mod input;
 pub mod model;

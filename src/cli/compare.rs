@@ -7,7 +7,7 @@ use super::exec::{self, execute, stop_text};
 use super::run::{check_flag, entry, exit_for_failures, failure_note};
 use super::{CompareArgs, ExecArgs, InputError, print_stdout};
 use cogov::experiment::compare::{Adaptive, PairedAccumulator};
-use cogov::experiment::{Experiment, Kind, Point};
+use cogov::experiment::{Experiment, Kind, Point, unique_labels};
 use cogov::model::Model;
 use cogov::output::comparison::{comparison_csv, comparison_table};
 use cogov::output::{COMPARISON_FILE, Layout, Manifest};
@@ -154,16 +154,7 @@ fn compare(
     check_flag(model, "--replications", "run.replications", replications)?;
 
     // Names label rows; two scenarios with the same name get #2, #3, ...
-    let mut labels: Vec<String> = Vec::new();
-    for s in &scenarios {
-        let mut label = s.name.clone();
-        let mut k = 2;
-        while labels.contains(&label) {
-            label = format!("{}#{k}", s.name);
-            k += 1;
-        }
-        labels.push(label);
-    }
+    let labels = unique_labels(scenarios.iter().map(|s| s.name.as_str()));
     let experiment = Experiment {
         kind: Kind::Compare,
         model,
@@ -209,7 +200,7 @@ fn compare(
         }
     };
     let decide = || adaptive.as_ref().and_then(|a| a.decide(&paired.borrow()));
-    let finished = execute(
+    let done = execute(
         &experiment,
         layout,
         target,
@@ -220,21 +211,22 @@ fn compare(
     )?;
     let paired = paired.into_inner();
     let rows = paired.rows();
-    let stopped = finished
+    let stopped = done
+        .finished
         .stopped
-        .map(|r| stop_text(r, args.precision.unwrap_or(0.0), finished.replications));
-    let failures = finished.store.failures();
+        .map(|r| stop_text(r, args.precision.unwrap_or(0.0), done.finished.replications));
+    let failures = done.finished.store.failures();
     let manifest = Manifest {
         reforms: scenarios[1..].iter().map(entry).collect(),
         stopped: stopped.clone(),
-        ..finished.manifest(entry(base), seed, command_line)
+        ..done.manifest(entry(base), seed, command_line)
     };
     let extra = if sharded {
         vec![]
     } else {
         vec![(COMPARISON_FILE, comparison_csv(&labels, metric_defs, &rows))]
     };
-    let dir = finished.store.finish(&manifest.to_json(), &extra)?;
+    let dir = done.finished.store.finish(&manifest.to_json(), &extra)?;
     let stop_line = stopped.map_or(String::new(), |s| format!("\n{s}"));
     if args.exec.quiet {
         print_stdout(&format!("{}\n", dir.display()))?;

@@ -11,7 +11,6 @@
 //! already names the file, line, column and key.
 
 mod compare;
-#[path = "../driver.rs"]
 mod exec;
 
 mod merge;
@@ -21,6 +20,8 @@ mod sweep;
 
 use anyhow::Context as _;
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use cogov::driver::DriverError;
+use cogov::experiment::Shard;
 use cogov::model::Model;
 use cogov::output::OutputError;
 use cogov::scenario::{Scenario, ScenarioError};
@@ -150,7 +151,7 @@ pub struct ExecArgs {
     pub resume: bool,
     /// Run only shard K of N (jobs K-1, K-1+N, ...); combine shards with `cogov merge`
     #[arg(long, value_name = "K/N")]
-    pub shard: Option<String>,
+    pub shard: Option<Shard>,
     /// Write every K-th day of each run to timeseries.csv; 0 writes none
     /// [default: 1 for run, the file's setting for sweep, 0 for compare]
     #[arg(long, value_name = "K")]
@@ -309,7 +310,8 @@ fn report(err: &anyhow::Error) {
 /// 2 for input the user can fix, 130 for an interrupt, 3 when some runs failed but
 /// the rest completed, 1 for failures while working.
 fn exit_code(err: &anyhow::Error) -> i32 {
-    if err.chain().any(|c| c.is::<exec::Interrupted>()) {
+    let driver_error = err.chain().find_map(|c| c.downcast_ref::<DriverError>());
+    if let Some(DriverError::Interrupted { .. }) = driver_error {
         return 130;
     }
     if err.chain().any(|c| c.is::<run::RunsFailed>()) {
@@ -318,6 +320,9 @@ fn exit_code(err: &anyhow::Error) -> i32 {
     let bad_input = err.chain().any(|cause| {
         cause.is::<ScenarioError>()
             || cause.is::<InputError>()
+            || cause
+                .downcast_ref::<DriverError>()
+                .is_some_and(DriverError::is_user_error)
             || cause
                 .downcast_ref::<OutputError>()
                 .is_some_and(OutputError::is_user_error)

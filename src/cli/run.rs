@@ -27,7 +27,7 @@ pub fn run(args: RunArgs, command_line: Vec<String>) -> anyhow::Result<()> {
     let experiment = Experiment::single(&scenario.name, params.clone(), replications, seed);
     let layout = Layout::of(&experiment, args.exec.timeseries_every.unwrap_or(1));
     let target = exec::target(&args.exec, &scenario.name)?;
-    let finished = execute(
+    let done = execute(
         &experiment,
         layout,
         target,
@@ -36,10 +36,10 @@ pub fn run(args: RunArgs, command_line: Vec<String>) -> anyhow::Result<()> {
         None,
         &mut |_, _| {},
     )?;
-    let summaries = finished.store.summaries();
-    let failures = finished.store.failures();
-    let manifest = finished.manifest(entry(&scenario), seed, command_line);
-    let dir = finished.store.finish(&manifest.to_json(), &[])?;
+    let summaries = done.finished.store.summaries();
+    let failures = done.finished.store.failures();
+    let manifest = done.manifest(entry(&scenario), seed, command_line);
+    let dir = done.finished.store.finish(&manifest.to_json(), &[])?;
     let failed = failure_note(failures);
     if args.exec.quiet {
         print_stdout(&format!("{}\n", dir.display()))?;

@@ -20,7 +20,7 @@ pub fn run(args: SweepArgs, command_line: Vec<String>) -> anyhow::Result<()> {
     let every = args.exec.timeseries_every.unwrap_or(spec.timeseries_every);
     let layout = Layout::of(&experiment, every);
     let target = exec::target(&args.exec, &spec.name)?;
-    let finished = execute(
+    let done = execute(
         &experiment,
         layout,
         target,
@@ -34,7 +34,7 @@ pub fn run(args: SweepArgs, command_line: Vec<String>) -> anyhow::Result<()> {
         None,
         &mut |_, _| {},
     )?;
-    let failures = finished.store.failures();
+    let failures = done.finished.store.failures();
     let sweep = serde_json::json!({
         "name": spec.name,
         "description": spec.description,
@@ -45,9 +45,9 @@ pub fn run(args: SweepArgs, command_line: Vec<String>) -> anyhow::Result<()> {
     });
     let manifest = Manifest {
         sweep: Some(sweep),
-        ..finished.manifest(entry(&spec.scenario), experiment.seed, command_line)
+        ..done.manifest(entry(&spec.scenario), experiment.seed, command_line)
     };
-    let dir = finished.store.finish(&manifest.to_json(), &[])?;
+    let dir = done.finished.store.finish(&manifest.to_json(), &[])?;
     if args.exec.quiet {
         print_stdout(&format!("{}\n", dir.display()))?;
     } else {

@@ -20,11 +20,11 @@
 //!   Sobol with the Saltelli scheme); [`compare`] holds the paired statistics of a
 //!   comparison and the adaptive stopping rule. Both are pure: no files, no clock, no
 //!   thread-local generator.
-//! - [`spec`] is the edge that reads an experiment file (a sweep) and its scenario,
-//!   with the scenario loader's located error messages.
 //!
-//! Running the jobs is [`crate::runner::run_jobs`]; writing, resuming and merging
-//! their results is [`crate::output::store`].
+//! This module is pure and sits below the runner: it knows what a job is, not how
+//! jobs run. Reading an experiment file is `crate::sweep`; running the jobs is
+//! `crate::runner::run_jobs`; writing, resuming and merging their results is
+//! `crate::output`.
 
 pub mod compare;
 pub mod design;
@@ -36,8 +36,9 @@ use crate::model::{Model, ModelParams};
 use crate::schema::ParamValue;
 
 /// What kind of experiment produced a results directory; it decides the leading
-/// columns of `runs.csv`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// columns of `runs.csv`. Written to `plan.json` and the manifest by its [`Kind::name`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum Kind {
     /// `cogov run`: one point; rows start `run,seed`.
     Run,
@@ -48,6 +49,7 @@ pub enum Kind {
 }
 
 impl Kind {
+    /// The command that makes this kind of experiment, as files write it.
     pub fn name(self) -> &'static str {
         match self {
             Kind::Run => "run",
@@ -99,7 +101,8 @@ pub struct Job {
     pub seed: u64,
 }
 
-/// A subset of the jobs: shard `index` (1-based) of `count`.
+/// A subset of the jobs: shard `index` (1-based) of `count`. Read from and written
+/// as `K/N` (`--shard 2/8`, `"shard": "2/8"` in `plan.json`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Shard {
     pub index: u64,
@@ -109,21 +112,6 @@ pub struct Shard {
 impl Shard {
     /// The whole experiment.
     pub const ALL: Shard = Shard { index: 1, count: 1 };
-
-    /// Parses `K/N` with 1 <= K <= N.
-    ///
-    /// # Errors
-    /// A message saying what was expected.
-    pub fn parse(text: &str) -> Result<Shard, String> {
-        let bad = || format!("expected K/N with 1 <= K <= N (for example 2/8), found `{text}`");
-        let (k, n) = text.split_once('/').ok_or_else(bad)?;
-        let index: u64 = k.trim().parse().map_err(|_| bad())?;
-        let count: u64 = n.trim().parse().map_err(|_| bad())?;
-        if index == 0 || count == 0 || index > count {
-            return Err(bad());
-        }
-        Ok(Shard { index, count })
-    }
 
     /// True when job number `index` belongs to this shard.
     pub fn owns(self, index: u64) -> bool {
@@ -135,6 +123,56 @@ impl std::fmt::Display for Shard {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "{}/{}", self.index, self.count)
     }
+}
+
+/// Why a text is not a shard.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("expected K/N with 1 <= K <= N (for example 2/8), found `{0}`")]
+pub struct ShardError(pub String);
+
+impl std::str::FromStr for Shard {
+    type Err = ShardError;
+
+    /// Parses `K/N` with 1 <= K <= N.
+    fn from_str(text: &str) -> Result<Shard, ShardError> {
+        let bad = || ShardError(text.to_string());
+        let (k, n) = text.split_once('/').ok_or_else(bad)?;
+        let index: u64 = k.trim().parse().map_err(|_| bad())?;
+        let count: u64 = n.trim().parse().map_err(|_| bad())?;
+        if index == 0 || count == 0 || index > count {
+            return Err(bad());
+        }
+        Ok(Shard { index, count })
+    }
+}
+
+impl serde::Serialize for Shard {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Shard {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Shard, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        text.parse().map_err(serde::de::Error::custom)
+    }
+}
+
+/// Labels for points named `names`, in order: a name that is already taken gets
+/// `#2`, `#3`, ... (a comparison of two scenarios with the same name).
+pub fn unique_labels<'a>(names: impl IntoIterator<Item = &'a str>) -> Vec<String> {
+    let mut labels: Vec<String> = Vec::new();
+    for name in names {
+        let mut label = name.to_string();
+        let mut k = 2;
+        while labels.contains(&label) {
+            label = format!("{name}#{k}");
+            k += 1;
+        }
+        labels.push(label);
+    }
+    labels
 }
 
 impl Experiment {
@@ -253,9 +291,20 @@ mod tests {
 
     #[test]
     fn shard_parsing() {
-        assert_eq!(Shard::parse("2/8"), Ok(Shard { index: 2, count: 8 }));
+        assert_eq!("2/8".parse::<Shard>(), Ok(Shard { index: 2, count: 8 }));
+        let shard: Shard = serde_json::from_str("\"3/4\"").unwrap();
+        assert_eq!(serde_json::to_string(&shard).unwrap(), "\"3/4\"");
+        assert!(serde_json::from_str::<Shard>("\"5/4\"").is_err());
+        assert_eq!(
+            serde_json::to_string(&Kind::Compare).unwrap(),
+            "\"compare\""
+        );
+        assert_eq!(
+            unique_labels(["a", "b", "a", "a"]),
+            ["a", "b", "a#2", "a#3"]
+        );
         for bad in ["0/3", "4/3", "3", "a/b", "1/0", ""] {
-            assert!(Shard::parse(bad).is_err(), "{bad}");
+            assert!(bad.parse::<Shard>().is_err(), "{bad}");
         }
     }
 }

@@ -107,6 +107,24 @@ impl Model {
     }
 }
 
+impl serde::Serialize for Model {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.name())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Model {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Model, D::Error> {
+        let name = String::deserialize(deserializer)?;
+        Model::from_name(&name).ok_or_else(|| {
+            serde::de::Error::custom(format!(
+                "unknown model `{name}`, expected {}",
+                crate::schema::one_of(&Model::ALL.map(Model::name))
+            ))
+        })
+    }
+}
+
 impl std::fmt::Display for Model {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.name())

@@ -53,7 +53,7 @@ pub struct Manifest {
     /// A comparison's reforms, in order.
     pub reforms: Vec<ScenarioEntry>,
     /// The experiment's identity (`plan.json`): kind, hash, seed, design, shard.
-    pub experiment: serde_json::Value,
+    pub experiment: super::Plan,
     /// A sweep's design as read from its file.
     pub sweep: Option<serde_json::Value>,
     pub seed: u64,
@@ -76,7 +76,7 @@ struct Document<'a> {
     parameters: Sections<'a>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     reforms: Vec<ReformDoc<'a>>,
-    experiment: &'a serde_json::Value,
+    experiment: &'a super::Plan,
     #[serde(skip_serializing_if = "Option::is_none")]
     sweep: Option<&'a serde_json::Value>,
     seed: u64,
@@ -211,7 +211,12 @@ mod tests {
                 params: Params::default().into(),
             },
             reforms: vec![],
-            experiment: serde_json::json!({"kind": "run"}),
+            experiment: crate::output::Plan::new(
+                &crate::experiment::Experiment::single("small", Params::default().into(), 4, 42),
+                crate::experiment::Shard::ALL,
+                1,
+                None,
+            ),
             sweep: None,
             seed: 42,
             replications: 4,

@@ -4,11 +4,11 @@
 //! comparison) and reads rows back; [`comparison`] writes `comparison.csv` and the
 //! comparison table; [`Manifest`] writes `manifest.json`; [`table`] the run summary
 //! table. All of these turn plain data into text and are tested without the disk.
-//! [`store`] (with `dir`, which picks default directory names) is the only part that
-//! touches the file system: it claims the results
-//! directory, streams rows into `<DIR>.partial` with a checkpoint after every batch,
-//! resumes an interrupted experiment, merges shards, and renames the directory into
-//! place when complete.
+//! [`plan`] is the experiment's typed identity (`plan.json`). [`store`] (with `dir`,
+//! which picks default directory names) is the only part that writes files: it claims
+//! the results directory, streams rows into `<DIR>.partial` with a checkpoint after
+//! every batch, resumes an interrupted experiment, and renames the directory into
+//! place when complete; [`merge`] reads finished shards and combines them through it.
 //!
 //! Numbers are written with Rust's `{}` for `f64` (the shortest decimal that reads back
 //! to the same bits, so files are deterministic and round-trip), integers as integers,
@@ -21,6 +21,8 @@ pub mod comparison;
 mod dir;
 pub mod layout;
 mod manifest;
+pub mod merge;
+pub mod plan;
 pub mod store;
 pub mod table;
 mod time;
@@ -28,6 +30,7 @@ mod time;
 pub use dir::{default_dir, latest_interrupted};
 pub use layout::Layout;
 pub use manifest::{Manifest, ScenarioEntry};
+pub use plan::Plan;
 pub use store::Store;
 pub use time::UtcTime;
 

@@ -1,5 +1,5 @@
 //! The results directory of an experiment: claimed, streamed into, checkpointed,
-//! resumed, completed; and the merge of shards.
+//! resumed, completed. (Merging shards into one is `super::merge`.)
 //!
 //! Results never overwrite results: a target that exists and is not empty is refused
 //! before anything runs. Files are written into `<DIR>.partial` and that directory is
@@ -18,7 +18,8 @@
 //! `plan.json` records what the experiment is (version, scenario hash, seed, design,
 //! shard); a resume with anything different is refused.
 
-use super::layout::{Layout, parse_number};
+use super::layout::Layout;
+use super::plan::Plan;
 use super::{MANIFEST_FILE, OutputError, RUNS_FILE, SUMMARY_FILE, TIMESERIES_FILE};
 use crate::experiment::{Experiment, Job, Kind, Shard};
 use crate::runner::{JobRecord, Outcome};
@@ -35,14 +36,14 @@ const CHECKPOINT_FILE: &str = "checkpoint.json";
 
 /// How far an experiment has got, as recorded after every batch.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-struct Checkpoint {
+pub(super) struct Checkpoint {
     /// Every job before this number is done (or another shard's).
     next_job: u64,
     runs_len: u64,
     failures_len: u64,
     timeseries_len: u64,
     /// Jobs that failed, in order.
-    failed: Vec<u64>,
+    pub(super) failed: Vec<u64>,
 }
 
 impl Checkpoint {
@@ -74,7 +75,7 @@ pub fn partial_dir(target: &Path) -> Result<PathBuf, OutputError> {
     Ok(parent.join(format!("{}.partial", name.to_string_lossy())))
 }
 
-fn io_error(action: &'static str, path: &Path, source: std::io::Error) -> OutputError {
+pub(super) fn io_error(action: &'static str, path: &Path, source: std::io::Error) -> OutputError {
     OutputError::Io {
         action,
         path: path.to_path_buf(),
@@ -118,58 +119,16 @@ fn append_file(path: &Path) -> Result<File, OutputError> {
         .map_err(|e| io_error("open", path, e))
 }
 
-/// The identity of an experiment, written to `plan.json` and compared on resume.
-pub fn plan_json(experiment: &Experiment, layout: &Layout, shard: Shard, extra: &str) -> String {
-    use sha2::{Digest, Sha256};
-    let mut hasher = Sha256::new();
-    hasher.update(format!(
-        "{}\n{}\n{}\n{}\n{}\n",
-        experiment.kind.name(),
-        experiment.seed,
-        experiment.replications,
-        experiment.columns.join(","),
-        experiment.common_random_numbers
-    ));
-    for p in &experiment.points {
-        hasher.update(format!("point {}\n", p.label));
-        for v in &p.values {
-            hasher.update(format!("{v},"));
-        }
-        match &p.params {
-            Ok(params) => hasher.update(params.to_toml()),
-            Err(e) => hasher.update(format!("invalid: {e}")),
-        }
-    }
-    let hash: String = hasher
-        .finalize()
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect();
-    let value = serde_json::json!({
-        "cogov_version": env!("CARGO_PKG_VERSION"),
-        "kind": experiment.kind.name(),
-        "model": experiment.model.name(),
-        "experiment_hash": hash,
-        "seed": experiment.seed,
-        "replications": experiment.replications,
-        "points": experiment.points.len(),
-        "shard": shard.to_string(),
-        "timeseries_every": layout.timeseries_every,
-        "settings": extra,
-    });
-    serde_json::to_string_pretty(&value).unwrap_or_default() + "\n"
-}
-
 /// An experiment's results directory while it is being written.
 pub struct Store {
-    layout: Layout,
-    target: PathBuf,
-    partial: PathBuf,
-    checkpoint: Checkpoint,
-    runs: File,
-    failures: File,
-    timeseries: Option<File>,
-    accumulators: Vec<Vec<Accumulator>>,
+    pub(super) layout: Layout,
+    pub(super) target: PathBuf,
+    pub(super) partial: PathBuf,
+    pub(super) checkpoint: Checkpoint,
+    pub(super) runs: File,
+    pub(super) failures: File,
+    pub(super) timeseries: Option<File>,
+    pub(super) accumulators: Vec<Vec<Accumulator>>,
 }
 
 impl Store {
@@ -179,7 +138,7 @@ impl Store {
     /// # Errors
     /// The target is taken, an interrupted run of it exists (resume or delete it), or
     /// a directory or file cannot be created.
-    pub fn create(target: &Path, layout: Layout, plan: &str) -> Result<Store, OutputError> {
+    pub fn create(target: &Path, layout: Layout, plan: &Plan) -> Result<Store, OutputError> {
         check_target(target)?;
         let partial = partial_dir(target)?;
         if partial.exists() {
@@ -189,7 +148,7 @@ impl Store {
             fs::create_dir_all(parent).map_err(|e| io_error("create directory", parent, e))?;
         }
         fs::create_dir(&partial).map_err(|e| io_error("create directory", &partial, e))?;
-        write_file(&partial.join(PLAN_FILE), plan.as_bytes())?;
+        write_file(&partial.join(PLAN_FILE), plan.to_json().as_bytes())?;
         write_file(&partial.join(RUNS_FILE), layout.runs_header().as_bytes())?;
         write_file(
             &partial.join(FAILURES_FILE),
@@ -218,7 +177,7 @@ impl Store {
     pub fn resume(
         target: &Path,
         layout: Layout,
-        plan: &str,
+        plan: &Plan,
         experiment: &Experiment,
         shard: Shard,
         mut replay: impl FnMut(&Job, Option<&[f64]>),
@@ -229,10 +188,14 @@ impl Store {
         }
         let old_plan = fs::read_to_string(partial.join(PLAN_FILE))
             .map_err(|e| io_error("read", &partial.join(PLAN_FILE), e))?;
-        if old_plan != plan {
+        let difference = match serde_json::from_str::<Plan>(&old_plan) {
+            Ok(old) => old.difference(plan),
+            Err(_) => Some("the plans cannot be compared".to_string()),
+        };
+        if let Some(difference) = difference {
             return Err(OutputError::PlanChanged {
                 partial,
-                difference: first_difference(&old_plan, plan),
+                difference,
             });
         }
         let path = partial.join(CHECKPOINT_FILE);
@@ -448,199 +411,6 @@ impl Store {
     }
 }
 
-/// What differs between two plans, in words, naming the settings a user chooses
-/// before the hash that stands for the scenario and design.
-fn first_difference(old: &str, new: &str) -> String {
-    let (Ok(a), Ok(b)) = (
-        serde_json::from_str::<serde_json::Value>(old),
-        serde_json::from_str::<serde_json::Value>(new),
-    ) else {
-        return "the plans cannot be compared".to_string();
-    };
-    let order = [
-        "seed",
-        "replications",
-        "shard",
-        "kind",
-        "points",
-        "timeseries_every",
-        "settings",
-        "cogov_version",
-    ];
-    for key in order {
-        if a[key] != b[key] {
-            return format!("{key} was {}, now {}", a[key], b[key]);
-        }
-    }
-    if a["experiment_hash"] != b["experiment_hash"] {
-        return "the scenario's parameters or the design differ".to_string();
-    }
-    "the plans differ".to_string()
-}
-
-/// What a finished shard's manifest says about the experiment, for merging.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ShardInfo {
-    pub dir: PathBuf,
-    pub shard: Shard,
-    /// The manifest's identity fields, to be equal across shards.
-    pub identity: serde_json::Value,
-}
-
-/// Reads the lines of `dir/name` after its header, or an empty list when the file is
-/// absent and `optional`.
-fn data_lines(
-    dir: &Path,
-    name: &str,
-    optional: bool,
-) -> Result<(String, Vec<String>), OutputError> {
-    let path = dir.join(name);
-    match fs::read_to_string(&path) {
-        Ok(text) => {
-            let mut lines = text.lines().map(str::to_string);
-            let header = lines.next().unwrap_or_default();
-            Ok((header, lines.collect()))
-        }
-        Err(e) if optional && e.kind() == std::io::ErrorKind::NotFound => {
-            Ok((String::new(), Vec::new()))
-        }
-        Err(e) => Err(io_error("read", &path, e)),
-    }
-}
-
-/// Combines the files of finished shards into `target`, in job order, as one machine
-/// would have written them; `summary.csv` is recomputed. `observe(point, replication,
-/// metrics)` sees every finished run in job order (for a comparison's table). Returns
-/// the merged store, ready to [`Store::finish`].
-///
-/// # Errors
-/// Shards that do not belong together (different experiment, seed, version or shard
-/// count; a shard missing or given twice), or unreadable files.
-pub fn merge(
-    shards: &[ShardInfo],
-    layout: Layout,
-    target: &Path,
-    plan: &str,
-    mut observe: impl FnMut(usize, u64, &[f64]),
-) -> Result<Store, OutputError> {
-    let refuse = |reason: String| OutputError::Merge(reason);
-    let first = shards
-        .first()
-        .ok_or_else(|| refuse("no shard given".into()))?;
-    let count = first.shard.count;
-    let mut seen = vec![false; count as usize];
-    for s in shards {
-        if s.identity != first.identity {
-            return Err(refuse(format!(
-                "`{}` and `{}` are not shards of the same experiment (scenario, design, seed, replications or cogov version differ)",
-                first.dir.display(),
-                s.dir.display()
-            )));
-        }
-        if s.shard.count != count {
-            return Err(refuse(format!(
-                "`{}` is shard {} but `{}` is shard {}",
-                first.dir.display(),
-                first.shard,
-                s.dir.display(),
-                s.shard
-            )));
-        }
-        let slot = &mut seen[(s.shard.index - 1) as usize];
-        if *slot {
-            return Err(refuse(format!("shard {} is given twice", s.shard)));
-        }
-        *slot = true;
-    }
-    if let Some(missing) = seen.iter().position(|&s| !s) {
-        return Err(refuse(format!(
-            "shard {}/{count} is missing; give every shard's directory",
-            missing + 1
-        )));
-    }
-    let mut by_index: Vec<&ShardInfo> = shards.iter().collect();
-    by_index.sort_by_key(|s| s.shard.index);
-
-    let mut store = Store::create(target, layout, plan)?;
-    let mut merged_runs = String::new();
-    let mut merged_failures = String::new();
-    let mut merged_series = String::new();
-    // Each file: interleave the shards' rows by job number.
-    let job_of = |layout: &Layout, line: &str| -> Option<u64> {
-        let (p, r, _) = layout.parse_identity(line)?;
-        Some(r * layout.labels.len() as u64 + p as u64)
-    };
-    for (name, out, optional) in [
-        (RUNS_FILE, &mut merged_runs, false),
-        (FAILURES_FILE, &mut merged_failures, false),
-        (TIMESERIES_FILE, &mut merged_series, true),
-    ] {
-        if name == TIMESERIES_FILE && store.layout.timeseries_every == 0 {
-            continue;
-        }
-        let mut streams = Vec::new();
-        for s in &by_index {
-            let (_, lines) = data_lines(&s.dir, name, optional)?;
-            streams.push(lines.into_iter().peekable());
-        }
-        loop {
-            let mut best: Option<(u64, usize)> = None;
-            for (k, stream) in streams.iter_mut().enumerate() {
-                if let Some(line) = stream.peek() {
-                    let job = job_of(&store.layout, line).ok_or_else(|| OutputError::Corrupt {
-                        path: by_index[k].dir.join(name),
-                        reason: format!("unreadable row: {line}"),
-                    })?;
-                    if best.is_none_or(|(b, _)| job < b) {
-                        best = Some((job, k));
-                    }
-                }
-            }
-            let Some((_, k)) = best else { break };
-            if let Some(line) = streams[k].next() {
-                out.push_str(&line);
-                out.push('\n');
-            }
-        }
-    }
-    for line in merged_runs.lines() {
-        let (point, replication, metrics) =
-            store
-                .layout
-                .parse_runs_row(line)
-                .ok_or_else(|| OutputError::Corrupt {
-                    path: target.join(RUNS_FILE),
-                    reason: format!("unreadable row: {line}"),
-                })?;
-        for (acc, &x) in store.accumulators[point].iter_mut().zip(&metrics) {
-            acc.push(x);
-        }
-        observe(point, replication, &metrics);
-    }
-    store
-        .runs
-        .write_all(merged_runs.as_bytes())
-        .map_err(|e| io_error("write", &store.partial.join(RUNS_FILE), e))?;
-    store
-        .failures
-        .write_all(merged_failures.as_bytes())
-        .map_err(|e| io_error("write", &store.partial.join(FAILURES_FILE), e))?;
-    if let Some(file) = store.timeseries.as_mut() {
-        file.write_all(merged_series.as_bytes())
-            .map_err(|e| io_error("write", &store.partial.join(TIMESERIES_FILE), e))?;
-    }
-    store.checkpoint.failed = merged_failures
-        .lines()
-        .filter_map(|l| job_of(&store.layout, l))
-        .collect();
-    Ok(store)
-}
-
-/// Reads a number written by [`super::push_number`]; exposed for tests and tools.
-pub fn read_number(text: &str) -> Option<f64> {
-    parse_number(text)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -707,7 +477,7 @@ mod tests {
     fn an_interrupted_and_resumed_experiment_writes_the_same_bytes() {
         let e = experiment(3, 4);
         let layout = Layout::of(&e, 1);
-        let plan = plan_json(&e, &layout, Shard::ALL, "");
+        let plan = Plan::new(&e, Shard::ALL, layout.timeseries_every, None);
         let tmp = tempfile::tempdir().unwrap();
 
         let whole = tmp.path().join("whole");
@@ -750,7 +520,7 @@ mod tests {
     fn resume_refuses_a_different_plan_and_create_refuses_a_leftover() {
         let e = experiment(2, 2);
         let layout = Layout::of(&e, 0);
-        let plan = plan_json(&e, &layout, Shard::ALL, "");
+        let plan = Plan::new(&e, Shard::ALL, layout.timeseries_every, None);
         let tmp = tempfile::tempdir().unwrap();
         let target = tmp.path().join("r");
         let store = Store::create(&target, layout.clone(), &plan).unwrap();
@@ -759,63 +529,10 @@ mod tests {
         assert!(err.to_string().contains("--resume"), "{err}");
         let mut other = e.clone();
         other.seed = 4;
-        let other_plan = plan_json(&other, &layout, Shard::ALL, "");
+        let other_plan = Plan::new(&other, Shard::ALL, layout.timeseries_every, None);
         let err = Store::resume(&target, layout, &other_plan, &other, Shard::ALL, |_, _| {})
             .err()
             .unwrap();
         assert!(err.to_string().contains("seed was 3, now 4"), "{err}");
-    }
-
-    #[test]
-    fn shards_merge_into_the_single_machine_files() {
-        let e = experiment(3, 5);
-        let layout = Layout::of(&e, 1);
-        let tmp = tempfile::tempdir().unwrap();
-        let plan_all = plan_json(&e, &layout, Shard::ALL, "");
-        let mut store = Store::create(&tmp.path().join("one"), layout.clone(), &plan_all).unwrap();
-        store
-            .write_batch(&records(&e, 0..15, Shard::ALL), 15)
-            .unwrap();
-        let one = store.finish(b"{}", &[]).unwrap();
-
-        let mut infos = Vec::new();
-        for k in 1..=3 {
-            let shard = Shard { index: k, count: 3 };
-            let plan = plan_json(&e, &layout, shard, "");
-            let dir = tmp.path().join(format!("s{k}"));
-            let mut store = Store::create(&dir, layout.clone(), &plan).unwrap();
-            store.write_batch(&records(&e, 0..15, shard), 15).unwrap();
-            let dir = store.finish(b"{}", &[]).unwrap();
-            infos.push(ShardInfo {
-                dir,
-                shard,
-                identity: serde_json::json!({"same": true}),
-            });
-        }
-        infos.reverse();
-        let mut seen = 0;
-        let store = merge(
-            &infos,
-            layout.clone(),
-            &tmp.path().join("m"),
-            &plan_all,
-            |_, _, _| seen += 1,
-        )
-        .unwrap();
-        assert_eq!(seen, 14);
-        let merged = store.finish(b"{}", &[]).unwrap();
-        assert_eq!(files(&one), files(&merged));
-
-        infos.pop();
-        let err = merge(
-            &infos,
-            layout,
-            &tmp.path().join("m2"),
-            &plan_all,
-            |_, _, _| {},
-        )
-        .err()
-        .unwrap();
-        assert!(err.to_string().contains("missing"), "{err}");
     }
 }
