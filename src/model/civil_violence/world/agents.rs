@@ -49,7 +49,7 @@ impl World<'_> {
     }
 
     /// Cops and actives in the view `spans` around `cell`, the cell itself included.
-    pub(super) fn count_in_view(&self, cell: u32, spans: &[Span]) -> (u32, u32) {
+    fn count_in_view(&self, cell: u32, spans: &[Span]) -> (u32, u32) {
         let (mut cops, mut actives) = (0u32, 0u32);
         let kind = &self.kind;
         self.torus.ranges(cell, spans, |start, end| {
@@ -61,7 +61,7 @@ impl World<'_> {
     }
 
     /// Cops and other actives in free citizen `i`'s view.
-    pub(super) fn seen_by(&self, i: usize) -> (u32, u32) {
+    fn seen_by(&self, i: usize) -> (u32, u32) {
         let (cops, actives) = self.count_in_view(self.pos[i], &self.citizen_view.spans);
         // The view includes the citizen's own cell.
         (cops, actives - u32::from(self.state[i] == ACTIVE))
@@ -69,7 +69,7 @@ impl World<'_> {
 
     /// The estimated arrest probability of free citizen `i` where it stands, and the
     /// cops it sees.
-    pub(super) fn arrest_probability(&self, i: usize) -> (f64, u32) {
+    fn arrest_probability(&self, i: usize) -> (f64, u32) {
         let (cops, others) = self.seen_by(i);
         let p = rules::arrest_probability(self.p.arrest.rule, self.p.arrest.k, cops, 1 + others);
         (p, cops)
@@ -78,7 +78,7 @@ impl World<'_> {
     /// Rule A. G - R P > T falls as P rises and P lies in [0, 1], so when P = 0 and
     /// P = 1 give the same answer the view is not counted: whoever has G <= T is quiet
     /// and whoever has G - R > T active, whatever they see.
-    pub(super) fn decide(&mut self, i: usize) {
+    fn decide(&mut self, i: usize) {
         let g = rules::grievance(self.hardship[i], self.legitimacy);
         let (r, t) = (self.risk_aversion[i], self.p.citizens.threshold);
         let active = match rules::settled(g, r, t) {
@@ -109,7 +109,7 @@ impl World<'_> {
     }
 
     /// Rule M for a citizen.
-    pub(super) fn move_citizen(&mut self, i: usize) {
+    fn move_citizen(&mut self, i: usize) {
         let from = self.pos[i];
         if let Some(to) = random_empty_in_view(
             self.torus,
@@ -139,7 +139,7 @@ impl World<'_> {
     }
 
     /// Rule M for a cop.
-    pub(super) fn move_cop(&mut self, c: usize) {
+    fn move_cop(&mut self, c: usize) {
         let from = self.cop_pos[c];
         if let Some(to) = random_empty_in_view(
             self.torus,
@@ -155,7 +155,7 @@ impl World<'_> {
     }
 
     /// Rule C. Returns whether the cop stepped onto its arrestee's cell.
-    pub(super) fn arrest(&mut self, c: usize) -> bool {
+    fn arrest(&mut self, c: usize) -> bool {
         let from = self.cop_pos[c];
         // Most views hold no active: count first, list only when there is one.
         if self.count_in_view(from, &self.cop_view.spans).1 == 0 {
