@@ -140,9 +140,9 @@ fn small_run_sweep(bencher: Bencher, threads: usize) {
 
 const EPSTEIN_STEPS: u32 = 200;
 
-fn mesa_200() -> civil_violence::CivilViolenceParams {
+fn mesa_200() -> civil_violence::CvParams {
     let mut p = mesa_parity();
-    p.ticks = EPSTEIN_STEPS;
+    p.run.ticks = EPSTEIN_STEPS;
     p
 }
 
@@ -189,10 +189,9 @@ fn mesa_parity_scenario() -> ModelParams {
 fn main() {
     // The scenario file and the library preset must be the same run.
     let file = mesa_parity_scenario();
-    let preset = file.civil_violence().map(|p| p.to_model());
     assert_eq!(
-        preset,
-        Some(mesa_200()),
+        file.civil_violence(),
+        Some(&mesa_200()),
         "the Mesa-parity file and preset differ"
     );
     divan::main();

@@ -24,7 +24,7 @@ pub mod co_governance;
 
 use crate::schema::metrics::MetricDef;
 use crate::schema::{ConstraintError, ParamDef, ParamValue, SetError};
-use civil_violence::table::{CV_PARAM_DEFS, CvParams};
+use civil_violence::{CV_PARAM_DEFS, CvParams};
 use co_governance::{METRICS, PARAM_DEFS, Params, SERIES};
 
 /// What one replication produces.
@@ -245,7 +245,7 @@ impl ModelParams {
         match self {
             ModelParams::CoGovernance(p) => co_governance::simulate(p, seed),
             ModelParams::CivilViolence(p) => {
-                let out = civil_violence::simulate(&p.to_model(), seed);
+                let out = civil_violence::simulate(p, seed);
                 RunOutput {
                     metrics: out.metrics,
                     series: out.series,

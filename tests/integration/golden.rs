@@ -30,8 +30,8 @@ fn co_governance(seed: u64) -> u64 {
     hash(&out.metrics, &out.series)
 }
 
-fn civil(mut p: civil_violence::CivilViolenceParams, ticks: u32, seed: u64) -> u64 {
-    p.ticks = ticks;
+fn civil(mut p: civil_violence::CvParams, ticks: u32, seed: u64) -> u64 {
+    p.run.ticks = ticks;
     let out = civil_violence::simulate(&p, seed);
     hash(&out.metrics, &out.series)
 }

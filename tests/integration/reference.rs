@@ -6,15 +6,15 @@
 use crate::util::{assert_same_data, cogov, read, repo_path, write};
 use cogov::experiment::run_seed;
 use cogov::model::Model;
-use cogov::model::civil_violence::{self, CV_METRICS, CivilViolenceParams, mesa_parity, paper_run};
+use cogov::model::civil_violence::{self, CV_METRICS, CvParams, mesa_parity, paper_run};
 use cogov::scenario::Scenario;
 use std::path::Path;
 
-fn preset(file: &str) -> CivilViolenceParams {
+fn preset(file: &str) -> CvParams {
     let path = repo_path(&format!("scenarios/reference/{file}"));
     let scenario = Scenario::load(&path).unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(scenario.model(), Model::CivilViolence, "{file}");
-    scenario.params.civil_violence().unwrap().to_model()
+    scenario.params.civil_violence().unwrap().clone()
 }
 
 #[test]
@@ -79,7 +79,7 @@ fn run_writes_the_model_s_columns_and_the_model_s_own_numbers() {
     assert_eq!(header[2..], names[..]);
     // Each row is the library's run of the preset on the replication's seed.
     let mut p = mesa_parity();
-    p.ticks = 30;
+    p.run.ticks = 30;
     for (r, line) in lines.enumerate() {
         let out = civil_violence::simulate(&p, run_seed(11, r as u64));
         let fields: Vec<&str> = line.split(',').collect();

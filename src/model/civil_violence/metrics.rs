@@ -1,7 +1,8 @@
 //! The civil-violence model's outputs: its end-of-run metrics and per-tick series
-//! columns (defined once here, in the same [`crate::schema::metrics::MetricDef`] shape as the co-governance
-//! model's tables in [`crate::metrics`]), and the outburst bookkeeping that turns the
-//! series of actives into them.
+//! columns (defined once here, in the same [`crate::schema::metrics::MetricDef`] shape
+//! as the co-governance model's tables), the outburst bookkeeping, and [`summarise`],
+//! which turns a run's series into its metrics. The world writes the series; every
+//! formula of a metric is here.
 //!
 //! An outburst is a maximal run of ticks with actives strictly above the outburst
 //! level (the paper's "exceeds 50"). An outburst still under way when the run ends is
@@ -9,6 +10,7 @@
 //! number of ticks from the last tick of one to the first tick of the next, exclusive
 //! (the length of the calm between them).
 
+use super::params::CvParams;
 use crate::schema::metrics::metric_table;
 
 const INF: f64 = f64::INFINITY;
@@ -137,6 +139,69 @@ pub fn outbursts(actives: impl IntoIterator<Item = f64>, level: f64) -> Outburst
     }
 }
 
+/// The end-of-run metrics, in [`CV_METRICS`] order, of a run of `p`: `series` is its
+/// row-major series (warm-up rows first, [`CV_SERIES`] columns), `citizens` the number
+/// placed at the start, and `deterrable` the measured decisions of deterrable citizens
+/// and how many were active, with at least one cop in view (`[0]`) and with none
+/// (`[1]`).
+pub fn summarise(
+    p: &CvParams,
+    series: &[f64],
+    citizens: usize,
+    deterrable: [(u64, u64); 2],
+) -> Vec<f64> {
+    let cols = CV_SERIES.len();
+    let warmup = p.run.warmup_ticks as usize;
+    let column = |col: CvSeries| {
+        series[warmup * cols..]
+            .chunks_exact(cols)
+            .map(move |row| row[col as usize])
+    };
+    let bursts = outbursts(column(CvSeries::Active), f64::from(p.outbursts.level));
+    let tipping = p.outbursts.tipping_share * citizens as f64;
+    let measured = p.run.ticks as f64;
+    let last = &series[series.len() - cols..];
+    let mut m = vec![f64::NAN; CV_METRICS.len()];
+    let mut set = |metric: CvMetric, value: f64| m[metric as usize] = value;
+    set(CvMetric::Outbursts, f64::from(bursts.count));
+    set(CvMetric::OutburstMeanPeak, bursts.mean_peak);
+    set(CvMetric::OutburstMeanDuration, bursts.mean_duration);
+    set(CvMetric::OutburstMeanActivation, bursts.mean_activation);
+    set(CvMetric::OutburstMeanWait, bursts.mean_wait);
+    set(CvMetric::CalmShare, bursts.calm_share);
+    set(
+        CvMetric::MeanActive,
+        column(CvSeries::Active).sum::<f64>() / measured,
+    );
+    set(
+        CvMetric::MaxActive,
+        column(CvSeries::Active).fold(0.0, f64::max),
+    );
+    set(
+        CvMetric::MaxJailed,
+        column(CvSeries::Jailed).fold(0.0, f64::max),
+    );
+    let share = |(decisions, active): (u64, u64)| {
+        if decisions == 0 {
+            f64::NAN
+        } else {
+            active as f64 / decisions as f64
+        }
+    };
+    set(CvMetric::WatchedActiveShare, share(deterrable[0]));
+    set(CvMetric::UnwatchedActiveShare, share(deterrable[1]));
+    set(
+        CvMetric::TimeToTipping,
+        column(CvSeries::Active)
+            .position(|a| a > tipping)
+            .map_or(f64::NAN, |row| (warmup + row + 1) as f64),
+    );
+    set(CvMetric::FinalQuiet, last[CvSeries::Quiet as usize]);
+    set(CvMetric::FinalActive, last[CvSeries::Active as usize]);
+    set(CvMetric::FinalJailed, last[CvSeries::Jailed as usize]);
+    m
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -202,5 +267,44 @@ mod tests {
         // Calm before the first outburst and after the last is not a wait.
         let o = check(&[0.0, 0.0, 0.0, 60.0, 0.0, 60.0, 0.0, 0.0, 0.0], 50.0);
         assert_eq!((o.count, o.mean_wait), (2, 1.0));
+    }
+
+    #[test]
+    fn summarise_reads_the_measured_rows_only() {
+        // Three ticks, the first a warm-up tick with 90 actives; measured: 60 then 10.
+        let mut p = CvParams::default();
+        p.run.warmup_ticks = 1;
+        p.run.ticks = 2;
+        p.outbursts.tipping_share = 0.05;
+        let row = |quiet: f64, active: f64, jailed: f64| [quiet, active, jailed, 4.0, 0.8];
+        let series: Vec<f64> = [
+            row(10.0, 90.0, 0.0),
+            row(30.0, 60.0, 10.0),
+            row(85.0, 10.0, 5.0),
+        ]
+        .concat();
+        let m = summarise(&p, &series, 100, [(4, 1), (0, 0)]);
+        let get = |x: CvMetric| m[x as usize];
+        assert_eq!(
+            get(CvMetric::Outbursts),
+            1.0,
+            "60 > 50; the warm-up 90 is not measured"
+        );
+        assert_eq!(get(CvMetric::MeanActive), 35.0);
+        assert_eq!(get(CvMetric::MaxActive), 60.0);
+        assert_eq!(get(CvMetric::MaxJailed), 10.0);
+        assert_eq!(get(CvMetric::CalmShare), 0.5);
+        assert_eq!(get(CvMetric::WatchedActiveShare), 0.25);
+        assert!(get(CvMetric::UnwatchedActiveShare).is_nan());
+        // Tipping above 5 of 100 citizens: the first measured row, tick 2 of the run.
+        assert_eq!(get(CvMetric::TimeToTipping), 2.0);
+        assert_eq!(
+            (
+                get(CvMetric::FinalQuiet),
+                get(CvMetric::FinalActive),
+                get(CvMetric::FinalJailed)
+            ),
+            (85.0, 10.0, 5.0)
+        );
     }
 }

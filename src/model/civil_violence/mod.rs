@@ -13,14 +13,17 @@
 //! and activation formulas ([`crate::model::co_governance::rules::offending`]). Everything else here
 //! is this model's own:
 //!
-//! - [`params`]: the inputs, the switches between the paper, NetLogo *Rebellion* and
+//! - [`params`]: the one parameter table ([`CvParams`], [`CV_PARAM_DEFS`]), which is
+//!   also the model's input: the switches between the paper, NetLogo *Rebellion* and
 //!   Mesa 3.x, the schedules, the presets ([`paper_run`], [`mesa_parity`]) and
 //!   validation.
-//! - [`rules`]: rules A and C as pure functions (the three arrest rules).
-//! - `world`: the torus and the agents (flat vectors, allocated once) and the order
-//!   of a tick.
-//! - [`metrics`]: the output tables ([`CV_METRICS`], [`CV_SERIES`]) and the outburst
-//!   bookkeeping.
+//! - [`rules`]: every formula as a pure function: rules A and C (the three arrest
+//!   rules) and the schedules of legitimacy and cops.
+//! - `world`: the state (flat vectors, allocated once) and the order of a tick
+//!   (`world/mod.rs`), the torus and its views (`world/torus.rs`) and the agents'
+//!   turns (`world/agents.rs`).
+//! - [`metrics`]: the output tables ([`CV_METRICS`], [`CV_SERIES`]), the outburst
+//!   bookkeeping and the summary of a run.
 //!
 //! # The rules as implemented
 //!
@@ -100,13 +103,12 @@
 pub mod metrics;
 pub mod params;
 pub mod rules;
-pub mod table;
 mod world;
 
 pub use metrics::{CV_METRICS, CV_SERIES, CvMetric, CvSeries};
 pub use params::{
-    ArrestRule, CivilViolenceParams, CopSchedule, JailRule, JailTerm, LegitimacySchedule, Level,
-    Neighbourhood, ParamsError, Placement, TurnOrder, mesa_parity, paper_run,
+    ArrestRule, CV_PARAM_DEFS, CopSchedule, CvParams, JailRule, LegitimacySchedule, Neighbourhood,
+    Placement, TurnOrder, mesa_parity, paper_run,
 };
 pub use rules::arrest_probability;
 
@@ -137,13 +139,13 @@ impl CivilViolenceOutput {
 /// Simulates one run.
 ///
 /// # Panics
-/// If `params` fails [`CivilViolenceParams::validate`].
+/// If `params` fails [`CvParams::validate`].
 ///
 /// # Examples
 /// ```
 /// use cogov::model::civil_violence::{self, CvMetric};
 /// let mut p = civil_violence::mesa_parity();
-/// p.ticks = 20;
+/// p.run.ticks = 20;
 /// let a = civil_violence::simulate(&p, 7);
 /// let b = civil_violence::simulate(&p, 7);
 /// // A run is a function of (params, seed): compare bits, as NaN marks undefined metrics.
@@ -154,9 +156,12 @@ impl CivilViolenceOutput {
 /// assert_eq!(a.series.len(), 20 * civil_violence::CV_SERIES.len());
 /// assert!(a.metric(CvMetric::FinalQuiet) > 0.0);
 /// ```
-pub fn simulate(params: &CivilViolenceParams, seed: u64) -> CivilViolenceOutput {
+pub fn simulate(params: &CvParams, seed: u64) -> CivilViolenceOutput {
     if let Some(e) = params.validate().first() {
-        panic!("invalid civil-violence parameters: {e}");
+        panic!(
+            "invalid civil-violence parameters: {}: {e}",
+            e.paths.join(", ")
+        );
     }
     world::World::new(params, seed).run()
 }
@@ -176,6 +181,12 @@ mod tests {
             .collect()
     }
 
+    /// `p` with `edit` applied.
+    fn with(mut p: CvParams, edit: impl FnOnce(&mut CvParams)) -> CvParams {
+        edit(&mut p);
+        p
+    }
+
     /// The largest number of actives from tick `from` (counting from 1) on.
     fn peak_from(o: &CivilViolenceOutput, from: usize) -> f64 {
         o.column(CvSeries::Active)
@@ -186,9 +197,9 @@ mod tests {
     #[test]
     fn deterrable_citizens_hide_from_cops_in_run_1_and_act_without_them() {
         let mut p = paper_run(1);
-        p.ticks = 100;
+        p.run.ticks = 100;
         for rule in [ArrestRule::Printed, ArrestRule::Floored] {
-            p.arrest_rule = rule;
+            p.arrest.rule = rule;
             let out = simulate(&p, 5);
             // With no cop in view P = 0, so every deterrable citizen is active.
             assert_eq!(out.metric(CvMetric::UnwatchedActiveShare), 1.0, "{rule:?}");
@@ -200,7 +211,7 @@ mod tests {
     #[test]
     fn a_run_is_a_function_of_params_and_seed() {
         for p in [mesa_parity(), paper_run(2), paper_run(5)] {
-            let p = CivilViolenceParams { ticks: 60, ..p };
+            let p = with(p, |p| p.run.ticks = 60);
             assert_eq!(bits(&simulate(&p, 42)), bits(&simulate(&p, 42)));
             assert_ne!(bits(&simulate(&p, 42)), bits(&simulate(&p, 43)));
         }
@@ -208,11 +219,10 @@ mod tests {
 
     #[test]
     fn warm_up_ticks_are_in_the_series_but_not_in_the_metrics() {
-        let p = CivilViolenceParams {
-            ticks: 30,
-            warmup_ticks: 20,
-            ..Default::default()
-        };
+        let p = with(CvParams::default(), |p| {
+            p.run.ticks = 30;
+            p.run.warmup_ticks = 20;
+        });
         let o = simulate(&p, 1);
         assert_eq!(o.series.len(), 50 * CV_SERIES.len());
         let measured: Vec<f64> = o.column(CvSeries::Active).skip(20).collect();
@@ -242,10 +252,7 @@ mod tests {
         // The paper's formula: these seeds never pass 14 actives in 1,000 ticks, a
         // third of the outburst level, so no outburst ever starts.
         for seed in 1..=3 {
-            let p = CivilViolenceParams {
-                arrest_rule: ArrestRule::Printed,
-                ..paper_run(2)
-            };
+            let p = with(paper_run(2), |p| p.arrest.rule = ArrestRule::Printed);
             let o = simulate(&p, seed);
             assert_eq!(o.metric(CvMetric::Outbursts), 0.0, "seed {seed}");
             assert!(o.metric(CvMetric::MaxActive) < 30.0, "seed {seed}");
@@ -259,14 +266,7 @@ mod tests {
         // of 50 in 5 of these 10 seeds (mean peak 128). Asking for at least 2 of 10
         // fails with probability about 1% if each seed explodes with probability 1/2.
         let gradual = paper_run(3);
-        let same_size = CivilViolenceParams {
-            legitimacy_schedule: LegitimacySchedule::Decline {
-                start_tick: params::LEGITIMACY_CHANGE_TICK,
-                per_tick: 0.01,
-                to: 0.7,
-            },
-            ..paper_run(3)
-        };
+        let same_size = with(paper_run(3), |p| p.legitimacy.floor = 0.7);
         let jump = paper_run(4);
         let (mut sum_gradual, mut sum_jump, mut explosions) = (0.0, 0.0, 0);
         for seed in 1..=10 {
@@ -308,10 +308,7 @@ mod tests {
                 cops / cells < 0.074,
                 "seed {seed}: fewer cops than at the start"
             );
-            let kept = CivilViolenceParams {
-                cop_schedule: CopSchedule::Constant,
-                ..paper_run(5)
-            };
+            let kept = with(paper_run(5), |p| p.cops.schedule = CopSchedule::Constant);
             let o = simulate(&kept, seed);
             assert!(o.metric(CvMetric::TimeToTipping).is_nan(), "seed {seed}");
             assert!(o.metric(CvMetric::MaxActive) < 50.0, "seed {seed}");
@@ -323,10 +320,7 @@ mod tests {
         // The printed rule lets actives out one at a time, and life terms jail every
         // potential rebel before the cops are gone: these seeds never pass 25 actives.
         for seed in 1..=3 {
-            let p = CivilViolenceParams {
-                arrest_rule: ArrestRule::Printed,
-                ..paper_run(5)
-            };
+            let p = with(paper_run(5), |p| p.arrest.rule = ArrestRule::Printed);
             let o = simulate(&p, seed);
             assert!(o.metric(CvMetric::TimeToTipping).is_nan(), "seed {seed}");
             assert!(o.metric(CvMetric::MaxActive) < 50.0, "seed {seed}");
@@ -336,10 +330,7 @@ mod tests {
     #[test]
     #[should_panic(expected = "invalid civil-violence parameters")]
     fn invalid_parameters_are_refused() {
-        let p = CivilViolenceParams {
-            cop_density: 0.5,
-            ..Default::default()
-        };
+        let p = with(CvParams::default(), |p| p.cops.density = 0.5);
         simulate(&p, 1);
     }
 }

@@ -1,17 +1,25 @@
-//! The civil-violence model's parameters: the paper's inputs (Epstein 2002, Table 2),
-//! the switches that select between the paper, NetLogo *Rebellion* and Mesa 3.x where
-//! they differ, the schedules of runs 3 to 5, and the rules that tie them together.
+//! The civil-violence model's parameters, declared once: the table of every parameter
+//! a scenario with `model = "civil_violence"` may set (type, default, range, unit,
+//! meaning and source; Epstein 2002, PNAS 99 suppl. 3:7243-7250, Table 2, and the
+//! switches that select between the paper, NetLogo *Rebellion* and Mesa 3.x where
+//! they differ), the choices its switches name, the rules that tie parameters
+//! together ([`CvParams::validate`]) and the presets.
 //!
-//! This file owns the values and their validation; it does not parse files (the
-//! scenario loader will) and does not simulate (see `world`).
+//! The table's struct, [`CvParams`], is the model's input: the world reads its
+//! sections, and `simulate` runs only parameters that pass `validate`. This file does
+//! not parse files (the scenario loader does) and does not simulate (see `world`); the
+//! schedules' formulas are rules (`rules.rs`).
 //!
-//! The presets:
-//! - [`CivilViolenceParams::default`] is the paper's run 2 (punctuated equilibrium),
-//!   with the floored arrest rule (see [`ArrestRule`]).
+//! The presets, all of type [`CvParams`]:
+//! - [`CvParams::default`] is the paper's run 2 (punctuated equilibrium), with the
+//!   floored arrest rule (see [`ArrestRule`]).
 //! - [`paper_run`] gives runs 1 to 5 as the paper describes them.
 //! - [`mesa_parity`] matches Mesa 3.x's bundled example, departures included.
+//!
+//! `scenarios/reference/` holds the same presets as scenario files; an integration
+//! test holds them equal.
 
-use std::fmt;
+use crate::schema::{ConstraintError, choice_field, define_params};
 
 /// How the ratio of cops to actives in view becomes the estimated arrest probability
 /// P = 1 - exp(-k r).
@@ -31,6 +39,11 @@ pub enum ArrestRule {
     /// 3/2 gives 2.
     Rounded,
 }
+choice_field!(ArrestRule {
+    Printed => "printed",
+    Floored => "floored",
+    Rounded => "rounded",
+});
 
 /// Which cells an agent with vision v sees (its own cell is never part of its view).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -51,6 +64,12 @@ pub enum Neighbourhood {
     /// 7 sees 28 cells.
     Cross,
 }
+choice_field!(Neighbourhood {
+    Euclidean => "euclidean",
+    VonNeumann => "von_neumann",
+    Moore => "moore",
+    Cross => "cross",
+});
 
 /// How agents are placed at the start.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -58,11 +77,16 @@ pub enum Placement {
     /// round(density x cells) citizens and cops on distinct uniformly random cells
     /// (NetLogo's `create-cops round (initial-cop-density * .01 * count patches)`).
     Exact,
-    /// Each cell independently holds a citizen with probability `citizen_density`, else
-    /// a cop with probability `cop_density`, else nobody, so the counts are binomial
-    /// (Mesa 3.x, `model.py` lines 75-78: `random.choices` with `cum_weights`).
+    /// Each cell independently holds a citizen with probability `citizens.density`,
+    /// else a cop with probability `cops.density`, else nobody, so the counts are
+    /// binomial (Mesa 3.x, `model.py` lines 75-78: `random.choices` with
+    /// `cum_weights`).
     PerCell,
 }
+choice_field!(Placement {
+    Exact => "exact",
+    PerCell => "per_cell",
+});
 
 /// What an agent does first on its turn.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -75,6 +99,10 @@ pub enum TurnOrder {
     /// `agents.py` lines 94-101; `Cop.step` arrests then moves, lines 155-164).
     ActThenMove,
 }
+choice_field!(TurnOrder {
+    MoveThenAct => "move_then_act",
+    ActThenMove => "act_then_move",
+});
 
 /// Where a jailed citizen is and when its term counts down.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -90,159 +118,219 @@ pub enum JailRule {
     /// free turn.
     InPlace,
 }
+choice_field!(JailRule {
+    OffGrid => "off_grid",
+    InPlace => "in_place",
+});
 
-/// The jail term an arrest draws.
+/// How legitimacy changes over a run (the `legitimacy` section's fields say by how
+/// much and when). Ticks count from 1; a change "at tick t" applies before anyone
+/// acts in tick t.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum JailTerm {
-    /// A whole number of ticks drawn uniformly from 0..=J_max (J_max at most
-    /// 1,000,000): the paper's U(0, J_max) in whole ticks, and Mesa's `random.randint(0, max_jail_term)` (`agents.py` line
-    /// 161). A term of j ticks keeps the citizen out of the next j ticks.
-    UpTo(u32),
-    /// Never released: the paper's J_max = infinity (Table 2, runs 3 to 5).
-    Life,
-}
-
-/// A level of actives: a count, or a share of all citizens.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub enum Level {
-    Actives(u32),
-    /// Share of the citizens placed at the start (0-1).
-    Share(f64),
-}
-
-impl Level {
-    /// The level as a number of actives, for a population of `citizens`.
-    pub fn resolve(self, citizens: usize) -> f64 {
-        match self {
-            Level::Actives(n) => f64::from(n),
-            Level::Share(s) => s * citizens as f64,
-        }
-    }
-}
-
-/// How legitimacy changes over the run. Ticks count from 1; a change "at tick t"
-/// applies before anyone acts in tick t.
-#[derive(Debug, Clone, Copy, PartialEq)]
 pub enum LegitimacySchedule {
+    /// Legitimacy stays at `level`.
     Constant,
-    /// Falls by `per_tick` at every tick from `start_tick` on, never below `to` (the
-    /// paper's run 3: "in small increments").
-    Decline {
-        start_tick: u32,
-        per_tick: f64,
-        to: f64,
-    },
-    /// Drops by `amount` at `tick` and stays there (the paper's run 4: "in one jump").
-    Drop {
-        tick: u32,
-        amount: f64,
-    },
+    /// Falls by `per_tick` at every tick from `change_tick` on, never below `floor`
+    /// (the paper's run 3: "in small increments").
+    Decline,
+    /// Drops by `drop` at `change_tick` and stays there (the paper's run 4: "in one
+    /// jump").
+    Drop,
 }
+choice_field!(LegitimacySchedule {
+    Constant => "constant",
+    Decline => "decline",
+    Drop => "drop",
+});
 
-/// How the number of cops changes over the run (the paper's run 5).
-#[derive(Debug, Clone, Copy, PartialEq)]
+/// How the number of cops changes over a run (the paper's run 5; the `cops`
+/// section's fields say by how much and when).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum CopSchedule {
+    /// The cops placed at the start stay.
     Constant,
-    /// From `start_tick` on, `per_tick` cops (fractions accumulate) are withdrawn each
-    /// tick, chosen uniformly at random, until round(`to_density` x cells) remain.
-    Reduce {
-        start_tick: u32,
-        per_tick: f64,
-        to_density: f64,
-    },
-    /// At `tick`, uniformly random cops are withdrawn, or new ones placed on uniformly
-    /// random empty cells (as many as fit), until round(`density` x cells) remain.
-    SetDensity {
-        tick: u32,
-        density: f64,
-    },
+    /// From `change_tick` on, `per_tick` cops (fractions accumulate) are withdrawn each
+    /// tick, chosen uniformly at random, until round(`target_density` x cells) remain.
+    Reduce,
+    /// At `change_tick`, uniformly random cops are withdrawn, or new ones placed on
+    /// uniformly random empty cells (as many as fit), until round(`target_density` x
+    /// cells) remain.
+    SetDensity,
 }
-
-/// Everything one run of the civil-violence model needs besides its seed.
-#[derive(Debug, Clone, PartialEq)]
-pub struct CivilViolenceParams {
-    /// Torus width in cells (1-10,000).
-    pub width: u32,
-    /// Torus height in cells (1-10,000).
-    pub height: u32,
-    /// Citizens per cell at the start (0-1); the paper's "initial population density".
-    pub citizen_density: f64,
-    /// Cops per cell at the start (0-1); citizen plus cop density is at most 1.
-    pub cop_density: f64,
-    pub placement: Placement,
-    /// Citizens' vision v in cells (at least 1, and 2 floor(v) + 1 at most the shorter
-    /// side so no cell is seen twice).
-    pub citizen_vision: f64,
-    /// Cops' vision v* in cells (same limits).
-    pub cop_vision: f64,
-    pub neighbourhood: Neighbourhood,
-    /// Legitimacy L at the start (0-1), common to all citizens.
-    pub legitimacy: f64,
-    pub legitimacy_schedule: LegitimacySchedule,
-    pub cop_schedule: CopSchedule,
-    /// Activation threshold T: active iff G - R P > T (the paper's 0.1; -1 to 1).
-    pub threshold: f64,
-    /// Arrest constant k (the paper's 2.3, so that P = 0.9 when C = A = 1; 0-100).
-    pub k: f64,
-    pub arrest_rule: ArrestRule,
-    pub jail_term: JailTerm,
-    pub jail_rule: JailRule,
-    pub turn_order: TurnOrder,
-    /// Whether citizens move (rule M); cops always move. Off in the paper's run 1.
-    pub citizens_move: bool,
-    /// Whether an arresting cop steps onto its arrestee's cell (NetLogo's `move-to
-    /// suspect`; the paper does not say). Only possible when the arrest vacates the
-    /// cell ([`JailRule::OffGrid`]); a cop that moved there makes no other move that
-    /// turn.
-    pub cop_moves_to_arrest: bool,
-    /// Actives above which an outburst is under way (the paper counts outbursts
-    /// "exceeding 50").
-    pub outburst_level: Level,
-    /// Actives above which society has tipped into rebellion (time to tipping).
-    pub tipping_level: Level,
-    /// Measured ticks (1-1,000,000).
-    pub ticks: u32,
-    /// Ticks simulated before measurement starts (0-1,000,000); they appear in the
-    /// series but not in the metrics.
-    pub warmup_ticks: u32,
-}
-
-impl Default for CivilViolenceParams {
-    /// The paper's run 2 (Table 2: vision 7, L = 0.82, J_max = 30, cop density 0.04),
-    /// with the floored arrest rule, over 1,000 ticks.
-    fn default() -> Self {
-        CivilViolenceParams {
-            width: 40,
-            height: 40,
-            citizen_density: 0.7,
-            cop_density: 0.04,
-            placement: Placement::Exact,
-            citizen_vision: 7.0,
-            cop_vision: 7.0,
-            neighbourhood: Neighbourhood::Euclidean,
-            legitimacy: 0.82,
-            legitimacy_schedule: LegitimacySchedule::Constant,
-            cop_schedule: CopSchedule::Constant,
-            threshold: 0.1,
-            k: 2.3,
-            arrest_rule: ArrestRule::Floored,
-            jail_term: JailTerm::UpTo(30),
-            jail_rule: JailRule::OffGrid,
-            turn_order: TurnOrder::MoveThenAct,
-            citizens_move: true,
-            cop_moves_to_arrest: true,
-            outburst_level: Level::Actives(50),
-            tipping_level: Level::Share(0.1),
-            ticks: 1000,
-            warmup_ticks: 0,
-        }
-    }
-}
+choice_field!(CopSchedule {
+    Constant => "constant",
+    Reduce => "reduce",
+    SetDensity => "set_density",
+});
 
 /// The tick of the legitimacy jump in runs 3 and 4 (the jump of the paper's Fig. 10 is
-/// reported at t = 77). At L = 0.9 nobody can be active (G <= 0.1 = T), so this tick
-/// only shifts the run.
+/// reported at t = 77), and `legitimacy.change_tick`'s default. At L = 0.9 nobody can
+/// be active (G <= 0.1 = T), so this tick only shifts the run.
 pub const LEGITIMACY_CHANGE_TICK: u32 = 77;
+
+define_params! {
+    /// Every parameter of a civil-violence run, the model's input: typed and
+    /// range-checked by `set`, tied together by [`CvParams::validate`].
+    pub struct CvParams;
+    /// Every civil-violence parameter's definition, in declaration order.
+    pub static CV_PARAM_DEFS;
+
+    /// Length of a run and the replication defaults.
+    run: CvRun {
+        /// Measured ticks; the end-of-run metrics cover them.
+        ticks: u32 = 1000, range 1 => 1_000_000, unit "ticks",
+            source "Epstein 2002, Fig. 4: run 2 is shown over 1,000 cycles";
+        /// Ticks simulated before measuring; they appear in the time series, not in
+        /// the metrics.
+        warmup_ticks: u32 = 0, range 0 => 1_000_000, unit "ticks",
+            source "convention: the paper measures from the first cycle";
+        /// Monte Carlo replications `cogov run` performs unless `--replications` says
+        /// otherwise.
+        replications: u32 = 20, range 1 => 10_000_000, unit "runs",
+            source "convention: 20 gives 95% intervals about 0.45 standard deviations wide";
+        /// Base seed. Replication i uses a stream derived from (seed, i) only.
+        seed: u64 = 20_261_126, range 0 => 9_007_199_254_740_991u64, unit "integer",
+            source "convention";
+    }
+
+    /// The torus and the order of a tick.
+    lattice: Lattice {
+        /// Torus width in cells.
+        width: u32 = 40, range 1 => 10_000, unit "cells",
+            source "Epstein 2002, Table 2: a 40 x 40 lattice in every run";
+        /// Torus height in cells.
+        height: u32 = 40, range 1 => 10_000, unit "cells",
+            source "Epstein 2002, Table 2";
+        /// Which cells an agent with vision v sees: `euclidean` (dx^2 + dy^2 <= v^2;
+        /// NetLogo's in-radius), `von_neumann` (Manhattan distance <= floor(v); Mesa
+        /// 3.x), `moore` (a square) or `cross` (floor(v) cells along each axis; the
+        /// paper's "north, south, east, and west").
+        neighbourhood: Neighbourhood = Neighbourhood::Euclidean, range 0 => 0, unit "choice",
+            source "Epstein 2002, Table 2: vision 1.7 only means something as a Euclidean radius; NetLogo Rebellion uses in-radius";
+        /// How agents are placed: `exact` (round(density x cells) of each on distinct
+        /// random cells; NetLogo) or `per_cell` (each cell draws a citizen, else a
+        /// cop, else nobody, so counts are binomial; Mesa 3.x `model.py` lines 75-78).
+        placement: Placement = Placement::Exact, range 0 => 0, unit "choice",
+            source "NetLogo Rebellion: create-cops round (initial-cop-density * .01 * count patches)";
+        /// What an agent does first on its turn: `move_then_act` (the paper: "moves to a
+        /// random site within his vision, where he acts") or `act_then_move` (Mesa 3.x,
+        /// `agents.py` lines 94-101 and 155-164).
+        turn_order: TurnOrder = TurnOrder::MoveThenAct, range 0 => 0, unit "choice",
+            source "Epstein 2002, p. 7244 (movement rule M)";
+    }
+
+    /// Citizens: rule A (activation) and movement.
+    citizens: Citizens {
+        /// Citizens per cell at the start; citizen plus cop density is at most 1.
+        density: f64 = 0.7, range 0.0 => 1.0, unit "share of cells",
+            source "Epstein 2002, Table 2: initial population density 0.7";
+        /// Citizens' vision v: how far they see cops and actives (see
+        /// `lattice.neighbourhood`); 2 floor(v) + 1 must fit the torus's shorter side.
+        vision: f64 = 7.0, range 1.0 => 5_000.0, unit "cells",
+            source "Epstein 2002, Table 2: 7 (runs 2 to 5), 1.7 (run 1)";
+        /// Activation threshold T: a citizen is active iff G - R P > T.
+        threshold: f64 = 0.1, range -1.0 => 1.0, unit "grievance",
+            source "Epstein 2002, Table 2: T = 0.1";
+        /// Whether citizens move (rule M). Off in the paper's run 1; cops always move.
+        movement: bool = true, range 0 => 1, unit "switch",
+            source "Epstein 2002, run 1 (no movement); NetLogo Rebellion movement?";
+    }
+
+    /// Cops: rule C (arrest), movement and the cop schedule of run 5.
+    cops: Cops {
+        /// Cops per cell at the start.
+        density: f64 = 0.04, range 0.0 => 1.0, unit "share of cells",
+            source "Epstein 2002, Table 2: 0.04 (runs 1, 2), 0.074 (runs 3 to 5)";
+        /// Cops' vision v* (same neighbourhood and limit as citizens').
+        vision: f64 = 7.0, range 1.0 => 5_000.0, unit "cells",
+            source "Epstein 2002, Table 2: 7 (runs 2 to 5), 1.7 (run 1)";
+        /// Whether an arresting cop steps onto its arrestee's cell (NetLogo's `move-to
+        /// suspect`; only with `jail.rule = "off_grid"`, which vacates the cell).
+        moves_to_arrest: bool = true, range 0 => 1, unit "switch",
+            source "NetLogo Rebellion (move-to suspect); the paper does not say";
+        /// How the number of cops changes: `constant`; `reduce` (from `change_tick`,
+        /// `per_tick` cops withdrawn each tick, fractions accumulating, down to
+        /// `target_density`: the paper's run 5); `set_density` (at `change_tick` cops
+        /// are withdrawn or added until `target_density` x cells remain).
+        schedule: CopSchedule = CopSchedule::Constant, range 0 => 0, unit "choice",
+            source "Epstein 2002, run 5: cops reduced in increments";
+        /// The tick at which the cop schedule starts (ticks count from 1; a change at
+        /// tick t applies before anyone acts in it).
+        change_tick: u32 = 50, range 1 => 1_000_000, unit "tick",
+            source "free parameter: 1 to the run's length";
+        /// Cops withdrawn per tick under `reduce` (0.25: one every four ticks).
+        per_tick: f64 = 0.25, range 0.0 => 1_000_000.0, unit "cops per tick",
+            source "free parameter: 0.05 to 5; the paper gives no pace";
+        /// Cop density the schedule ends at (`reduce`) or sets (`set_density`).
+        target_density: f64 = 0.0, range 0.0 => 1.0, unit "share of cells",
+            source "Epstein 2002, run 5";
+    }
+
+    /// Legitimacy L, common to all citizens, and its schedule (runs 3 and 4).
+    legitimacy: Legitimacy {
+        /// Legitimacy at the start; grievance G = H (1 - L).
+        level: f64 = 0.82, range 0.0 => 1.0, unit "legitimacy (0-1)",
+            source "Epstein 2002, Table 2: 0.82 (run 2), 0.89 (run 1), 0.9 (runs 3, 4), 0.8 (run 5)";
+        /// How legitimacy changes: `constant`; `decline` (by `per_tick` each tick from
+        /// `change_tick`, never below `floor`: run 3); `drop` (by `drop` at
+        /// `change_tick`: run 4).
+        schedule: LegitimacySchedule = LegitimacySchedule::Constant, range 0 => 0, unit "choice",
+            source "Epstein 2002, runs 3 and 4";
+        /// The tick at which the schedule starts (the jump of the paper's Fig. 10 is
+        /// at t = 77).
+        change_tick: u32 = LEGITIMACY_CHANGE_TICK, range 1 => 1_000_000, unit "tick",
+            source "Epstein 2002, Fig. 10";
+        /// Fall per tick under `decline` ("of a percent per cycle").
+        per_tick: f64 = 0.01, range 0.0 => 1.0, unit "legitimacy per tick",
+            source "Epstein 2002, run 3";
+        /// Lowest legitimacy a `decline` reaches; at most `level`.
+        floor: f64 = 0.2, range 0.0 => 1.0, unit "legitimacy (0-1)",
+            source "free parameter: 0 to level; run 3 falls well past run 4's 0.7";
+        /// Size of the jump under `drop`; at most `level`.
+        drop: f64 = 0.2, range 0.0 => 1.0, unit "legitimacy",
+            source "Epstein 2002, run 4: 0.9 to 0.7 in one jump";
+    }
+
+    /// Rule C's arrest probability estimate P = 1 - exp(-k r).
+    arrest: Arrest {
+        /// Arrest constant k (P = 0.9 when one cop faces one active).
+        k: f64 = 2.3, range 0.0 => 100.0, unit "constant",
+            source "Epstein 2002, Table 2: k = 2.3";
+        /// The ratio r of cops C to actives A in view (A counts the citizen itself):
+        /// `printed` (C/A, the paper's eq. 1), `floored` (floor(C/A), NetLogo
+        /// Rebellion, whose Info tab says the paper's punctuated equilibrium needs it)
+        /// or `rounded` (round(C/A), ties to even, Mesa 3.x `agents.py` line 120).
+        rule: ArrestRule = ArrestRule::Floored, range 0 => 0, unit "choice",
+            source "NetLogo Rebellion (Wilensky 2004), estimated-arrest-probability";
+    }
+
+    /// Jail terms and where jailed citizens are.
+    jail: Jail {
+        /// J_max: an arrest draws a term of 0..=J_max whole ticks.
+        max_term: u32 = 30, range 0 => 1_000_000, unit "ticks",
+            source "Epstein 2002, Table 2: 30 (run 2), 15 (run 1); Mesa 3.x 1000";
+        /// Life terms: arrested citizens are never released (the paper's J_max =
+        /// infinity, runs 3 to 5); `max_term` is then unused.
+        life: bool = false, range 0 => 1, unit "switch",
+            source "Epstein 2002, Table 2: J_max infinite in runs 3 to 5";
+        /// `off_grid` (the paper: the jailed leave the lattice and are released, quiet,
+        /// to a random empty cell) or `in_place` (Mesa 3.x: they keep their cell and
+        /// serve their term on their own turns, `agents.py` lines 89-91).
+        rule: JailRule = JailRule::OffGrid, range 0 => 0, unit "choice",
+            source "Epstein 2002, p. 7244; Mesa 3.x agents.py";
+    }
+
+    /// The levels of actives the run's metrics count by.
+    outbursts: Outbursts {
+        /// An outburst is a maximal run of ticks with actives strictly above this.
+        level: u32 = 50, range 0 => 100_000_000, unit "actives",
+            source "Epstein 2002, p. 7245: outbursts exceeding 50 actives";
+        /// Society has tipped into rebellion (time_to_tipping) once actives exceed this
+        /// share of the citizens placed at the start.
+        tipping_share: f64 = 0.1, range 0.0 => 1.0, unit "share of citizens",
+            source "free parameter: 0.05 to 0.5";
+    }
+}
 
 /// The paper's runs 1 to 5 (Epstein 2002, Table 2; all on a 40 x 40 torus with
 /// citizen density 0.7, k = 2.3, T = 0.1), with the floored arrest rule (without it
@@ -261,52 +349,48 @@ pub const LEGITIMACY_CHANGE_TICK: u32 = 77;
 ///
 /// # Panics
 /// If `n` is not 1 to 5.
-pub fn paper_run(n: u8) -> CivilViolenceParams {
-    let base = CivilViolenceParams::default();
+pub fn paper_run(n: u8) -> CvParams {
+    let mut p = CvParams::default();
     match n {
-        1 => CivilViolenceParams {
-            citizen_vision: 1.7,
-            cop_vision: 1.7,
-            legitimacy: 0.89,
-            jail_term: JailTerm::UpTo(15),
-            citizens_move: false,
-            ticks: 500,
-            ..base
-        },
-        2 => base,
-        3 | 4 => CivilViolenceParams {
-            legitimacy: 0.9,
-            cop_density: 0.074,
-            jail_term: JailTerm::Life,
-            legitimacy_schedule: if n == 3 {
-                LegitimacySchedule::Decline {
-                    start_tick: LEGITIMACY_CHANGE_TICK,
-                    per_tick: 0.01,
-                    to: 0.2,
-                }
+        1 => {
+            p.citizens.vision = 1.7;
+            p.cops.vision = 1.7;
+            p.legitimacy.level = 0.89;
+            p.jail.max_term = 15;
+            p.citizens.movement = false;
+            p.run.ticks = 500;
+        }
+        2 => {}
+        3 | 4 => {
+            p.legitimacy.level = 0.9;
+            p.cops.density = 0.074;
+            p.jail.life = true;
+            let l = &mut p.legitimacy;
+            l.change_tick = LEGITIMACY_CHANGE_TICK;
+            if n == 3 {
+                l.schedule = LegitimacySchedule::Decline;
+                l.per_tick = 0.01;
+                l.floor = 0.2;
             } else {
-                LegitimacySchedule::Drop {
-                    tick: LEGITIMACY_CHANGE_TICK,
-                    amount: 0.2,
-                }
-            },
-            ticks: 300,
-            ..base
-        },
-        5 => CivilViolenceParams {
-            legitimacy: 0.8,
-            cop_density: 0.074,
-            jail_term: JailTerm::Life,
-            cop_schedule: CopSchedule::Reduce {
-                start_tick: 50,
-                per_tick: 0.25,
-                to_density: 0.0,
-            },
-            ticks: 700,
-            ..base
-        },
+                l.schedule = LegitimacySchedule::Drop;
+                l.drop = 0.2;
+            }
+            p.run.ticks = 300;
+        }
+        5 => {
+            p.legitimacy.level = 0.8;
+            p.cops.density = 0.074;
+            p.jail.life = true;
+            let c = &mut p.cops;
+            c.schedule = CopSchedule::Reduce;
+            c.change_tick = 50;
+            c.per_tick = 0.25;
+            c.target_density = 0.0;
+            p.run.ticks = 700;
+        }
         _ => panic!("the paper has runs 1 to 5 of model I, not {n}"),
     }
+    p
 }
 
 /// Mesa 3.x's bundled example (`mesa/examples/advanced/epstein_civil_violence`,
@@ -315,35 +399,19 @@ pub fn paper_run(n: u8) -> CivilViolenceParams {
 /// on, 1,000 steps (`max_iters`), with Mesa's departures from the paper: the rounded
 /// ratio, a von Neumann view, per-cell placement, act-then-move turns and jail in
 /// place (see each switch for its source line).
-pub fn mesa_parity() -> CivilViolenceParams {
-    CivilViolenceParams {
-        cop_density: 0.074,
-        placement: Placement::PerCell,
-        neighbourhood: Neighbourhood::VonNeumann,
-        legitimacy: 0.8,
-        arrest_rule: ArrestRule::Rounded,
-        jail_term: JailTerm::UpTo(1000),
-        jail_rule: JailRule::InPlace,
-        turn_order: TurnOrder::ActThenMove,
-        cop_moves_to_arrest: false,
-        ..CivilViolenceParams::default()
-    }
+pub fn mesa_parity() -> CvParams {
+    let mut p = CvParams::default();
+    p.cops.density = 0.074;
+    p.lattice.placement = Placement::PerCell;
+    p.lattice.neighbourhood = Neighbourhood::VonNeumann;
+    p.legitimacy.level = 0.8;
+    p.arrest.rule = ArrestRule::Rounded;
+    p.jail.max_term = 1000;
+    p.jail.rule = JailRule::InPlace;
+    p.lattice.turn_order = TurnOrder::ActThenMove;
+    p.cops.moves_to_arrest = false;
+    p
 }
-
-/// A broken rule, naming the fields that break it.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ParamsError {
-    pub fields: Vec<&'static str>,
-    pub message: String,
-}
-
-impl fmt::Display for ParamsError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: {}", self.fields.join(", "), self.message)
-    }
-}
-
-impl std::error::Error for ParamsError {}
 
 /// Largest torus side.
 const MAX_SIDE: u32 = 10_000;
@@ -354,131 +422,94 @@ const MAX_TICKS: u64 = 1_000_000;
 /// Longest finite jail term, in ticks.
 const MAX_JAIL_TERM: u32 = 1_000_000;
 
-impl CivilViolenceParams {
+/// The table path of field `section.field` of [`CvParams`], as `define_params!` spells
+/// it; naming a field the table does not have is a compile error.
+macro_rules! path {
+    ($section:ident . $field:ident) => {{
+        fn _exists(p: &CvParams) {
+            let _ = &p.$section.$field;
+        }
+        concat!(stringify!($section), ".", stringify!($field))
+    }};
+}
+
+impl CvParams {
     /// Cells on the torus.
     pub fn cells(&self) -> usize {
-        self.width as usize * self.height as usize
+        self.lattice.width as usize * self.lattice.height as usize
     }
 
-    /// Legitimacy during tick `tick` (ticks count from 1).
-    pub fn legitimacy_at(&self, tick: u32) -> f64 {
-        let l0 = self.legitimacy;
-        match self.legitimacy_schedule {
-            LegitimacySchedule::Constant => l0,
-            LegitimacySchedule::Decline {
-                start_tick,
-                per_tick,
-                to,
-            } => {
-                if tick < start_tick {
-                    l0
-                } else {
-                    (l0 - per_tick * f64::from(tick - start_tick + 1)).max(to)
-                }
-            }
-            LegitimacySchedule::Drop { tick: at, amount } => {
-                if tick < at {
-                    l0
-                } else {
-                    l0 - amount
-                }
-            }
-        }
-    }
-
-    /// The number of cops the schedule asks for during tick `tick`, given the number
-    /// placed at the start; `None` when the schedule does not act at this tick.
-    pub fn cop_target_at(&self, tick: u32, initial_cops: usize) -> Option<usize> {
-        let cells = self.cells() as f64;
-        match self.cop_schedule {
-            CopSchedule::Constant => None,
-            CopSchedule::Reduce {
-                start_tick,
-                per_tick,
-                to_density,
-            } => {
-                if tick < start_tick {
-                    return None;
-                }
-                let floor = (to_density * cells).round() as usize;
-                let withdrawn = (per_tick * f64::from(tick - start_tick + 1)).floor() as usize;
-                Some(
-                    initial_cops
-                        .saturating_sub(withdrawn)
-                        .max(floor)
-                        .min(initial_cops),
-                )
-            }
-            CopSchedule::SetDensity { tick: at, density } => {
-                (tick == at).then(|| (density * cells).round() as usize)
-            }
-        }
-    }
-
-    /// Checks every rule; returns each one broken (empty when the parameters can run).
+    /// Checks every rule that ties parameters together (and every range, for
+    /// parameters built in code rather than through `set`); returns each one broken,
+    /// naming the table's paths (empty when the parameters can run).
     ///
     /// # Examples
     /// ```
-    /// use cogov::model::civil_violence::CivilViolenceParams;
-    /// assert!(CivilViolenceParams::default().validate().is_empty());
-    /// let crowded = CivilViolenceParams { citizen_density: 0.97, ..Default::default() };
+    /// use cogov::model::civil_violence::CvParams;
+    /// assert!(CvParams::default().validate().is_empty());
+    /// let mut crowded = CvParams::default();
+    /// crowded.citizens.density = 0.97;
     /// let errors = crowded.validate();
-    /// assert_eq!(errors[0].fields, ["citizen_density", "cop_density"]);
+    /// assert_eq!(errors[0].paths, ["citizens.density", "cops.density"]);
     /// ```
-    pub fn validate(&self) -> Vec<ParamsError> {
+    pub fn validate(&self) -> Vec<ConstraintError> {
         let mut errors = Vec::new();
-        let mut fail = |fields: &[&'static str], message: String| {
-            errors.push(ParamsError {
-                fields: fields.to_vec(),
+        let mut fail = |paths: &[&'static str], message: String| {
+            errors.push(ConstraintError {
+                paths: paths.to_vec(),
                 message,
             })
         };
-        for (name, side) in [("width", self.width), ("height", self.height)] {
+        let (lattice, citizens, cops) = (&self.lattice, &self.citizens, &self.cops);
+        for (path, side) in [
+            (path!(lattice.width), lattice.width),
+            (path!(lattice.height), lattice.height),
+        ] {
             if side == 0 || side > MAX_SIDE {
                 fail(
-                    &[name],
+                    &[path],
                     format!("must be 1 to {MAX_SIDE} cells, found {side}"),
                 );
             }
         }
         let unit = |x: f64| x.is_finite() && (0.0..=1.0).contains(&x);
-        for (name, d) in [
-            ("citizen_density", self.citizen_density),
-            ("cop_density", self.cop_density),
+        for (path, d) in [
+            (path!(citizens.density), citizens.density),
+            (path!(cops.density), cops.density),
         ] {
             if !unit(d) {
                 fail(
-                    &[name],
+                    &[path],
                     format!("must be a share of cells (0-1), found {d}"),
                 );
             }
         }
-        if unit(self.citizen_density) && unit(self.cop_density) {
+        if unit(citizens.density) && unit(cops.density) {
             let cells = self.cells() as f64;
-            let citizens = (self.citizen_density * cells).round();
-            let cops = (self.cop_density * cells).round();
-            if self.citizen_density + self.cop_density > 1.0 + 1e-12
-                || (self.placement == Placement::Exact && citizens + cops > cells)
+            let placed_citizens = (citizens.density * cells).round();
+            let placed_cops = (cops.density * cells).round();
+            if citizens.density + cops.density > 1.0 + 1e-12
+                || (lattice.placement == Placement::Exact && placed_citizens + placed_cops > cells)
             {
                 fail(
-                    &["citizen_density", "cop_density"],
+                    &[path!(citizens.density), path!(cops.density)],
                     format!(
                         "citizens and cops need a cell each: densities {} + {} leave no room on {} cells",
-                        self.citizen_density, self.cop_density, cells
+                        citizens.density, cops.density, cells
                     ),
                 );
             }
         }
-        let shorter = self.width.min(self.height);
-        for (name, v) in [
-            ("citizen_vision", self.citizen_vision),
-            ("cop_vision", self.cop_vision),
+        let shorter = lattice.width.min(lattice.height);
+        for (path, v) in [
+            (path!(citizens.vision), citizens.vision),
+            (path!(cops.vision), cops.vision),
         ] {
             if !v.is_finite() || v < 1.0 {
-                fail(&[name], format!("must be at least 1 cell, found {v}"));
+                fail(&[path], format!("must be at least 1 cell, found {v}"));
             } else if 2.0 * v.floor() + 1.0 > f64::from(shorter) {
                 fail(
-                    &[name, "width", "height"],
+                    &[path, path!(lattice.width), path!(lattice.height)],
                     format!(
                         "a vision of {v} sees {} cells across, more than the torus's shorter side of {shorter} (a cell would be seen twice)",
                         2.0 * v.floor() + 1.0
@@ -486,115 +517,109 @@ impl CivilViolenceParams {
                 );
             }
         }
-        if !unit(self.legitimacy) {
+        let l = &self.legitimacy;
+        if !unit(l.level) {
             fail(
-                &["legitimacy"],
-                format!("must be 0 to 1, found {}", self.legitimacy),
+                &[path!(legitimacy.level)],
+                format!("must be 0 to 1, found {}", l.level),
             );
         }
-        match self.legitimacy_schedule {
+        match l.schedule {
             LegitimacySchedule::Constant => {}
-            LegitimacySchedule::Decline { per_tick, to, .. } => {
-                if !per_tick.is_finite() || !(0.0..=1.0).contains(&per_tick) {
+            LegitimacySchedule::Decline => {
+                if !l.per_tick.is_finite() || !(0.0..=1.0).contains(&l.per_tick) {
                     fail(
-                        &["legitimacy_schedule.per_tick"],
-                        format!("must be 0 to 1 per tick, found {per_tick}"),
+                        &[path!(legitimacy.per_tick)],
+                        format!("must be 0 to 1 per tick, found {}", l.per_tick),
                     );
                 }
-                if !unit(to) || to > self.legitimacy {
+                if !unit(l.floor) || l.floor > l.level {
                     fail(
-                        &["legitimacy_schedule.to", "legitimacy"],
+                        &[path!(legitimacy.floor), path!(legitimacy.level)],
                         format!(
-                            "a decline must end between 0 and the starting legitimacy {}, found {to}",
-                            self.legitimacy
+                            "a decline must end between 0 and the starting legitimacy {}, found {}",
+                            l.level, l.floor
                         ),
                     );
                 }
             }
-            LegitimacySchedule::Drop { amount, .. } => {
-                if !amount.is_finite() || amount < 0.0 || amount > self.legitimacy {
+            LegitimacySchedule::Drop => {
+                if !l.drop.is_finite() || l.drop < 0.0 || l.drop > l.level {
                     fail(
-                        &["legitimacy_schedule.amount", "legitimacy"],
+                        &[path!(legitimacy.drop), path!(legitimacy.level)],
                         format!(
-                            "a drop must be 0 to the starting legitimacy {}, found {amount}",
-                            self.legitimacy
+                            "a drop must be 0 to the starting legitimacy {}, found {}",
+                            l.level, l.drop
                         ),
                     );
                 }
             }
         }
-        match self.cop_schedule {
+        match cops.schedule {
             CopSchedule::Constant => {}
-            CopSchedule::Reduce {
-                per_tick,
-                to_density,
-                ..
-            } => {
-                if !per_tick.is_finite() || per_tick < 0.0 {
+            CopSchedule::Reduce => {
+                if !cops.per_tick.is_finite() || cops.per_tick < 0.0 {
                     fail(
-                        &["cop_schedule.per_tick"],
+                        &[path!(cops.per_tick)],
                         format!(
-                            "must be a number of cops per tick of at least 0, found {per_tick}"
+                            "must be a number of cops per tick of at least 0, found {}",
+                            cops.per_tick
                         ),
                     );
                 }
-                if !unit(to_density) {
+                if !unit(cops.target_density) {
                     fail(
-                        &["cop_schedule.to_density"],
-                        format!("must be 0 to 1, found {to_density}"),
+                        &[path!(cops.target_density)],
+                        format!("must be 0 to 1, found {}", cops.target_density),
                     );
                 }
             }
-            CopSchedule::SetDensity { density, .. } => {
-                if !unit(density) {
+            CopSchedule::SetDensity => {
+                if !unit(cops.target_density) {
                     fail(
-                        &["cop_schedule.density"],
-                        format!("must be 0 to 1, found {density}"),
+                        &[path!(cops.target_density)],
+                        format!("must be 0 to 1, found {}", cops.target_density),
                     );
                 }
             }
         }
-        if let JailTerm::UpTo(j) = self.jail_term
-            && j > MAX_JAIL_TERM
-        {
+        let jail = &self.jail;
+        if !jail.life && jail.max_term > MAX_JAIL_TERM {
             fail(
-                &["jail_term"],
+                &[path!(jail.max_term)],
                 format!(
-                    "a jail term is at most {MAX_JAIL_TERM} ticks (use a life term beyond), found {j}"
+                    "a jail term is at most {MAX_JAIL_TERM} ticks (use a life term beyond), found {}",
+                    jail.max_term
                 ),
             );
         }
-        if !self.threshold.is_finite() || !(-1.0..=1.0).contains(&self.threshold) {
+        if !citizens.threshold.is_finite() || !(-1.0..=1.0).contains(&citizens.threshold) {
             fail(
-                &["threshold"],
-                format!("must be -1 to 1, found {}", self.threshold),
+                &[path!(citizens.threshold)],
+                format!("must be -1 to 1, found {}", citizens.threshold),
             );
         }
-        if !self.k.is_finite() || !(0.0..=100.0).contains(&self.k) {
-            fail(&["k"], format!("must be 0 to 100, found {}", self.k));
+        let k = self.arrest.k;
+        if !k.is_finite() || !(0.0..=100.0).contains(&k) {
+            fail(&[path!(arrest.k)], format!("must be 0 to 100, found {k}"));
         }
-        for (name, level) in [
-            ("outburst_level", self.outburst_level),
-            ("tipping_level", self.tipping_level),
-        ] {
-            if let Level::Share(s) = level
-                && !unit(s)
-            {
-                fail(
-                    &[name],
-                    format!("a share of citizens must be 0 to 1, found {s}"),
-                );
-            }
-        }
-        if self.ticks == 0 {
-            fail(&["ticks"], "must be at least 1".to_string());
-        }
-        if u64::from(self.ticks) + u64::from(self.warmup_ticks) > MAX_TICKS {
+        let share = self.outbursts.tipping_share;
+        if !unit(share) {
             fail(
-                &["ticks", "warmup_ticks"],
+                &[path!(outbursts.tipping_share)],
+                format!("a share of citizens must be 0 to 1, found {share}"),
+            );
+        }
+        let run = &self.run;
+        if run.ticks == 0 {
+            fail(&[path!(run.ticks)], "must be at least 1".to_string());
+        }
+        if u64::from(run.ticks) + u64::from(run.warmup_ticks) > MAX_TICKS {
+            fail(
+                &[path!(run.ticks), path!(run.warmup_ticks)],
                 format!(
                     "a run is at most {MAX_TICKS} ticks, found {} + {}",
-                    self.ticks, self.warmup_ticks
+                    run.ticks, run.warmup_ticks
                 ),
             );
         }
@@ -605,151 +630,202 @@ impl CivilViolenceParams {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::schema::{ParamValue, SetError, ValueError};
 
-    fn fields(p: &CivilViolenceParams) -> Vec<Vec<&'static str>> {
-        p.validate().into_iter().map(|e| e.fields).collect()
+    fn paths(p: &CvParams) -> Vec<Vec<&'static str>> {
+        p.validate().into_iter().map(|e| e.paths).collect()
+    }
+
+    /// The defaults with `edit` applied.
+    fn with(edit: impl FnOnce(&mut CvParams)) -> CvParams {
+        let mut p = CvParams::default();
+        edit(&mut p);
+        p
     }
 
     #[test]
-    fn presets_validate() {
-        assert!(CivilViolenceParams::default().validate().is_empty());
+    fn defaults_are_in_range_and_documented() {
+        for def in CV_PARAM_DEFS.iter() {
+            assert_eq!(def.check(def.default), Ok(def.default), "{}", def.path);
+            assert!(
+                def.doc.trim().len() > 20,
+                "{} needs a doc comment",
+                def.path
+            );
+            assert!(
+                !def.unit.is_empty() && !def.source.is_empty(),
+                "{}",
+                def.path
+            );
+        }
+    }
+
+    #[test]
+    fn presets_validate_and_run_2_is_the_default() {
+        assert!(CvParams::default().validate().is_empty());
         assert!(mesa_parity().validate().is_empty());
         for n in 1..=5 {
             assert!(paper_run(n).validate().is_empty(), "run {n}");
         }
-        assert_eq!(paper_run(2), CivilViolenceParams::default());
+        assert_eq!(paper_run(2), CvParams::default());
     }
 
     #[test]
     fn mesa_parity_has_mesa_s_inputs() {
         let m = mesa_parity();
-        assert_eq!((m.width, m.height), (40, 40));
-        assert_eq!((m.citizen_density, m.cop_density), (0.7, 0.074));
-        assert_eq!((m.citizen_vision, m.cop_vision), (7.0, 7.0));
-        assert_eq!((m.legitimacy, m.jail_term), (0.8, JailTerm::UpTo(1000)));
-        assert_eq!((m.threshold, m.k), (0.1, 2.3));
+        assert_eq!((m.lattice.width, m.lattice.height), (40, 40));
+        assert_eq!((m.citizens.density, m.cops.density), (0.7, 0.074));
+        assert_eq!((m.citizens.vision, m.cops.vision), (7.0, 7.0));
+        assert_eq!((m.legitimacy.level, m.jail.max_term), (0.8, 1000));
+        assert!(!m.jail.life);
+        assert_eq!((m.citizens.threshold, m.arrest.k), (0.1, 2.3));
     }
 
     #[test]
-    fn impossible_configurations_are_refused_by_field() {
-        let base = CivilViolenceParams::default();
-        let zero = CivilViolenceParams {
-            width: 0,
-            ..base.clone()
-        };
-        assert!(fields(&zero).contains(&vec!["width"]));
-        let crowded = CivilViolenceParams {
-            citizen_density: 0.9,
-            cop_density: 0.2,
-            ..base.clone()
-        };
-        assert_eq!(fields(&crowded), [vec!["citizen_density", "cop_density"]]);
+    fn presets_are_what_their_scenario_paths_set() {
+        let mut p = CvParams::default();
+        for (path, value) in [
+            ("legitimacy.level", ParamValue::Real(0.9)),
+            ("legitimacy.schedule", ParamValue::Choice("decline")),
+            ("cops.density", ParamValue::Real(0.074)),
+            ("jail.life", ParamValue::Bool(true)),
+            ("run.ticks", ParamValue::Int(300)),
+        ] {
+            p.set(path, value).unwrap();
+        }
+        assert_eq!(p, paper_run(3));
+        p.set("legitimacy.schedule", ParamValue::Choice("drop"))
+            .unwrap();
+        assert_eq!(p, paper_run(4));
+    }
+
+    #[test]
+    fn choices_round_trip_and_refuse_unknown_names() {
+        let mut p = CvParams::default();
+        p.set("arrest.rule", ParamValue::Choice("rounded")).unwrap();
+        assert_eq!(p.arrest.rule, ArrestRule::Rounded);
+        assert_eq!(p.get("arrest.rule"), Some(ParamValue::Choice("rounded")));
+        assert!(matches!(
+            p.set("arrest.rule", ParamValue::Choice("round")),
+            Err(SetError::Value(ValueError::NotAnOption { .. }))
+        ));
+        assert!(matches!(
+            p.set("arrest.rule", ParamValue::Real(1.0)),
+            Err(SetError::Value(ValueError::WrongType { .. }))
+        ));
+    }
+
+    /// Parameters that break every rule `validate` knows, one rule each.
+    fn broken() -> Vec<CvParams> {
+        vec![
+            with(|p| p.lattice.width = 0),
+            with(|p| p.lattice.height = MAX_SIDE + 1),
+            with(|p| p.citizens.density = -0.1),
+            with(|p| p.cops.density = f64::NAN),
+            with(|p| p.citizens.density = 0.97),
+            with(|p| p.citizens.vision = 0.5),
+            with(|p| p.lattice.width = 14),
+            with(|p| p.legitimacy.level = 1.5),
+            with(|p| {
+                p.legitimacy.schedule = LegitimacySchedule::Decline;
+                p.legitimacy.per_tick = 2.0;
+                p.legitimacy.floor = 0.9;
+            }),
+            with(|p| {
+                p.legitimacy.schedule = LegitimacySchedule::Drop;
+                p.legitimacy.drop = 0.9;
+            }),
+            with(|p| {
+                p.cops.schedule = CopSchedule::Reduce;
+                p.cops.per_tick = -1.0;
+                p.cops.target_density = 2.0;
+            }),
+            with(|p| {
+                p.cops.schedule = CopSchedule::SetDensity;
+                p.cops.target_density = -1.0;
+            }),
+            with(|p| p.jail.max_term = MAX_JAIL_TERM + 1),
+            with(|p| p.citizens.threshold = 2.0),
+            with(|p| p.arrest.k = f64::NAN),
+            with(|p| p.outbursts.tipping_share = 1.5),
+            with(|p| p.run.ticks = 0),
+            with(|p| p.run.warmup_ticks = 999_999),
+        ]
+    }
+
+    #[test]
+    fn every_broken_rule_names_paths_of_the_table() {
+        for p in broken() {
+            let errors = p.validate();
+            assert!(!errors.is_empty(), "{p:?}");
+            for e in errors {
+                for path in &e.paths {
+                    assert!(
+                        CV_PARAM_DEFS.iter().any(|d| d.path == *path),
+                        "{path}: {}",
+                        e.message
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn impossible_configurations_are_refused_by_path() {
+        assert!(paths(&with(|p| p.lattice.width = 0)).contains(&vec!["lattice.width"]));
+        let crowded = with(|p| {
+            p.citizens.density = 0.9;
+            p.cops.density = 0.2;
+        });
+        assert_eq!(paths(&crowded), [vec!["citizens.density", "cops.density"]]);
         // Densities that sum to 1 can still overflow once rounded to whole agents.
-        let rounded = CivilViolenceParams {
-            width: 3,
-            height: 3,
-            citizen_vision: 1.0,
-            cop_vision: 1.0,
-            citizen_density: 0.5,
-            cop_density: 0.5,
-            ..base.clone()
-        };
-        assert_eq!(fields(&rounded), [vec!["citizen_density", "cop_density"]]);
-        let negative = CivilViolenceParams {
-            cop_density: -0.1,
-            ..base.clone()
-        };
-        assert_eq!(fields(&negative), [vec!["cop_density"]]);
-        let wraps = CivilViolenceParams {
-            width: 14,
-            ..base.clone()
-        };
+        let rounded = with(|p| {
+            p.lattice.width = 3;
+            p.lattice.height = 3;
+            p.citizens.vision = 1.0;
+            p.cops.vision = 1.0;
+            p.citizens.density = 0.5;
+            p.cops.density = 0.5;
+        });
+        assert_eq!(paths(&rounded), [vec!["citizens.density", "cops.density"]]);
         assert_eq!(
-            fields(&wraps),
+            paths(&with(|p| p.cops.density = -0.1)),
+            [vec!["cops.density"]]
+        );
+        assert_eq!(
+            paths(&with(|p| p.lattice.width = 14)),
             [
-                vec!["citizen_vision", "width", "height"],
-                vec!["cop_vision", "width", "height"]
+                vec!["citizens.vision", "lattice.width", "lattice.height"],
+                vec!["cops.vision", "lattice.width", "lattice.height"]
             ]
         );
-        let blind = CivilViolenceParams {
-            cop_vision: 0.5,
-            ..base.clone()
-        };
-        assert_eq!(fields(&blind), [vec!["cop_vision"]]);
-        let rising = CivilViolenceParams {
-            legitimacy_schedule: LegitimacySchedule::Decline {
-                start_tick: 1,
-                per_tick: 0.01,
-                to: 0.9,
-            },
-            ..base.clone()
-        };
+        assert_eq!(paths(&with(|p| p.cops.vision = 0.5)), [vec!["cops.vision"]]);
+        let rising = with(|p| {
+            p.legitimacy.schedule = LegitimacySchedule::Decline;
+            p.legitimacy.change_tick = 1;
+            p.legitimacy.floor = 0.9;
+        });
         assert_eq!(
-            fields(&rising),
-            [vec!["legitimacy_schedule.to", "legitimacy"]]
+            paths(&rising),
+            [vec!["legitimacy.floor", "legitimacy.level"]]
         );
-        let below_zero = CivilViolenceParams {
-            legitimacy_schedule: LegitimacySchedule::Drop {
-                tick: 1,
-                amount: 0.9,
-            },
-            ..base.clone()
-        };
+        let below_zero = with(|p| {
+            p.legitimacy.schedule = LegitimacySchedule::Drop;
+            p.legitimacy.drop = 0.9;
+        });
         assert_eq!(
-            fields(&below_zero),
-            [vec!["legitimacy_schedule.amount", "legitimacy"]]
+            paths(&below_zero),
+            [vec!["legitimacy.drop", "legitimacy.level"]]
         );
-        let no_ticks = CivilViolenceParams {
-            ticks: 0,
-            ..base.clone()
-        };
-        assert_eq!(fields(&no_ticks), [vec!["ticks"]]);
-        let nan_k = CivilViolenceParams {
-            k: f64::NAN,
-            ..base
-        };
-        assert_eq!(fields(&nan_k), [vec!["k"]]);
-    }
-
-    #[test]
-    fn legitimacy_schedules_follow_their_definitions() {
-        let mut p = paper_run(3);
-        assert_eq!(p.legitimacy_at(76), 0.9);
-        assert!((p.legitimacy_at(77) - 0.89).abs() < 1e-12);
-        assert!((p.legitimacy_at(96) - 0.7).abs() < 1e-12);
-        assert_eq!(p.legitimacy_at(500), 0.2, "floored at `to`");
-        p = paper_run(4);
-        assert_eq!(p.legitimacy_at(76), 0.9);
-        assert!((p.legitimacy_at(77) - 0.7).abs() < 1e-12);
-        assert!((p.legitimacy_at(300) - 0.7).abs() < 1e-12);
-    }
-
-    #[test]
-    fn cop_schedules_follow_their_definitions() {
-        let p = paper_run(5);
-        assert_eq!(p.cop_target_at(49, 118), None);
-        assert_eq!(
-            p.cop_target_at(50, 118),
-            Some(118),
-            "a quarter cop is no cop"
-        );
-        assert_eq!(p.cop_target_at(53, 118), Some(117));
-        assert_eq!(p.cop_target_at(10_000, 118), Some(0));
-        let set = CivilViolenceParams {
-            cop_schedule: CopSchedule::SetDensity {
-                tick: 10,
-                density: 0.01,
-            },
-            ..Default::default()
-        };
-        assert_eq!(set.cop_target_at(9, 64), None);
-        assert_eq!(set.cop_target_at(10, 64), Some(16));
-        assert_eq!(set.cop_target_at(11, 64), None);
-    }
-
-    #[test]
-    fn levels_resolve_against_the_population() {
-        assert_eq!(Level::Actives(50).resolve(1120), 50.0);
-        assert_eq!(Level::Share(0.1).resolve(1120), 112.0);
+        // A schedule's fields are checked only when it is chosen.
+        assert!(paths(&with(|p| p.legitimacy.drop = 0.9)).is_empty());
+        assert_eq!(paths(&with(|p| p.run.ticks = 0)), [vec!["run.ticks"]]);
+        assert_eq!(paths(&with(|p| p.arrest.k = f64::NAN)), [vec!["arrest.k"]]);
+        // A life term makes the finite term unused.
+        let life = with(|p| {
+            p.jail.life = true;
+            p.jail.max_term = MAX_JAIL_TERM + 1;
+        });
+        assert!(paths(&life).is_empty());
     }
 }

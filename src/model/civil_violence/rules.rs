@@ -1,11 +1,14 @@
-//! Epstein's rules A and C as pure functions (Epstein 2002, PNAS 99:7243): the
-//! estimated arrest probability under each [`ArrestRule`], and the activation test.
+//! Every formula of the civil-violence model as a pure function (Epstein 2002, PNAS
+//! 99:7243): the estimated arrest probability under each [`ArrestRule`] and the
+//! activation test (rules A and C), the decisions the view cannot change, and the
+//! schedules of legitimacy and cops (runs 3 to 5). The world calls them in the order
+//! of a tick; the output's formulas are in `metrics.rs`.
 //!
 //! Grievance G = H (1 - L) and the test G - R P > T are the same formulas the
 //! co-governance model's offending rule uses; they are taken from
 //! [`crate::model::co_governance::rules::offending`] so both models share one definition.
 
-use super::params::ArrestRule;
+use super::params::{ArrestRule, CopSchedule, Cops, Legitimacy, LegitimacySchedule};
 use crate::model::co_governance::rules::offending;
 
 pub use offending::{grievance, is_motivated as is_active};
@@ -46,9 +49,72 @@ pub fn arrest_probability(rule: ArrestRule, k: f64, cops: u32, actives_including
     }
 }
 
+/// Rule A's answer when the view cannot change it: G - R P > T falls as P rises and P
+/// lies in [0, 1], so a citizen with G - R 0 <= T is quiet (`Some(false)`) and one
+/// with G - R 1 > T active (`Some(true)`) whatever it sees. `None` for a deterrable
+/// citizen (G > T >= G - R), whose arrest risk decides.
+pub fn settled(grievance: f64, risk_aversion: f64, threshold: f64) -> Option<bool> {
+    if !is_active(grievance, risk_aversion, 0.0, threshold) {
+        Some(false)
+    } else if is_active(grievance, risk_aversion, 1.0, threshold) {
+        Some(true)
+    } else {
+        None
+    }
+}
+
+/// Legitimacy during tick `tick` (ticks count from 1) under the section's schedule.
+pub fn legitimacy_at(l: &Legitimacy, tick: u32) -> f64 {
+    let l0 = l.level;
+    match l.schedule {
+        LegitimacySchedule::Constant => l0,
+        LegitimacySchedule::Decline => {
+            if tick < l.change_tick {
+                l0
+            } else {
+                (l0 - l.per_tick * f64::from(tick - l.change_tick + 1)).max(l.floor)
+            }
+        }
+        LegitimacySchedule::Drop => {
+            if tick < l.change_tick {
+                l0
+            } else {
+                l0 - l.drop
+            }
+        }
+    }
+}
+
+/// The number of cops the section's schedule asks for during tick `tick` on a torus
+/// of `cells` cells, given the number placed at the start; `None` when the schedule
+/// does not act at this tick.
+pub fn cops_wanted(c: &Cops, cells: usize, tick: u32, initial_cops: usize) -> Option<usize> {
+    let cells = cells as f64;
+    match c.schedule {
+        CopSchedule::Constant => None,
+        CopSchedule::Reduce => {
+            if tick < c.change_tick {
+                return None;
+            }
+            let floor = (c.target_density * cells).round() as usize;
+            let withdrawn = (c.per_tick * f64::from(tick - c.change_tick + 1)).floor() as usize;
+            Some(
+                initial_cops
+                    .saturating_sub(withdrawn)
+                    .max(floor)
+                    .min(initial_cops),
+            )
+        }
+        CopSchedule::SetDensity => {
+            (tick == c.change_tick).then(|| (c.target_density * cells).round() as usize)
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::civil_violence::params::paper_run;
 
     const K: f64 = 2.3;
 
@@ -97,5 +163,53 @@ mod tests {
         // A cop in view and no other active: P = 0.9, N = 0.81: quiet.
         assert!(!is_active(g, 0.9, p(ArrestRule::Floored, 1, 1), 0.1));
         assert!(!is_active(0.1, 0.0, 0.0, 0.1), "G - N = T is quiet");
+    }
+
+    #[test]
+    fn only_deterrable_citizens_need_to_look() {
+        // G = 0.05 <= T: quiet whatever P; G - R = 0.5 - 0.2 > T: active whatever P.
+        assert_eq!(settled(0.05, 0.0, 0.1), Some(false));
+        assert_eq!(settled(0.5, 0.2, 0.1), Some(true));
+        // G = 0.5 > T >= G - R = 0.0: P decides, and the answers at P = 0 and 1 differ.
+        assert_eq!(settled(0.5, 0.5, 0.1), None);
+        assert!(is_active(0.5, 0.5, 0.0, 0.1) && !is_active(0.5, 0.5, 1.0, 0.1));
+    }
+
+    #[test]
+    fn legitimacy_schedules_follow_their_definitions() {
+        let l = paper_run(3).legitimacy;
+        assert_eq!(legitimacy_at(&l, 76), 0.9);
+        assert!((legitimacy_at(&l, 77) - 0.89).abs() < 1e-12);
+        assert!((legitimacy_at(&l, 96) - 0.7).abs() < 1e-12);
+        assert_eq!(legitimacy_at(&l, 500), 0.2, "floored at `floor`");
+        let l = paper_run(4).legitimacy;
+        assert_eq!(legitimacy_at(&l, 76), 0.9);
+        assert!((legitimacy_at(&l, 77) - 0.7).abs() < 1e-12);
+        assert!((legitimacy_at(&l, 300) - 0.7).abs() < 1e-12);
+        let constant = paper_run(2).legitimacy;
+        assert_eq!(legitimacy_at(&constant, 1_000), 0.82);
+    }
+
+    #[test]
+    fn cop_schedules_follow_their_definitions() {
+        let c = paper_run(5).cops;
+        assert_eq!(cops_wanted(&c, 1600, 49, 118), None);
+        assert_eq!(
+            cops_wanted(&c, 1600, 50, 118),
+            Some(118),
+            "a quarter cop is no cop"
+        );
+        assert_eq!(cops_wanted(&c, 1600, 53, 118), Some(117));
+        assert_eq!(cops_wanted(&c, 1600, 10_000, 118), Some(0));
+        let set = Cops {
+            schedule: CopSchedule::SetDensity,
+            change_tick: 10,
+            target_density: 0.01,
+            ..Cops::default()
+        };
+        assert_eq!(cops_wanted(&set, 1600, 9, 64), None);
+        assert_eq!(cops_wanted(&set, 1600, 10, 64), Some(16));
+        assert_eq!(cops_wanted(&set, 1600, 11, 64), None);
+        assert_eq!(cops_wanted(&Cops::default(), 1600, 50, 64), None);
     }
 }
