@@ -1,4 +1,4 @@
-//! Reporting as co-production (BRIEF mechanism 4).
+//! Reporting as co-production (mechanism 4 of docs/model.md).
 //!
 //! Whether a victim or witness reports depends on their trust in police (Tyler and
 //! Fagan 2008, Ohio St J Crim Law 6:231: legitimacy predicts cooperation), the expected
