@@ -46,8 +46,7 @@ pub fn base_success(mediator: Actor, d: &Disputes) -> f64 {
 /// success, plus the joint-action bonus, at most 1.
 #[inline]
 pub fn settle_probability(base: f64, r: &Rights, joint_bonus: f64) -> f64 {
-    (rights::success_probability(base, r.authority_match, r.unmatched_success_factor)
-        + joint_bonus)
+    (rights::success_probability(base, r.authority_match, r.unmatched_success_factor) + joint_bonus)
         .min(1.0)
 }
 

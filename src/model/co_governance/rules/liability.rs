@@ -171,7 +171,12 @@ mod tests {
         assert_eq!(n, 4);
         assert_eq!(
             all,
-            [Actor::GridWorker, Actor::Ngo, Actor::Enterprise, Actor::Police]
+            [
+                Actor::GridWorker,
+                Actor::Ngo,
+                Actor::Enterprise,
+                Actor::Police
+            ]
         );
         let (some, n) = groups_present(false, false, true);
         assert_eq!(&some[..n], &[Actor::Enterprise, Actor::Police]);

@@ -93,7 +93,12 @@ pub fn expected_contacts(community_hours: f64, hours_per_contact: f64) -> f64 {
 /// The day's response time in minutes to a reported incident: dispatch (less what
 /// integrated IT dispatch removes) + travel (stretched by logistics) + queueing at
 /// yesterday's observed utilisation.
-pub fn response_minutes(ops: &Operations, it_level: f64, time: &PoliceTime, utilisation: f64) -> f64 {
+pub fn response_minutes(
+    ops: &Operations,
+    it_level: f64,
+    time: &PoliceTime,
+    utilisation: f64,
+) -> f64 {
     let dispatch = ops.dispatch_minutes * (1.0 - ops.dispatch_it_gain * it_level);
     let travel = ops.travel_minutes * time.logistics;
     let servers = time.response / HOURS_PER_DAY;
@@ -256,7 +261,10 @@ mod tests {
         assert_eq!(t.service, 60.0);
         // Admin and community work beyond the day leave no response hours of officers.
         police.admin_burden_share = 0.9;
-        assert_eq!(police_time(&police, &logistics, &ops, 20_000.0).officer_response, 0.0);
+        assert_eq!(
+            police_time(&police, &logistics, &ops, 20_000.0).officer_response,
+            0.0
+        );
     }
 
     #[test]

@@ -141,7 +141,13 @@ pub fn enterprise_payoff(contributes: bool, cost: f64, t: &EnterpriseTerms) -> f
 /// An NGO's daily payoff: engaging earns the funding less its cost plus the value of
 /// the partnership, which grows with the grid's collaboration trust; staying out 0.
 #[inline]
-pub fn ngo_payoff(engaged: bool, cost: f64, funding: f64, partnership_value: f64, trust: f64) -> f64 {
+pub fn ngo_payoff(
+    engaged: bool,
+    cost: f64,
+    funding: f64,
+    partnership_value: f64,
+    trust: f64,
+) -> f64 {
     if engaged {
         funding - cost + partnership_value * trust
     } else {
