@@ -61,18 +61,6 @@ pub fn groups_present(has_grid_workers: bool, ngo: bool, enterprise: bool) -> ([
     (present, n)
 }
 
-/// Equilibrium probability that each of `n` actors acts, for cost-benefit ratio
-/// `ratio` = c/b. One actor alone acts whenever c < b.
-pub fn equilibrium_act_probability(n: u32, ratio: f64) -> f64 {
-    if ratio.is_nan() || ratio >= 1.0 {
-        return 0.0;
-    }
-    if n <= 1 {
-        return 1.0;
-    }
-    1.0 - ratio.max(0.0).powf(1.0 / f64::from(n - 1))
-}
-
 /// Equilibrium probability that none of `n` actors acts: (c/b)^(n/(n-1)), or 0 for a
 /// single actor with c < b.
 pub fn probability_nobody_acts(n: u32, ratio: f64) -> f64 {
@@ -118,6 +106,19 @@ pub fn probability_someone_acts(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Diekmann's equilibrium probability that each of `n` actors acts,
+    /// p = 1 - (c/b)^(1/(n-1)); the day needs only its consequence,
+    /// [`probability_nobody_acts`], which the tests check against it.
+    fn equilibrium_act_probability(n: u32, ratio: f64) -> f64 {
+        if ratio.is_nan() || ratio >= 1.0 {
+            return 0.0;
+        }
+        if n <= 1 {
+            return 1.0;
+        }
+        1.0 - ratio.max(0.0).powf(1.0 / f64::from(n - 1))
+    }
 
     fn close(a: f64, b: f64) -> bool {
         (a - b).abs() < 1e-12
