@@ -2,7 +2,7 @@
 //! meaning and source, plus the rules that tie parameters together.
 //!
 //! Defaults describe a Tongxiang-like district "as found" by the study (all seven
-//! problems present) at the levels BRIEF.md gives; a source naming "free parameter" is
+//! problems present) at the documented levels (docs/model.md, Levels); a source naming "free parameter" is
 //! not pinned by any publication and comes with the range worth sweeping.
 
 use crate::schema::{ConstraintError, define_params};
@@ -40,7 +40,7 @@ define_params! {
     }
 
     /// Space: a district of grid cells ("grids" of Chinese grid management) on a
-    /// lattice (BRIEF mechanism 1).
+    /// lattice (mechanism 1 of docs/model.md).
     district: District {
         /// Grid columns of the district lattice.
         width: u32 = 6, range 1 => 2_000, unit "grids",
@@ -50,7 +50,7 @@ define_params! {
             source "free parameter: see district.width";
         /// Households in each grid.
         households_per_grid: u32 = 300, range 1 => 100_000, unit "households",
-            source "BRIEF.md: grids of 200 to 500 households";
+            source "documented level (docs/model.md, Levels): grids of 200 to 500 households";
         /// Mean persons per household; residents per grid = households x this, rounded.
         persons_per_household: f64 = 2.62, range 1.0 => 10.0, unit "persons",
             source "China 2020 census: 2.62 persons per family household";
@@ -64,7 +64,7 @@ define_params! {
             source "free parameter: 0 to 1; Epstein 2002 vision reaches beyond the agent's cell";
     }
 
-    /// Residents: hardship, legitimacy and offending (BRIEF mechanism 2, Epstein 2002).
+    /// Residents: hardship, legitimacy and offending (mechanism 2 of docs/model.md; Epstein 2002, PNAS 99(suppl. 3):7243-7250).
     residents: Residents {
         /// Hardship H is drawn U(0, 1) x this scale (Epstein 2002 draws U(0, 1)).
         hardship_scale: f64 = 1.0, range 0.0 => 1.0, unit "fraction",
@@ -109,7 +109,7 @@ define_params! {
         /// Share of residents who contribute to public-safety work at the start; also the
         /// chance that each enterprise and NGO starts out contributing or engaged.
         initial_participation: f64 = 0.55, range 0.0 => 1.0, unit "share",
-            source "BRIEF.md: Zhejiang surveys report about 60% participation";
+            source "documented level (docs/model.md, Levels): Zhejiang surveys report about 60% participation";
         /// Share of residents who free-ride at the start; the rest stay out (loners).
         initial_free_riders: f64 = 0.3, range 0.0 => 1.0, unit "share",
             source "free parameter: 0.1 to 0.4";
@@ -120,10 +120,10 @@ define_params! {
     police: Police {
         /// Police officers per 10,000 residents.
         officers_per_10k: f64 = 10.0, range 0.0 => 200.0, unit "officers per 10,000 residents",
-            source "BRIEF.md: 9 to 11 per 10,000 in Chinese cities";
+            source "documented level (docs/model.md, Levels): 9 to 11 per 10,000 in Chinese cities";
         /// Tongxiang mechanism 3 (absorbing community forces): auxiliary police per officer.
         auxiliaries_per_officer: f64 = 2.5, range 0.0 => 20.0, unit "auxiliaries per officer",
-            source "BRIEF.md: about 2.5 auxiliaries per officer";
+            source "documented level (docs/model.md, Levels): about 2.5 auxiliaries per officer";
         /// Share of auxiliaries' hours spent answering calls alongside officers (second
         /// crew member, minor calls); it adds to response capacity, hour for hour.
         auxiliary_response_share: f64 = 0.25, range 0.0 => 1.0, unit "share of hours",
@@ -149,7 +149,7 @@ define_params! {
             source "free parameter: 0.25 to 2";
     }
 
-    /// Dispatch, response and clearance (BRIEF mechanism 9; problem 4; reform 4).
+    /// Dispatch, response and clearance (mechanism 9 of docs/model.md; problem 4; reform 4).
     operations: Operations {
         /// Call-handling and dispatch delay before an officer is assigned, with no IT.
         dispatch_minutes: f64 = 5.0, range 0.0 => 600.0, unit "minutes",
@@ -218,7 +218,7 @@ define_params! {
     }
 
     /// Guardianship weights of each kind of guardian, relative to an officer on
-    /// patrol (BRIEF mechanism 2).
+    /// patrol (mechanism 2 of docs/model.md).
     guardians: Guardians {
         /// Weight of an auxiliary police officer on duty.
         auxiliary_weight: f64 = 0.6, range 0.0 => 10.0, unit "officer-equivalents",
@@ -247,7 +247,7 @@ define_params! {
             source "convention: a working day";
         /// Share of contributing residents who also patrol as volunteers.
         volunteer_share: f64 = 0.017, range 0.0 => 1.0, unit "share of contributors",
-            source "BRIEF.md: volunteers about 1% of residents (0.017 x 60% participation)";
+            source "documented level (docs/model.md, Levels): volunteers about 1% of residents (0.017 x 60% participation)";
         /// Hours a volunteer patrols per day.
         volunteer_hours: f64 = 2.0, range 0.0 => 24.0, unit "hours per day",
             source "free parameter: 1 to 4";
@@ -262,7 +262,7 @@ define_params! {
             source "free parameter: 0.2 to 2";
     }
 
-    /// Who answers for an incident (BRIEF mechanism 5, volunteer's dilemma; problem 2;
+    /// Who answers for an incident (mechanism 5 of docs/model.md, volunteer's dilemma; problem 2;
     /// reform 2).
     liability: Liability {
         /// Problem 2: probability that an incident or dispute has one named responsible
@@ -279,7 +279,7 @@ define_params! {
             source "Diekmann 1985 (equilibrium p = 1 - (c/b)^(1/(n-1))); level free 0.1 to 0.9";
     }
 
-    /// Rights matched to responsibilities (BRIEF mechanism 6; problem 3; reform 3).
+    /// Rights matched to responsibilities (mechanism 6 of docs/model.md; problem 3; reform 3).
     rights: Rights {
         /// Problem 3: share of assigned responsibilities that come with the authority and
         /// resources to act on them.
@@ -297,7 +297,7 @@ define_params! {
     }
 
     /// Participation as an optional public-goods game with rewards and fines
-    /// (BRIEF mechanism 7; Tongxiang mechanism 4).
+    /// (mechanism 7 of docs/model.md; Tongxiang mechanism 4).
     participation: Participation {
         /// Daily cost of contributing to public-safety work (time, effort), with no
         /// participation channel.
@@ -380,14 +380,14 @@ define_params! {
             source "free parameter: 0 to 0.8";
     }
 
-    /// Reporting as co-production (BRIEF mechanism 4): logit p = intercept
+    /// Reporting as co-production (mechanism 4 of docs/model.md): logit p = intercept
     /// + trust_weight (trust - 0.5) + efficacy_weight (clearance - 0.5)
     /// - cost_weight cost + reward_weight ln(1 + reward).
     reporting: Reporting {
         /// Log-odds of reporting for a resident of middling trust, at middling clearance
         /// and no cost.
         intercept: f64 = 0.5, range -20.0 => 20.0, unit "log-odds",
-            source "free parameter: -1 to 1; calibrated to 40-50% reporting (US NCVS, BRIEF.md)";
+            source "free parameter: -1 to 1; calibrated to 40-50% reporting (US NCVS: Thompson and Tapp 2022, Criminal Victimization 2021, BJS NCJ 305101)";
         /// Effect of the reporter's trust in police.
         trust_weight: f64 = 2.0, range 0.0 => 20.0, unit "log-odds per trust unit",
             source "Tyler and Fagan 2008 (trust predicts cooperation); size free 0.5 to 4";
@@ -405,7 +405,7 @@ define_params! {
             source "free parameter: 0 to 1";
     }
 
-    /// Trust and legitimacy (BRIEF mechanism 3; Tyler; Mazerolle et al. 2013).
+    /// Trust and legitimacy (mechanism 3 of docs/model.md; Tyler 1990; Mazerolle et al. 2013).
     trust: Trust {
         /// Share of the gap between trust and a contact's quality closed per contact.
         contact_rate: f64 = 0.15, range 0.0 => 1.0, unit "per contact",
@@ -421,7 +421,7 @@ define_params! {
         /// Daily drift of trust in police toward trust in community organisations
         /// (spillover).
         community_spillover: f64 = 0.003, range 0.0 => 1.0, unit "per day",
-            source "free parameter: 0 to 0.01; BRIEF.md: trust in community organisations spills over to police";
+            source "free parameter: 0 to 0.01; the Tongxiang study (docs/model.md): trust in community organisations spills over to police";
         /// Daily drift of trust in community organisations toward the grid's
         /// collaboration trust.
         collaboration_spillover: f64 = 0.005, range 0.0 => 1.0, unit "per day",
@@ -435,7 +435,7 @@ define_params! {
             source "free parameter: 2 to 50";
     }
 
-    /// The collaborative process (BRIEF mechanism 8; Ansell and Gash 2008; Emerson,
+    /// The collaborative process (mechanism 8 of docs/model.md; Ansell and Gash 2008; Emerson,
     /// Nabatchi and Balogh 2012).
     collaboration: Collaboration {
         /// Joint meetings (police, community, NGOs, enterprises) per grid per month.
@@ -473,7 +473,7 @@ define_params! {
     }
 
     /// Neighbourhood disputes and the Fengqiao practice of resolving them locally
-    /// (BRIEF mechanism 10).
+    /// (mechanism 10 of docs/model.md).
     disputes: Disputes {
         /// New disputes per 1,000 residents per year.
         rate_per_1000: f64 = 25.0, range 0.0 => 10_000.0, unit "per 1,000 residents per year",
@@ -504,7 +504,7 @@ define_params! {
             source "free parameter: 0.2 to 0.6";
     }
 
-    /// Near-repeat victimisation, disorder and collective efficacy (BRIEF mechanism 11).
+    /// Near-repeat victimisation, disorder and collective efficacy (mechanism 11 of docs/model.md).
     contagion: Contagion {
         /// Rise in a grid's attractiveness per incident (Short et al.'s theta).
         near_repeat_boost: f64 = 0.05, range 0.0 => 100.0, unit "per incident",

@@ -1,5 +1,6 @@
-//! The collaborative process (BRIEF mechanism 8; Ansell and Gash 2008, J Public Adm
-//! Res Theory 18:543; Emerson, Nabatchi and Balogh 2012, J Public Adm Res Theory 22:1).
+//! The collaborative process (mechanism 8 of docs/model.md; Ansell and Gash 2008, J
+//! Public Adm Res Theory 18(4):543-571; Emerson, Nabatchi and Balogh 2012, J Public Adm
+//! Res Theory 22(1):1-29).
 //!
 //! Each grid carries three process states in [0, 1]: collaboration trust C, commitment
 //! M and shared understanding U. Ansell and Gash's cycle runs face-to-face dialogue ->
@@ -13,7 +14,37 @@
 //! - M <- M + b (C - M): commitment follows trust;
 //! - U <- U + g (sqrt(d C) - U): understanding needs both dialogue and trust;
 //! - capacity for joint action J = M U, the chance that police and community act
-//!   together on an incident or dispute.
+//!   together on an incident or dispute; joint action adds a bonus to the clearance or
+//!   settlement probability, half of it regardless of IT and half scaled by the IT
+//!   level (shared information), and the community partner (the grid worker) puts in
+//!   half the officer's handling hours;
+//! - each meeting takes its hours from each group at the table.
+//!
+//! The half-saturation at 2 meetings a month, the floors of one half and the
+//! saturation of facilitation at a community share of 0.5 are modelling choices.
+
+use super::space::DAYS_PER_MONTH;
+
+/// Meetings a month that give half the meeting effect on dialogue (modelling choice).
+pub const MEETINGS_HALF_SATURATION: f64 = 2.0;
+
+/// Share of the police's time in community work at which their facilitation of the
+/// process is full (modelling choice).
+pub const FULL_FACILITATION_SHARE: f64 = 0.5;
+
+/// Share of an enabled effect (dialogue by channels and facilitation, the joint bonus
+/// by IT) that remains without the enabler (modelling choice).
+pub const ENABLER_FLOOR: f64 = 0.5;
+
+/// Share of the officer's handling hours the community partner puts into a joint case
+/// (modelling choice).
+pub const JOINT_PARTNER_SHARE: f64 = 0.5;
+
+/// An effect scaled by an enabler x in [0, 1]: floor + (1 - floor) x.
+#[inline]
+fn enabled(x: f64) -> f64 {
+    ENABLER_FLOOR + (1.0 - ENABLER_FLOOR) * x
+}
 
 /// One grid's process state.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -25,10 +56,29 @@ pub struct Process {
 
 /// Dialogue intensity of a day.
 pub fn dialogue(meetings_per_month: f64, channel_access: f64, community_role_share: f64) -> f64 {
-    let facilitation = (community_role_share / 0.5).min(1.0);
-    meetings_per_month / (meetings_per_month + 2.0)
-        * (0.5 + 0.5 * channel_access)
-        * (0.5 + 0.5 * facilitation)
+    let facilitation = (community_role_share / FULL_FACILITATION_SHARE).min(1.0);
+    meetings_per_month / (meetings_per_month + MEETINGS_HALF_SATURATION)
+        * enabled(channel_access)
+        * enabled(facilitation)
+}
+
+/// The clearance or settlement bonus of joint action at this IT level.
+#[inline]
+pub fn joint_bonus(bonus: f64, it_level: f64) -> f64 {
+    bonus * enabled(it_level)
+}
+
+/// Hours the community partner puts into a joint case the officer handles in
+/// `handling` hours.
+#[inline]
+pub fn partner_hours(handling: f64) -> f64 {
+    handling * JOINT_PARTNER_SHARE
+}
+
+/// Hours each group at the table spends in meetings a day, over `grids` grids.
+#[inline]
+pub fn meeting_hours(meetings_per_month: f64, hours_per_meeting: f64, grids: f64) -> f64 {
+    meetings_per_month / DAYS_PER_MONTH * hours_per_meeting * grids
 }
 
 impl Process {
@@ -81,6 +131,19 @@ mod tests {
         assert!(dialogue(4.0, 0.5, 0.2) > dialogue(1.0, 0.5, 0.2));
         assert!(dialogue(2.0, 0.5, 0.4) > dialogue(2.0, 0.5, 0.1));
         assert!(dialogue(2.0, 0.9, 0.2) > dialogue(2.0, 0.1, 0.2));
+    }
+
+    #[test]
+    fn joint_action_terms() {
+        assert_eq!(joint_bonus(0.1, 0.0), 0.05);
+        assert_eq!(joint_bonus(0.1, 1.0), 0.1);
+        assert!((joint_bonus(0.2, 0.5) - 0.15).abs() < 1e-15);
+        assert_eq!(partner_hours(3.0), 1.5);
+        // Two meetings a month of 3 hours in 5 grids: 2 / 30 x 3 x 5 = 1 hour a day.
+        assert!((meeting_hours(2.0, 3.0, 5.0) - 1.0).abs() < 1e-15);
+        // Facilitation saturates at a community share of 0.5.
+        assert_eq!(dialogue(2.0, 1.0, 0.5), dialogue(2.0, 1.0, 0.9));
+        assert_eq!(dialogue(2.0, 0.0, 0.0), 0.5 * 0.5 * 0.5);
     }
 
     #[test]

@@ -1,20 +1,50 @@
-//! Near-repeat victimisation, disorder and collective efficacy (BRIEF mechanism 11),
-//! and fear of crime.
+//! Near-repeat victimisation, disorder and collective efficacy (mechanism 11 of
+//! docs/model.md), and fear of crime and perceived safety.
 //!
-//! - Near repeat (Short et al. 2008, Math Models Methods Appl Sci 18:1249): each grid's
+//! - Near repeat (Short et al. 2008, Math Models Methods Appl Sci 18(suppl.):1249-1267): each grid's
 //!   dynamic attractiveness B follows B <- (1 - omega)((1 - eta) B + eta mean(B of
 //!   neighbours)) + theta E, with E the grid's incidents that day. Offending in the grid
 //!   is scaled by (1 + B).
-//! - Disorder (Keizer, Lindenberg and Steg 2008, Science 322:1681; broken windows): an
-//!   unhandled public-order incident raises the grid's disorder D by gain (1 - D); D
-//!   decays daily. Offending is scaled by (1 + effect D).
-//! - Collective efficacy (Sampson, Raudenbush and Earls 1997, Science 277:918): the
+//! - Disorder (Keizer, Lindenberg and Steg 2008, Science 322:1681-1685; broken
+//!   windows): an unhandled public-order incident raises the grid's disorder D by gain
+//!   (1 - D); D decays daily by a share. Offending is scaled by (1 + effect D).
+//! - Collective efficacy (Sampson, Raudenbush and Earls 1997, Science 277:918-924): the
 //!   grid's mean trust in community organisations times its participation share;
 //!   offending is scaled by (1 - effect CE).
 //! - Fear (Skogan 1990; Hinkle and Weisburd 2008, J Crim Justice 36:503): a grid's fear
 //!   is 1 - exp(-(recent incident rate / scale + disorder_fear D)); a resident feels
 //!   safe with probability (1 - fear)(0.7 + 0.3 trust in police): trust in police
-//!   reassures (Skogan 2009), but less than the absence of crime and disorder.
+//!   reassures (Skogan 2009), but less than the absence of crime and disorder. The
+//!   weights 0.7 and 0.3 are a modelling choice ([`SAFETY_WITHOUT_TRUST`],
+//!   [`SAFETY_FROM_TRUST`]).
+
+/// Share of a fearless resident's sense of safety that does not depend on trust in
+/// police (modelling choice).
+pub const SAFETY_WITHOUT_TRUST: f64 = 0.7;
+
+/// Weight of trust in police in a fearless resident's sense of safety (modelling
+/// choice; with [`SAFETY_WITHOUT_TRUST`] it sums to 1, so full trust means safe).
+pub const SAFETY_FROM_TRUST: f64 = 0.3;
+
+/// A grid's collective efficacy: its residents' mean trust in community
+/// organisations times the share of them contributing.
+#[inline]
+pub fn collective_efficacy(sum_trust_community: f64, contributors: u64, residents: f64) -> f64 {
+    (sum_trust_community / residents) * (contributors as f64 / residents)
+}
+
+/// Disorder after a day's decay.
+#[inline]
+pub fn decay_disorder(disorder: f64, decay: f64) -> f64 {
+    disorder * (1.0 - decay)
+}
+
+/// Expected residents of a grid who feel safe: the sum over its `residents` of
+/// (1 - fear)(0.7 + 0.3 trust in police), from the sum of their trust in police.
+#[inline]
+pub fn residents_feeling_safe(fear: f64, residents: f64, sum_trust_police: f64) -> f64 {
+    (1.0 - fear) * (SAFETY_WITHOUT_TRUST * residents + SAFETY_FROM_TRUST * sum_trust_police)
+}
 
 /// The multiplier on a motivated resident's daily offending propensity in a grid.
 #[inline]
@@ -132,6 +162,24 @@ mod tests {
         assert_eq!(opportunity_multiplier(1.0, 0.0, 1.0, 1.0, 0.0, 0.5), 2.0);
         assert_eq!(opportunity_multiplier(1.0, 0.0, 0.0, 1.0, 1.0, 0.5), 0.5);
         assert_eq!(opportunity_multiplier(2.0, 1.0, 0.0, 1.0, 0.0, 0.5), 4.0);
+    }
+
+    #[test]
+    fn collective_efficacy_is_trust_times_participation() {
+        // 10 residents with trust summing to 6 (mean 0.6), 5 contributing: 0.3.
+        assert!((collective_efficacy(6.0, 5, 10.0) - 0.3).abs() < 1e-15);
+        assert_eq!(collective_efficacy(6.0, 0, 10.0), 0.0);
+        assert_eq!(collective_efficacy(10.0, 10, 10.0), 1.0);
+    }
+
+    #[test]
+    fn safety_weighs_absence_of_fear_and_trust() {
+        // No fear, no trust: 70% of residents feel safe; full trust: all.
+        assert_eq!(residents_feeling_safe(0.0, 100.0, 0.0), 70.0);
+        assert_eq!(residents_feeling_safe(0.0, 100.0, 100.0), 100.0);
+        assert!((residents_feeling_safe(0.5, 100.0, 50.0) - 0.5 * 85.0).abs() < 1e-12);
+        assert_eq!(residents_feeling_safe(1.0, 100.0, 100.0), 0.0);
+        assert_eq!(decay_disorder(0.5, 0.1), 0.45);
     }
 
     #[test]

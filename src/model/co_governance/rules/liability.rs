@@ -1,7 +1,9 @@
-//! Diffusion of responsibility (BRIEF mechanism 5): who acts when several actors could.
+//! Diffusion of responsibility (mechanism 5 of docs/model.md): who acts when several
+//! actors could.
 //!
-//! Darley and Latane 1968 showed that bystanders help less when more could; Diekmann
-//! 1985 (J Conflict Resolut 29:605) formalised it as the volunteer's dilemma: n actors
+//! Darley and Latane 1968 (J Pers Soc Psychol 8(4):377-383) showed that bystanders
+//! help less when more could; Diekmann 1985 (J Conflict Resolut 29(4):605-610)
+//! formalised it as the volunteer's dilemma: n actors
 //! each gain b if at least one acts, acting costs c < b. In the symmetric mixed
 //! equilibrium each acts with p = 1 - (c/b)^(1/(n-1)), and nobody acts with probability
 //! (c/b)^(n/(n-1)), which rises with n.
@@ -13,17 +15,50 @@
 //! less, but the number of co-responsible actors no longer matters. With unclear
 //! liability the n actors play the volunteer's dilemma with ratio c/(b m); a ratio of 1
 //! or more means acting never pays and nobody acts.
+//!
+//! Who acts (docs/model.md, "The liability rule"): the named actor is the grid worker
+//! (the police where a district has no grid workers); under unclear liability the
+//! actor is drawn, each group with the same chance, from the groups present in the
+//! grid: grid workers (if any), NGOs and enterprises (if one there is engaged or
+//! contributing) and the police, who are always there.
 
-/// Equilibrium probability that each of `n` actors acts, for cost-benefit ratio
-/// `ratio` = c/b. One actor alone acts whenever c < b.
-pub fn equilibrium_act_probability(n: u32, ratio: f64) -> f64 {
-    if ratio.is_nan() || ratio >= 1.0 {
-        return 0.0;
+/// Who acts on a call to the community (a dispute, a clean-up).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Actor {
+    GridWorker,
+    Ngo,
+    Enterprise,
+    Police,
+}
+
+/// The actor named liable under clear liability.
+#[inline]
+pub fn named_actor(has_grid_workers: bool) -> Actor {
+    if has_grid_workers {
+        Actor::GridWorker
+    } else {
+        Actor::Police
     }
-    if n <= 1 {
-        return 1.0;
+}
+
+/// The groups present in a grid, in a fixed order, and how many there are; under
+/// unclear liability one of the first `n` is drawn uniformly to act.
+#[inline]
+pub fn groups_present(has_grid_workers: bool, ngo: bool, enterprise: bool) -> ([Actor; 4], usize) {
+    let mut present = [Actor::Police; 4];
+    let mut n = 0;
+    for (cond, a) in [
+        (has_grid_workers, Actor::GridWorker),
+        (ngo, Actor::Ngo),
+        (enterprise, Actor::Enterprise),
+        (true, Actor::Police),
+    ] {
+        if cond {
+            present[n] = a;
+            n += 1;
+        }
     }
-    1.0 - ratio.max(0.0).powf(1.0 / f64::from(n - 1))
+    (present, n)
 }
 
 /// Equilibrium probability that none of `n` actors acts: (c/b)^(n/(n-1)), or 0 for a
@@ -72,6 +107,19 @@ pub fn probability_someone_acts(
 mod tests {
     use super::*;
 
+    /// Diekmann's equilibrium probability that each of `n` actors acts,
+    /// p = 1 - (c/b)^(1/(n-1)); the day needs only its consequence,
+    /// [`probability_nobody_acts`], which the tests check against it.
+    fn equilibrium_act_probability(n: u32, ratio: f64) -> f64 {
+        if ratio.is_nan() || ratio >= 1.0 {
+            return 0.0;
+        }
+        if n <= 1 {
+            return 1.0;
+        }
+        1.0 - ratio.max(0.0).powf(1.0 / f64::from(n - 1))
+    }
+
     fn close(a: f64, b: f64) -> bool {
         (a - b).abs() < 1e-12
     }
@@ -114,6 +162,27 @@ mod tests {
         assert_eq!(probability_nobody_acts(4, 2.0), 1.0);
         assert_eq!(probability_nobody_acts(4, f64::INFINITY), 1.0);
         assert_eq!(probability_nobody_acts(4, f64::NAN), 1.0);
+    }
+
+    #[test]
+    fn the_named_actor_and_the_groups_present() {
+        assert_eq!(named_actor(true), Actor::GridWorker);
+        assert_eq!(named_actor(false), Actor::Police);
+        let (all, n) = groups_present(true, true, true);
+        assert_eq!(n, 4);
+        assert_eq!(
+            all,
+            [
+                Actor::GridWorker,
+                Actor::Ngo,
+                Actor::Enterprise,
+                Actor::Police
+            ]
+        );
+        let (some, n) = groups_present(false, false, true);
+        assert_eq!(&some[..n], &[Actor::Enterprise, Actor::Police]);
+        let (none, n) = groups_present(false, false, false);
+        assert_eq!(&none[..n], &[Actor::Police]);
     }
 
     #[test]

@@ -1,4 +1,5 @@
-//! Offending and deterrence (BRIEF mechanism 2), after Epstein 2002, PNAS 99:7243.
+//! Offending and deterrence (mechanism 2 of docs/model.md), after Epstein 2002, PNAS
+//! 99(suppl. 3):7243-7250.
 //!
 //! A resident's grievance is G = H (1 - L) with hardship H and perceived legitimacy L.
 //! cogov blends L = (1 - w) L0 + w T from the legitimacy of the wider system L0 and the
@@ -17,9 +18,62 @@
 //!   acting now, not agents who might. k is recalibrated for these units.
 //! - P is split into being confronted and being cleared: P = (1 - exp(-k C/(A+1)))
 //!   x clearance, where clearance is the recently observed clearance rate. This is how
-//!   clearance feeds back into perceived arrest probability (BRIEF mechanism 9).
+//!   clearance feeds back into perceived arrest probability (mechanism 9).
 //! - Motivation is a disposition; a motivated resident offends on a given day with a
-//!   small propensity scaled by the grid's opportunity (see `contagion`).
+//!   small propensity scaled by the grid's opportunity (see `contagion`), capped at 1.
+//! - An offence is property, violent or public order by the district's offence mix.
+
+/// Kinds of incident.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Offence {
+    Property,
+    Violent,
+    PublicOrder,
+}
+
+/// The kind of an offence from a uniform draw `u`: property below `property_share`,
+/// violent below `property_share + violent_share`, public order otherwise.
+#[inline]
+pub fn offence_kind(u: f64, property_share: f64, violent_share: f64) -> Offence {
+    if u < property_share {
+        Offence::Property
+    } else if u < property_share + violent_share {
+        Offence::Violent
+    } else {
+        Offence::PublicOrder
+    }
+}
+
+/// Perceived legitimacy L = (1 - w) L0 + w T: the wider system's legitimacy L0 blended
+/// with the resident's trust in police T at weight w.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Legitimacy {
+    /// (1 - w) L0, the same for every resident.
+    system_part: f64,
+    trust_weight: f64,
+}
+
+impl Legitimacy {
+    pub fn new(system_legitimacy: f64, trust_weight: f64) -> Self {
+        Legitimacy {
+            system_part: (1.0 - trust_weight) * system_legitimacy,
+            trust_weight,
+        }
+    }
+
+    /// The legitimacy perceived by a resident with this trust in police.
+    #[inline]
+    pub fn of(&self, trust_police: f64) -> f64 {
+        self.system_part + self.trust_weight * trust_police
+    }
+}
+
+/// A motivated resident's probability of offending today: the propensity scaled by
+/// the grid's opportunity multiplier (see `contagion`), at most 1.
+#[inline]
+pub fn daily_offending_probability(propensity: f64, opportunity_multiplier: f64) -> f64 {
+    (propensity * opportunity_multiplier).min(1.0)
+}
 
 /// Epstein's grievance G = H (1 - L).
 #[inline]
@@ -82,6 +136,24 @@ mod tests {
         let p = perceived_arrest_probability(2.3, 1.0, 0.0, 0.5);
         assert!((p - 0.5 * 0.899_741_9).abs() < 1e-6);
         assert_eq!(perceived_arrest_probability(2.3, 1.0, 3.0, 0.0), 0.0);
+    }
+
+    #[test]
+    fn legitimacy_blends_system_and_trust() {
+        let l = Legitimacy::new(0.6, 0.25);
+        assert!((l.of(0.2) - (0.75 * 0.6 + 0.25 * 0.2)).abs() < 1e-15);
+        assert_eq!(Legitimacy::new(0.6, 0.0).of(0.9), 0.6);
+        assert_eq!(Legitimacy::new(0.6, 1.0).of(0.9), 0.9);
+    }
+
+    #[test]
+    fn offence_mix_and_daily_probability() {
+        assert_eq!(offence_kind(0.1, 0.5, 0.2), Offence::Property);
+        assert_eq!(offence_kind(0.5, 0.5, 0.2), Offence::Violent);
+        assert_eq!(offence_kind(0.69, 0.5, 0.2), Offence::Violent);
+        assert_eq!(offence_kind(0.7, 0.5, 0.2), Offence::PublicOrder);
+        assert_eq!(daily_offending_probability(0.01, 3.0), 0.03);
+        assert_eq!(daily_offending_probability(0.5, 3.0), 1.0);
     }
 
     #[test]

@@ -1,4 +1,5 @@
-//! Police operations and logistics (BRIEF mechanism 9).
+//! Police operations and logistics (mechanism 9 of docs/model.md, "A day, in order",
+//! steps 1 and 4).
 //!
 //! Officers have limited hours. Of their on-duty hours, a share goes to administration
 //! (problem 4) and a share to community work (the remodelled role); the rest is
@@ -17,8 +18,157 @@
 //! cogov uses p = base - slope ln(response / reference), slope 0.493 = 0.047/ln 1.1,
 //! plus the joint-action bonus, kept within [0, 1].
 
+use super::offending::Offence;
+use super::space::{HOURS_PER_DAY, MINUTES_PER_HOUR};
+use crate::model::co_governance::params::{Logistics, Operations, Police, Residents};
+
 /// Highest utilisation used in the queueing formula.
 pub const MAX_UTILISATION: f64 = 0.95;
+
+/// Residents per unit of the police's strength: officers are given per 10,000
+/// residents.
+pub const OFFICERS_PER: f64 = 10_000.0;
+
+/// Residents per unit of the service-call load: service hours are given per 1,000
+/// residents.
+pub const SERVICE_PER: f64 = 1000.0;
+
+/// The police's time budget for a day.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct PoliceTime {
+    pub officers: f64,
+    pub on_duty: f64,
+    /// Officers' hours of community work (the remodelled role).
+    pub community: f64,
+    /// Auxiliaries' hours on duty.
+    pub auxiliary_hours: f64,
+    /// Officers' hours left for response after admin and community work.
+    pub officer_response: f64,
+    /// Response capacity: officers' response hours plus auxiliaries' call hours.
+    pub response: f64,
+    /// Logistics multiplier on travel and handling.
+    pub logistics: f64,
+    /// Officer hours one incident takes.
+    pub handling: f64,
+    /// Hours of non-crime service calls today.
+    pub service: f64,
+}
+
+/// Splits the day's police hours for a district of `residents`: on-duty hours into
+/// community work, administration and response, plus the auxiliaries' call hours.
+pub fn police_time(
+    police: &Police,
+    logistics: &Logistics,
+    ops: &Operations,
+    residents: f64,
+) -> PoliceTime {
+    let officers = police.officers_per_10k * residents / OFFICERS_PER;
+    let on_duty = officers * police.hours_per_officer_day;
+    let community = on_duty * police.community_role_share;
+    let admin = on_duty * police.admin_burden_share;
+    let auxiliary_hours = officers * police.auxiliaries_per_officer * police.hours_per_officer_day;
+    let officer_response = (on_duty - community - admin).max(0.0);
+    let response = officer_response + auxiliary_hours * police.auxiliary_response_share;
+    let factor = logistics_factor(logistics.level, logistics.penalty);
+    let service = ops.service_hours_per_1000 * residents / SERVICE_PER * factor;
+    PoliceTime {
+        officers,
+        on_duty,
+        community,
+        auxiliary_hours,
+        officer_response,
+        response,
+        logistics: factor,
+        handling: ops.handling_hours * factor,
+        service,
+    }
+}
+
+/// Expected community contacts from community hours, one per `hours_per_contact`.
+#[inline]
+pub fn expected_contacts(community_hours: f64, hours_per_contact: f64) -> f64 {
+    community_hours / hours_per_contact
+}
+
+/// The day's response time in minutes to a reported incident: dispatch (less what
+/// integrated IT dispatch removes) + travel (stretched by logistics) + queueing at
+/// yesterday's observed utilisation.
+pub fn response_minutes(
+    ops: &Operations,
+    it_level: f64,
+    time: &PoliceTime,
+    utilisation: f64,
+) -> f64 {
+    let dispatch = ops.dispatch_minutes * (1.0 - ops.dispatch_it_gain * it_level);
+    let travel = ops.travel_minutes * time.logistics;
+    let servers = time.response / HOURS_PER_DAY;
+    let queue = queueing_delay(time.handling * MINUTES_PER_HOUR, servers, utilisation);
+    dispatch + travel + queue
+}
+
+/// Probability that patrol finds an unreported incident: 1 - exp(-rate x guardians).
+#[inline]
+pub fn detection_probability(rate_per_guardian: f64, guardians: f64) -> f64 {
+    1.0 - (-rate_per_guardian * guardians).exp()
+}
+
+/// Clearance probability of an incident of this kind at the reference response time.
+#[inline]
+pub fn base_clearance(kind: Offence, ops: &Operations) -> f64 {
+    match kind {
+        Offence::Property => ops.clearance_property,
+        Offence::Violent => ops.clearance_violent,
+        Offence::PublicOrder => ops.clearance_public_order,
+    }
+}
+
+/// Base clearance weighted by the offence mix: what residents expect before they have
+/// seen any case.
+pub fn expected_clearance(residents: &Residents, ops: &Operations) -> f64 {
+    residents.property_share * ops.clearance_property
+        + residents.violent_share * ops.clearance_violent
+        + (1.0 - residents.property_share - residents.violent_share).max(0.0)
+            * ops.clearance_public_order
+}
+
+/// Share of response capacity used; undefined (NaN) without capacity.
+#[inline]
+pub fn utilisation(used_hours: f64, capacity: f64) -> f64 {
+    if capacity > 0.0 {
+        used_hours / capacity
+    } else {
+        f64::NAN
+    }
+}
+
+/// The load dispatchers plan with: the utilisation, or full load without capacity.
+#[inline]
+pub fn planning_load(used_hours: f64, capacity: f64) -> f64 {
+    if capacity > 0.0 {
+        utilisation(used_hours, capacity)
+    } else {
+        1.0
+    }
+}
+
+/// Grid workers' hours on duty in the district.
+#[inline]
+pub fn grid_worker_hours(per_grid: f64, hours: f64, grids: f64) -> f64 {
+    per_grid * hours * grids
+}
+
+/// Staff cost of a day: officers' hours at the officer rate, auxiliaries' and grid
+/// workers' hours at the auxiliary rate.
+#[inline]
+pub fn staff_cost(
+    officer_hours: f64,
+    officer_rate: f64,
+    auxiliary_hours: f64,
+    grid_worker_hours: f64,
+    auxiliary_rate: f64,
+) -> f64 {
+    officer_hours * officer_rate + (auxiliary_hours + grid_worker_hours) * auxiliary_rate
+}
 
 /// Mean queueing delay (same unit as `service_time`) for `servers` parallel servers at
 /// utilisation `rho` (Sakasegawa 1977).
@@ -81,6 +231,87 @@ mod tests {
         );
         assert_eq!(queueing_delay(10.0, 0.0, 0.5), f64::INFINITY);
         assert_eq!(queueing_delay(10.0, 3.0, 0.0), 0.0);
+    }
+
+    #[test]
+    fn police_time_splits_the_day() {
+        let p = crate::model::co_governance::params::Params::default();
+        let mut police = p.police;
+        police.officers_per_10k = 10.0;
+        police.hours_per_officer_day = 8.0;
+        police.community_role_share = 0.25;
+        police.admin_burden_share = 0.25;
+        police.auxiliaries_per_officer = 2.0;
+        police.auxiliary_response_share = 0.5;
+        let mut logistics = p.logistics;
+        logistics.level = 0.5;
+        logistics.penalty = 1.0;
+        let mut ops = p.operations;
+        ops.service_hours_per_1000 = 2.0;
+        ops.handling_hours = 2.0;
+        let t = police_time(&police, &logistics, &ops, 20_000.0);
+        assert_eq!(t.officers, 20.0);
+        assert_eq!(t.on_duty, 160.0);
+        assert_eq!(t.community, 40.0);
+        assert_eq!(t.officer_response, 80.0);
+        assert_eq!(t.auxiliary_hours, 320.0);
+        assert_eq!(t.response, 80.0 + 160.0);
+        assert_eq!(t.logistics, 1.5);
+        assert_eq!(t.handling, 3.0);
+        assert_eq!(t.service, 60.0);
+        // Admin and community work beyond the day leave no response hours of officers.
+        police.admin_burden_share = 0.9;
+        assert_eq!(
+            police_time(&police, &logistics, &ops, 20_000.0).officer_response,
+            0.0
+        );
+    }
+
+    #[test]
+    fn response_time_adds_dispatch_travel_and_queue() {
+        let p = crate::model::co_governance::params::Params::default();
+        let mut ops = p.operations;
+        ops.dispatch_minutes = 10.0;
+        ops.dispatch_it_gain = 0.5;
+        ops.travel_minutes = 8.0;
+        let t = PoliceTime {
+            officers: 1.0,
+            on_duty: 8.0,
+            community: 0.0,
+            auxiliary_hours: 0.0,
+            officer_response: 24.0,
+            response: 24.0,
+            logistics: 1.5,
+            handling: 1.0,
+            service: 0.0,
+        };
+        // One server at utilisation 0.5 waits one handling time (60 minutes).
+        let r = response_minutes(&ops, 1.0, &t, 0.5);
+        assert!((r - (5.0 + 12.0 + 60.0)).abs() < 1e-12, "{r}");
+        assert_eq!(response_minutes(&ops, 0.0, &t, 0.0), 10.0 + 12.0);
+    }
+
+    #[test]
+    fn detection_clearance_and_utilisation() {
+        assert_eq!(detection_probability(0.3, 0.0), 0.0);
+        assert!((detection_probability(0.5, 2.0) - (1.0 - (-1.0f64).exp())).abs() < 1e-15);
+        let p = crate::model::co_governance::params::Params::default();
+        let mut r = p.residents;
+        let mut ops = p.operations;
+        ops.clearance_property = 0.2;
+        ops.clearance_violent = 0.6;
+        ops.clearance_public_order = 0.8;
+        assert_eq!(base_clearance(Offence::Violent, &ops), 0.6);
+        r.property_share = 0.5;
+        r.violent_share = 0.25;
+        assert!((expected_clearance(&r, &ops) - (0.1 + 0.15 + 0.2)).abs() < 1e-15);
+        assert_eq!(utilisation(3.0, 4.0), 0.75);
+        assert!(utilisation(3.0, 0.0).is_nan());
+        assert_eq!(planning_load(3.0, 4.0), 0.75);
+        assert_eq!(planning_load(3.0, 0.0), 1.0);
+        assert_eq!(expected_contacts(6.0, 1.5), 4.0);
+        assert_eq!(grid_worker_hours(2.0, 8.0, 9.0), 144.0);
+        assert_eq!(staff_cost(10.0, 50.0, 20.0, 4.0, 25.0), 500.0 + 600.0);
     }
 
     #[test]

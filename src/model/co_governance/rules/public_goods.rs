@@ -1,15 +1,17 @@
 //! Participation as an optional public-goods game with rewards, subsidies and fines
-//! (BRIEF mechanism 7; Fehr and Gachter 2000, Am Econ Rev 90:980; Sigmund, De Silva,
-//! Traulsen and Hauert 2010, Nature 466:861).
+//! (mechanism 7 of docs/model.md; Fehr and Gachter 2000, Am Econ Rev 90(4):980-994;
+//! Sigmund, De Silva, Traulsen and Hauert 2010, Nature 466:861-863).
 //!
 //! Residents of a grid play Hauert's optional public-goods game: contributors pay c and
 //! every participant (contributor or free rider) receives r c n_C / (n_C + n_F); loners
 //! stay out for a fixed sigma. Policies change payoffs: contributors earn a reward, and
 //! their own warm glow scales with their trust in community organisations (awareness,
-//! problem 1). Enterprises choose between contributing security (cost, the value of
+//! problem 1 of the Tongxiang study, docs/model.md); participation channels lower the
+//! contribution cost. Enterprises choose between contributing security (cost, the value of
 //! their own premises being guarded, subsidy) and free riding (a fine when inspected,
 //! enforceable only when liability is clear).
-//! NGOs choose between engaging (cost, funding, value of the partnership) and not.
+//! NGOs choose between engaging (cost, funding, value of the partnership with the
+//! grid's collaborative process) and not.
 //!
 //! Strategies spread by imitation: a revising agent compares its payoff with a random
 //! peer's and copies the peer with the Fermi probability 1/(1 + exp(-(pi_peer -
@@ -26,7 +28,8 @@ pub enum Strategy {
 }
 
 impl Strategy {
-    pub const ALL: [Strategy; 3] = [Strategy::Contribute, Strategy::FreeRide, Strategy::StayOut];
+    /// Number of strategies; `from_u8` of a uniform draw below it is a random strategy.
+    pub const COUNT: u8 = 3;
 
     #[inline]
     pub fn from_u8(x: u8) -> Strategy {
@@ -36,6 +39,25 @@ impl Strategy {
             _ => Strategy::StayOut,
         }
     }
+}
+
+/// A resident's initial strategy from a uniform draw `u`: contribute below
+/// `participation`, free-ride below `participation + free_riders`, else stay out.
+#[inline]
+pub fn initial_strategy(u: f64, participation: f64, free_riders: f64) -> Strategy {
+    if u < participation {
+        Strategy::Contribute
+    } else if u < participation + free_riders {
+        Strategy::FreeRide
+    } else {
+        Strategy::StayOut
+    }
+}
+
+/// A resident's contribution cost after participation channels: c (1 - g access).
+#[inline]
+pub fn contribution_cost(base: f64, channel_gain: f64, access: f64) -> f64 {
+    base * (1.0 - channel_gain * access)
 }
 
 /// The Fermi imitation probability.
@@ -50,6 +72,19 @@ pub struct GamePayoffs {
     pub contribute: f64,
     pub free_ride: f64,
     pub stay_out: f64,
+}
+
+impl GamePayoffs {
+    /// A resident's payoff for strategy `s`: a contributor adds the warm glow
+    /// `awareness` x its trust in community organisations.
+    #[inline]
+    pub fn of(&self, s: Strategy, awareness: f64, trust_community: f64) -> f64 {
+        match s {
+            Strategy::Contribute => self.contribute + awareness * trust_community,
+            Strategy::FreeRide => self.free_ride,
+            Strategy::StayOut => self.stay_out,
+        }
+    }
 }
 
 /// Hauert's optional public-goods payoffs for a group with `contributors` and
@@ -103,6 +138,29 @@ pub fn enterprise_payoff(contributes: bool, cost: f64, t: &EnterpriseTerms) -> f
     }
 }
 
+/// An NGO's daily payoff: engaging earns the funding less its cost plus the value of
+/// the partnership, which grows with the grid's collaboration trust; staying out 0.
+#[inline]
+pub fn ngo_payoff(
+    engaged: bool,
+    cost: f64,
+    funding: f64,
+    partnership_value: f64,
+    trust: f64,
+) -> f64 {
+    if engaged {
+        funding - cost + partnership_value * trust
+    } else {
+        0.0
+    }
+}
+
+/// Incentives paid a day to `count` recipients at `rate` each.
+#[inline]
+pub fn payments(rate: f64, count: f64) -> f64 {
+    rate * count
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -131,6 +189,24 @@ mod tests {
         // Too few participants: everyone gets the loner payoff.
         let lone = resident_payoffs(1, 0, 1.0, 3.0, 1.0, 0.0);
         assert_eq!(lone.contribute, 1.0);
+    }
+
+    #[test]
+    fn strategies_costs_and_individual_payoffs() {
+        assert_eq!(initial_strategy(0.1, 0.5, 0.2), Strategy::Contribute);
+        assert_eq!(initial_strategy(0.5, 0.5, 0.2), Strategy::FreeRide);
+        assert_eq!(initial_strategy(0.7, 0.5, 0.2), Strategy::StayOut);
+        for x in 0..Strategy::COUNT {
+            assert_eq!(Strategy::from_u8(x) as u8, x);
+        }
+        assert_eq!(contribution_cost(2.0, 0.5, 0.5), 1.5);
+        let pay = resident_payoffs(3, 1, 1.0, 3.0, 1.0, 0.0);
+        assert!((pay.of(Strategy::Contribute, 0.5, 0.8) - 1.65).abs() < 1e-12);
+        assert_eq!(pay.of(Strategy::FreeRide, 0.5, 0.8), pay.free_ride);
+        assert_eq!(pay.of(Strategy::StayOut, 0.5, 0.8), 1.0);
+        assert_eq!(ngo_payoff(true, 30.0, 20.0, 40.0, 0.5), 10.0);
+        assert_eq!(ngo_payoff(false, 30.0, 20.0, 40.0, 0.5), 0.0);
+        assert_eq!(payments(2.5, 4.0), 10.0);
     }
 
     #[test]

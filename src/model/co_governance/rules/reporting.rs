@@ -1,4 +1,4 @@
-//! Reporting as co-production (BRIEF mechanism 4).
+//! Reporting as co-production (mechanism 4 of docs/model.md).
 //!
 //! Whether a victim or witness reports depends on their trust in police (Tyler and
 //! Fagan 2008, Ohio St J Crim Law 6:231: legitimacy predicts cooperation), the expected
@@ -12,11 +12,19 @@
 //! with cost = base (1 - g_c access) (1 - g_it it_level), and channel access
 //! 1 - exp(-channels / 2). Reports bring the police to the scene (see `operations`).
 
+/// Channels that give 1 - 1/e (63%) access: the scale of the saturating access curve
+/// (modelling choice).
+pub const CHANNEL_SCALE: f64 = 2.0;
+
+/// The reference level of trust and of observed clearance at which the logit is the
+/// intercept: a middling resident in a middling district (modelling choice).
+pub const REFERENCE_LEVEL: f64 = 0.5;
+
 /// Access to participation channels: 1 - exp(-count / 2). The first channels matter
 /// most; eight channels give 98% access.
 #[inline]
 pub fn channel_access(count: u32) -> f64 {
-    1.0 - (-f64::from(count) / 2.0).exp()
+    1.0 - (-f64::from(count) / CHANNEL_SCALE).exp()
 }
 
 /// The logistic function.
@@ -42,7 +50,8 @@ impl ReportingClimate {
         cost: f64,
         reward: f64,
     ) -> Self {
-        let base_logit = p.intercept - p.trust_weight * 0.5 + p.efficacy_weight * (efficacy - 0.5)
+        let base_logit = p.intercept - p.trust_weight * REFERENCE_LEVEL
+            + p.efficacy_weight * (efficacy - REFERENCE_LEVEL)
             - p.cost_weight * cost
             + p.reward_weight * reward.max(0.0).ln_1p();
         ReportingClimate {

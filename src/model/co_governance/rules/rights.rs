@@ -1,8 +1,8 @@
-//! Rights matched to responsibilities (BRIEF mechanism 6).
+//! Rights matched to responsibilities (mechanism 6 of docs/model.md).
 //!
 //! An actor made responsible without the authority or resources to act fails more
-//! often and loses motivation. The study found rights and responsibilities "confused"
-//! in Tongxiang; the reform "define rights and responsibilities together" raises the
+//! often and loses motivation. The Tongxiang study (docs/model.md) found rights and
+//! responsibilities "confused"; the reform "define rights and responsibilities together" raises the
 //! match. cogov's rule: an action succeeds with probability
 //! base x (match + (1 - match) x f) where f is the relative success of an action taken
 //! without authority; an actor group's motivation m moves toward its outcomes,
@@ -22,6 +22,12 @@ pub fn success_probability(base: f64, authority_match: f64, unmatched_factor: f6
 pub fn update_motivation(motivation: f64, succeeded: bool, rate: f64) -> f64 {
     let outcome = if succeeded { 1.0 } else { 0.0 };
     (motivation + rate * (outcome - motivation)).clamp(0.0, 1.0)
+}
+
+/// The community's mean motivation: the average of the grid workers' and the NGOs'.
+#[inline]
+pub fn mean_motivation(grid_workers: f64, ngos: f64) -> f64 {
+    0.5 * (grid_workers + ngos)
 }
 
 #[cfg(test)]
@@ -45,5 +51,6 @@ mod tests {
         assert!((m - 0.25).abs() < 0.02, "{m}");
         assert_eq!(update_motivation(0.5, true, 0.0), 0.5);
         assert!((update_motivation(0.5, false, 0.1) - 0.45).abs() < 1e-12);
+        assert_eq!(mean_motivation(0.2, 0.6), 0.4);
     }
 }

@@ -1,7 +1,7 @@
-//! Legitimacy and trust (BRIEF mechanism 3).
+//! Legitimacy and trust (mechanism 3 of docs/model.md).
 //!
-//! Tyler (2006, Why People Obey the Law) and the Mazerolle et al. 2013 meta-analysis
-//! (Campbell Syst Rev 9:1) find that the procedural justice of police contacts (voice,
+//! Tyler (1990, Why People Obey the Law, Yale UP) and the Mazerolle et al. 2013
+//! meta-analysis (J Exp Criminol 9:245-274) find that the procedural justice of police contacts (voice,
 //! neutrality, respect, trustworthy motives) shapes trust and legitimacy more than the
 //! outcome. cogov gives each contact a quality q = (1 - w) j + w o, with j the
 //! procedural-justice quality drawn around the force's mean and o = 1 when the case was
@@ -11,12 +11,19 @@
 //!
 //! Between contacts trust drifts: trust in community organisations toward the grid's
 //! collaboration trust, and trust in police toward trust in community organisations
-//! (spillover, BRIEF mechanism 3).
+//! (spillover, the Tongxiang study, docs/model.md), a share of the gap each day and
+//! without clamping (a drift between values in [0, 1] stays in [0, 1]).
 
 /// Moves `trust` a share `rate` of the way toward `target`, staying in [0, 1].
 #[inline]
 pub fn toward(trust: f64, target: f64, rate: f64) -> f64 {
     (trust + rate * (target - trust)).clamp(0.0, 1.0)
+}
+
+/// One day's drift of `trust` a share `rate` of the way toward `target` (spillover).
+#[inline]
+pub fn drift(trust: f64, target: f64, rate: f64) -> f64 {
+    trust + rate * (target - trust)
 }
 
 /// A contact's quality from its procedural-justice draw and outcome.
@@ -48,6 +55,15 @@ mod tests {
             t = toward(t, 1.0, 0.1);
         }
         assert!((1.0 - t - 0.9f64.powi(5)).abs() < 1e-12);
+    }
+
+    #[test]
+    fn drift_moves_the_stated_share_without_clamping() {
+        assert_eq!(drift(0.5, 1.0, 0.2), 0.6);
+        assert_eq!(drift(0.5, 0.0, 0.0), 0.5);
+        assert!((drift(0.2, 0.8, 0.003) - 0.2018).abs() < 1e-15);
+        // Out of range inputs are not clamped (unlike `toward`).
+        assert_eq!(drift(1.0, 2.0, 0.5), 1.5);
     }
 
     #[test]

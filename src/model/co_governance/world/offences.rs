@@ -1,0 +1,137 @@
+//! Phase 4 of the day: offences, and what happens to each incident (also to one a
+//! dispute escalates into): the reporter, the report, detection by patrol, the police
+//! response and clearance (possibly jointly with the community), the reporter's
+//! contact with the police, and the clean-up of a public-order incident. The
+//! probabilities are rules (`offending`, `reporting`, `operations`, `collaboration`,
+//! `trust`); this file draws, decides who is involved, and counts.
+
+use rand::RngExt;
+use rand_distr::Distribution;
+
+use super::draw::binomial;
+use super::{Day, World};
+use crate::model::co_governance::accounts;
+use crate::model::co_governance::rules::offending::{self, Offence};
+use crate::model::co_governance::rules::operations::{self, PoliceTime};
+use crate::model::co_governance::rules::{collaboration, trust};
+
+impl World<'_> {
+    /// Phase 4: each grid's motivated residents offend with the grid's probability;
+    /// each offence is an incident of a kind drawn from the offence mix.
+    pub(super) fn offences(&mut self, police: &PoliceTime, day: &mut Day, measured: bool) {
+        let p = self.p;
+        for k in 0..self.grids {
+            self.events[k] = 0;
+            self.wins[k] = 0;
+            self.failures[k] = 0;
+        }
+        for k in 0..self.grids {
+            let offences = binomial(
+                u64::from(self.motivated[k]),
+                self.offend_prob[k],
+                &mut self.rng,
+            );
+            for _ in 0..offences {
+                let u = self.rng.random::<f64>();
+                let kind = offending::offence_kind(
+                    u,
+                    p.residents.property_share,
+                    p.residents.violent_share,
+                );
+                self.incident(k, kind, police, day, measured);
+            }
+        }
+    }
+
+    /// One incident in grid `k`: victim, report, response, clearance, trust, clean-up.
+    pub(super) fn incident(
+        &mut self,
+        k: usize,
+        kind: Offence,
+        police: &PoliceTime,
+        day: &mut Day,
+        measured: bool,
+    ) {
+        let p = self.p;
+        self.events[k] += 1;
+        day.incidents += 1;
+        let base = k * self.per_grid;
+        // The reporter is the victim, or for a public-order incident a witness.
+        let reporter = base + self.rng.random_range(0..self.per_grid);
+        if measured {
+            match kind {
+                Offence::Property => self.accounts.property += 1,
+                Offence::Violent => self.accounts.violent += 1,
+                Offence::PublicOrder => self.accounts.public_order += 1,
+            }
+            if kind != Offence::PublicOrder {
+                self.victimised[reporter] = true;
+            }
+        }
+        let reported =
+            self.rng.random::<f64>() < day.climate.probability(self.trust_police[reporter]);
+        let detected = reported
+            || self.rng.random::<f64>()
+                < operations::detection_probability(
+                    p.operations.detection_per_guardian,
+                    self.guardians[k],
+                );
+        if reported {
+            day.reported += 1;
+        }
+        if detected && day.police_available {
+            day.known += 1;
+            day.used_hours += police.handling;
+            day.burden[accounts::POLICE] += police.handling;
+            // A reported incident waits for the response; one found by patrol does not.
+            let response = if reported {
+                day.response_sum += day.response_minutes;
+                day.responses += 1;
+                day.response_minutes
+            } else {
+                p.operations.reference_response_minutes
+            };
+            let joint = self.rng.random::<f64>() < self.process[k].joint_capacity();
+            let bonus = if joint { day.joint_bonus } else { 0.0 };
+            if joint {
+                day.burden[accounts::GRID_WORKERS] += collaboration::partner_hours(police.handling);
+            }
+            let pc = operations::clearance_probability(
+                operations::base_clearance(kind, &p.operations),
+                p.operations.clearance_response_slope,
+                response,
+                p.operations.reference_response_minutes,
+                bonus,
+            );
+            let cleared = self.rng.random::<f64>() < pc;
+            if cleared {
+                day.cleared += 1;
+            }
+            if joint {
+                if cleared {
+                    self.wins[k] += 1;
+                } else {
+                    self.failures[k] += 1;
+                }
+            }
+            if measured {
+                self.accounts.known += 1;
+                self.accounts.cleared += u64::from(cleared);
+                self.accounts.joint_cleared += u64::from(cleared && joint);
+            }
+            if reported {
+                // The reporter meets the police: procedural justice and outcome.
+                let j = day.pj.sample(&mut self.rng).clamp(0.0, 1.0);
+                let q = trust::contact_quality(j, cleared, p.trust.outcome_weight);
+                self.trust_police[reporter] =
+                    trust::toward(self.trust_police[reporter], q, p.trust.contact_rate);
+            }
+        }
+        if measured && reported {
+            self.accounts.reported += 1;
+        }
+        if kind == Offence::PublicOrder {
+            self.clean_up(k, day, measured);
+        }
+    }
+}

@@ -1,0 +1,48 @@
+//! Phase 3 of the day, the hot loop: every resident's trust drifts (spillover), and
+//! grievance against net risk decides who is motivated. Keeps the per-grid sums of
+//! trust and the motivated counts the other phases read. The formulas are
+//! `rules::trust::drift` and `rules::offending`'s legitimacy, grievance and activation.
+
+use super::World;
+use crate::model::co_governance::rules::{offending, trust};
+
+impl World<'_> {
+    /// Phase 3: trust drift and motivation of every resident, grid by grid; returns
+    /// the district's motivated residents.
+    pub(super) fn residents_day(&mut self) -> u64 {
+        let p = self.p;
+        let threshold = p.residents.offending_threshold;
+        let legitimacy = offending::Legitimacy::new(
+            p.residents.system_legitimacy,
+            p.residents.legitimacy_trust_weight,
+        );
+        let cs = p.trust.collaboration_spillover;
+        let ps = p.trust.community_spillover;
+        let mut motivated_total = 0u64;
+        for k in 0..self.grids {
+            let range = k * self.per_grid..(k + 1) * self.per_grid;
+            let ct = self.process[k].trust;
+            let pk = self.arrest_p[k];
+            let tp = &mut self.trust_police[range.clone()];
+            let tc = &mut self.trust_community[range.clone()];
+            let h = &self.hardship[range.clone()];
+            let r = &self.risk_aversion[range];
+            let (mut stp, mut stc, mut m) = (0.0, 0.0, 0u32);
+            for i in 0..tp.len() {
+                let c = trust::drift(tc[i], ct, cs);
+                let t = trust::drift(tp[i], c, ps);
+                tc[i] = c;
+                tp[i] = t;
+                stp += t;
+                stc += c;
+                let grievance = offending::grievance(h[i], legitimacy.of(t));
+                m += u32::from(offending::is_motivated(grievance, r[i], pk, threshold));
+            }
+            self.sum_trust_police[k] = stp;
+            self.sum_trust_community[k] = stc;
+            self.motivated[k] = m;
+            motivated_total += u64::from(m);
+        }
+        motivated_total
+    }
+}

@@ -1,0 +1,144 @@
+//! The initial district: [`World::new`] draws residents, grids and organisations from
+//! the run's generator, in a fixed order, and allocates every buffer the days will
+//! use. The formulas of the draws are rules (`space`, `public_goods`, `operations`);
+//! this file decides what is drawn for whom and in which order.
+
+use rand::rngs::Xoshiro256PlusPlus;
+use rand::{RngExt, SeedableRng};
+use rand_distr::{Distribution, Normal};
+
+use super::World;
+use super::draw::beta_sampler;
+use super::participation::Organisations;
+use crate::model::co_governance::accounts::Accounts;
+use crate::model::co_governance::metrics::SERIES;
+use crate::model::co_governance::params::Params;
+use crate::model::co_governance::rules::collaboration::Process;
+use crate::model::co_governance::rules::public_goods::{self, Strategy};
+use crate::model::co_governance::rules::{operations, space};
+
+/// Observed utilisation of response capacity dispatchers assume before the first day.
+const INITIAL_UTILISATION: f64 = 0.5;
+
+impl<'a> World<'a> {
+    /// Builds the initial district.
+    pub fn new(p: &'a Params, seed: u64) -> Self {
+        let mut rng = Xoshiro256PlusPlus::seed_from_u64(seed);
+        let width = p.district.width as usize;
+        let height = p.district.height as usize;
+        let grids = width * height;
+        let per_grid = p.residents_per_grid() as usize;
+        let n = grids * per_grid;
+        let r = &p.residents;
+
+        let mut hardship = Vec::with_capacity(n);
+        let mut risk_aversion = Vec::with_capacity(n);
+        let mut trust_police = Vec::with_capacity(n);
+        let mut trust_community = Vec::with_capacity(n);
+        let mut strategy = Vec::with_capacity(n);
+        let tp = beta_sampler(r.initial_trust_police, p.trust.initial_concentration);
+        let tc = beta_sampler(r.initial_trust_community, p.trust.initial_concentration);
+        for _ in 0..n {
+            hardship.push(rng.random::<f64>() * r.hardship_scale);
+            risk_aversion.push(rng.random::<f64>());
+            trust_police.push(tp.sample(&mut rng));
+            trust_community.push(tc.sample(&mut rng));
+            let u = rng.random::<f64>();
+            let s =
+                public_goods::initial_strategy(u, r.initial_participation, r.initial_free_riders);
+            strategy.push(s as u8);
+        }
+
+        // Grid opportunity: log-normal with mean 1.
+        let sigma = p.district.opportunity_heterogeneity;
+        let normal = Normal::new(0.0, 1.0).expect("unit normal");
+        let opportunity: Vec<f64> = (0..grids)
+            .map(|_| space::log_normal_mean_one(sigma, normal.sample(&mut rng)))
+            .collect();
+
+        let mut contributors = vec![0u64; grids];
+        let mut free_riders = vec![0u64; grids];
+        let mut sum_trust_police = vec![0.0; grids];
+        let mut sum_trust_community = vec![0.0; grids];
+        for g in 0..grids {
+            sum_trust_police[g] = trust_police[g * per_grid..(g + 1) * per_grid].iter().sum();
+            sum_trust_community[g] = trust_community[g * per_grid..(g + 1) * per_grid]
+                .iter()
+                .sum();
+            for &s in &strategy[g * per_grid..(g + 1) * per_grid] {
+                match Strategy::from_u8(s) {
+                    Strategy::Contribute => contributors[g] += 1,
+                    Strategy::FreeRide => free_riders[g] += 1,
+                    Strategy::StayOut => {}
+                }
+            }
+        }
+
+        // Organisations, spread evenly over the grids, each with its own cost.
+        let het = p.participation.cost_heterogeneity;
+        let cost_multiplier =
+            |rng: &mut Xoshiro256PlusPlus| space::log_normal_mean_one(het, normal.sample(rng));
+        let n_ent = (p.community.enterprises_per_grid * grids as f64).round() as usize;
+        let n_ngo = (p.community.ngos_per_grid * grids as f64).round() as usize;
+        let spread = |k: usize, total: usize| ((k * grids) / total.max(1)) as u32;
+        let enterprise_grid: Vec<u32> = (0..n_ent).map(|k| spread(k, n_ent)).collect();
+        let ngo_grid: Vec<u32> = (0..n_ngo).map(|k| spread(k, n_ngo)).collect();
+        let enterprise_cost: Vec<f64> = (0..n_ent).map(|_| cost_multiplier(&mut rng)).collect();
+        let ngo_cost: Vec<f64> = (0..n_ngo).map(|_| cost_multiplier(&mut rng)).collect();
+        let enterprise_on: Vec<bool> = (0..n_ent)
+            .map(|_| rng.random::<f64>() < r.initial_participation)
+            .collect();
+        let ngo_on: Vec<bool> = (0..n_ngo)
+            .map(|_| rng.random::<f64>() < r.initial_participation)
+            .collect();
+        let enterprises =
+            Organisations::new(enterprise_grid, enterprise_cost, enterprise_on, grids);
+        let ngos = Organisations::new(ngo_grid, ngo_cost, ngo_on, grids);
+
+        let rows = p.run.warmup_ticks as usize + p.run.ticks as usize;
+        World {
+            p,
+            rng,
+            width,
+            height,
+            grids,
+            per_grid,
+            hardship,
+            risk_aversion,
+            trust_police,
+            trust_community,
+            strategy,
+            victimised: vec![false; n],
+            opportunity,
+            near_repeat: vec![0.0; grids],
+            scratch: vec![0.0; grids],
+            disorder: vec![0.0; grids],
+            process: vec![Process::new(p.collaboration.initial_level); grids],
+            motivated: vec![0; grids],
+            guardians: vec![0.0; grids],
+            offend_prob: vec![0.0; grids],
+            arrest_p: vec![0.0; grids],
+            contributors,
+            free_riders,
+            sum_trust_police,
+            sum_trust_community,
+            events: vec![0; grids],
+            incident_rate: vec![0.0; grids],
+            pending: vec![0; grids],
+            wins: vec![0; grids],
+            failures: vec![0; grids],
+            grid_incidents: vec![0; grids],
+            enterprises,
+            ngos,
+            gw_motivation: p.rights.initial_motivation,
+            ngo_motivation: p.rights.initial_motivation,
+            clearance_seen: operations::expected_clearance(&p.residents, &p.operations),
+            utilisation_seen: INITIAL_UTILISATION,
+            accounts: Accounts {
+                residents: n as u64,
+                ..Accounts::default()
+            },
+            series: vec![0.0; rows * SERIES.len()],
+        }
+    }
+}
