@@ -15,39 +15,6 @@ use cogov::scenario::{BUILTIN_FILES, Scenario};
 use cogov::schema::metrics::MetricDef;
 use std::cell::RefCell;
 
-/// The metrics the default table of a co-governance comparison shows: the study's
-/// public-order and cooperation headline figures and the cost.
-const HEADLINE: &[&str] = &[
-    "incidents_per_1000",
-    "victimisation_rate",
-    "clearance_rate",
-    "mean_response_time",
-    "escalation_rate",
-    "disputes_resolved_locally_share",
-    "perceived_safety",
-    "reporting_rate",
-    "participation_rate",
-    "trust_in_police",
-    "collaboration_trust",
-    "joint_resolution_share",
-    "nobody_acted_share",
-    "cost_per_resolved_incident",
-];
-
-/// The metrics the default table of a civil-violence comparison shows.
-const CV_HEADLINE: &[&str] = &[
-    "outbursts",
-    "outburst_mean_peak",
-    "outburst_mean_wait",
-    "calm_share",
-    "mean_active",
-    "max_active",
-    "time_to_tipping",
-    "final_quiet",
-    "final_active",
-    "final_jailed",
-];
-
 fn metric_index(model: Model, name: &str) -> Result<usize, InputError> {
     let metrics: &[MetricDef] = model.metrics();
     metrics.iter().position(|m| m.name == name).ok_or_else(|| {
@@ -104,19 +71,14 @@ fn compare(
     }
     let seed = args.seed.unwrap_or(base.params.seed());
     check_flag(model, "--seed", "run.seed", seed)?;
-    let headline = match model {
-        Model::CoGovernance => HEADLINE,
-        Model::CivilViolence => CV_HEADLINE,
-    };
-    let names: Vec<&str> = if args.metric.is_empty() {
-        headline.to_vec()
+    let metrics: Vec<usize> = if args.metric.is_empty() {
+        model.headline_metrics()
     } else {
-        args.metric.iter().map(String::as_str).collect()
+        args.metric
+            .iter()
+            .map(|m| metric_index(model, m))
+            .collect::<Result<_, _>>()?
     };
-    let metrics: Vec<usize> = names
-        .iter()
-        .map(|m| metric_index(model, m))
-        .collect::<Result<_, _>>()?;
     if args.precision.is_some() && args.batch < 2 {
         return Err(InputError(format!(
             "--batch: expected at least 2 replications per batch (an interval needs two), found {}",

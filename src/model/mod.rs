@@ -90,6 +90,21 @@ impl Model {
         }
     }
 
+    /// The metrics a comparison shows by default, as indices into
+    /// [`Model::metrics`], in the order the model names them.
+    pub fn headline_metrics(self) -> Vec<usize> {
+        match self {
+            Model::CoGovernance => co_governance::metrics::HEADLINE
+                .iter()
+                .map(|&m| m as usize)
+                .collect(),
+            Model::CivilViolence => civil_violence::metrics::CV_HEADLINE
+                .iter()
+                .map(|&m| m as usize)
+                .collect(),
+        }
+    }
+
     /// The per-tick series columns, in [`RunOutput::series`] order.
     pub fn series(self) -> &'static [MetricDef] {
         match self {
@@ -252,5 +267,38 @@ impl ModelParams {
                 }
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn models_round_trip_by_name() {
+        for model in Model::ALL {
+            let json = serde_json::to_string(&model).unwrap();
+            assert_eq!(json, format!("\"{}\"", model.name()));
+            assert_eq!(serde_json::from_str::<Model>(&json).unwrap(), model);
+        }
+        let err = serde_json::from_str::<Model>("\"rebellion\"").unwrap_err();
+        assert!(err.to_string().contains("unknown model `rebellion`"), "{err}");
+    }
+
+    #[test]
+    fn each_model_names_distinct_headline_metrics_it_has() {
+        for model in Model::ALL {
+            let headline = model.headline_metrics();
+            assert!(headline.len() >= 5, "{model}");
+            let mut sorted = headline.clone();
+            sorted.sort_unstable();
+            sorted.dedup();
+            assert_eq!(sorted.len(), headline.len(), "{model} repeats a metric");
+            assert!(headline.iter().all(|&m| m < model.metrics().len()));
+        }
+        let first = Model::CoGovernance.headline_metrics()[0];
+        assert_eq!(Model::CoGovernance.metrics()[first].name, "incidents_per_1000");
+        let first = Model::CivilViolence.headline_metrics()[0];
+        assert_eq!(Model::CivilViolence.metrics()[first].name, "outbursts");
     }
 }

@@ -50,6 +50,20 @@ metric_table! {
     }
 }
 
+/// The metrics a comparison's table shows unless `--metric` says otherwise.
+pub const CV_HEADLINE: &[CvMetric] = &[
+    CvMetric::Outbursts,
+    CvMetric::OutburstMeanPeak,
+    CvMetric::OutburstMeanWait,
+    CvMetric::CalmShare,
+    CvMetric::MeanActive,
+    CvMetric::MaxActive,
+    CvMetric::TimeToTipping,
+    CvMetric::FinalQuiet,
+    CvMetric::FinalActive,
+    CvMetric::FinalJailed,
+];
+
 metric_table! {
     pub static CV_SERIES; pub enum CvSeries {
         Quiet => "quiet", "citizens", [0.0, INF],

@@ -4,14 +4,38 @@
 //! schedules of legitimacy and cops (runs 3 to 5). The world calls them in the order
 //! of a tick; the output's formulas are in `metrics.rs`.
 //!
-//! Grievance G = H (1 - L) and the test G - R P > T are the same formulas the
-//! co-governance model's offending rule uses; they are taken from
-//! [`crate::model::co_governance::rules::offending`] so both models share one definition.
+//! Grievance G = H (1 - L) and the test G - R P > T are also the co-governance
+//! model's offending rule, which takes them from here: the reference model that
+//! implements the paper owns one definition for both models, and depends on no other
+//! model.
 
 use super::params::{ArrestRule, CopSchedule, Cops, Legitimacy, LegitimacySchedule};
-use crate::model::co_governance::rules::offending;
 
-pub use offending::{grievance, is_motivated as is_active};
+/// Epstein's grievance G = H (1 - L), with hardship H and legitimacy L.
+#[inline]
+pub fn grievance(hardship: f64, legitimacy: f64) -> f64 {
+    hardship * (1.0 - legitimacy)
+}
+
+/// Epstein's estimated arrest probability P = 1 - exp(-k C / A), with A already
+/// including the agent itself (so A >= 1).
+#[inline]
+pub fn epstein_arrest_probability(k: f64, guardians: f64, actives_including_self: f64) -> f64 {
+    1.0 - (-k * guardians / actives_including_self.max(1.0)).exp()
+}
+
+/// Epstein's activation rule (rule A): active when G - R P > T, with risk aversion R,
+/// estimated arrest probability P and threshold T. The comparison is strict, as in
+/// the paper.
+#[inline]
+pub fn is_active(
+    grievance: f64,
+    risk_aversion: f64,
+    arrest_probability: f64,
+    threshold: f64,
+) -> bool {
+    grievance - risk_aversion * arrest_probability > threshold
+}
 
 /// round(n / d) with ties to the even neighbour (Python's `round`), in integers so
 /// the ties are exact. `d` must be positive.
@@ -41,9 +65,7 @@ fn round_half_even(n: u32, d: u32) -> u32 {
 pub fn arrest_probability(rule: ArrestRule, k: f64, cops: u32, actives_including_self: u32) -> f64 {
     let a = actives_including_self.max(1);
     match rule {
-        ArrestRule::Printed => {
-            offending::epstein_arrest_probability(k, f64::from(cops), f64::from(a))
-        }
+        ArrestRule::Printed => epstein_arrest_probability(k, f64::from(cops), f64::from(a)),
         ArrestRule::Floored => 1.0 - (-k * f64::from(cops / a)).exp(),
         ArrestRule::Rounded => 1.0 - (-k * f64::from(round_half_even(cops, a))).exp(),
     }

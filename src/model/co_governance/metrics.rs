@@ -76,6 +76,25 @@ metric_table! {
     }
 }
 
+/// The metrics a comparison's table shows unless `--metric` says otherwise: the
+/// study's public-order and cooperation headline figures and the cost, in order.
+pub const HEADLINE: &[Metric] = &[
+    Metric::IncidentsPer1000,
+    Metric::VictimisationRate,
+    Metric::ClearanceRate,
+    Metric::MeanResponseTime,
+    Metric::EscalationRate,
+    Metric::DisputesResolvedLocallyShare,
+    Metric::PerceivedSafety,
+    Metric::ReportingRate,
+    Metric::ParticipationRate,
+    Metric::TrustInPolice,
+    Metric::CollaborationTrust,
+    Metric::JointResolutionShare,
+    Metric::NobodyActedShare,
+    Metric::CostPerResolvedIncident,
+];
+
 metric_table! {
     pub static SERIES; pub enum Series {
         Incidents => "incidents", "count", [0.0, INF],

@@ -23,6 +23,13 @@
 //!   small propensity scaled by the grid's opportunity (see `contagion`), capped at 1.
 //! - An offence is property, violent or public order by the district's offence mix.
 
+/// Epstein's grievance G = H (1 - L), arrest probability P = 1 - exp(-k C / A) and
+/// activation rule G - R P > T, as the
+/// reference model implements them from the paper: one definition for both models.
+pub use crate::model::civil_violence::rules::{
+    epstein_arrest_probability, grievance, is_active as is_motivated,
+};
+
 /// Kinds of incident.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Offence {
@@ -75,19 +82,6 @@ pub fn daily_offending_probability(propensity: f64, opportunity_multiplier: f64)
     (propensity * opportunity_multiplier).min(1.0)
 }
 
-/// Epstein's grievance G = H (1 - L).
-#[inline]
-pub fn grievance(hardship: f64, legitimacy: f64) -> f64 {
-    hardship * (1.0 - legitimacy)
-}
-
-/// Epstein's estimated arrest probability P = 1 - exp(-k C / A), with A already
-/// including the agent itself (so A >= 1).
-#[inline]
-pub fn epstein_arrest_probability(k: f64, guardians: f64, actives_including_self: f64) -> f64 {
-    1.0 - (-k * guardians / actives_including_self.max(1.0)).exp()
-}
-
 /// cogov's perceived arrest probability: confrontation (Epstein's form) times the
 /// observed clearance rate.
 #[inline]
@@ -98,17 +92,6 @@ pub fn perceived_arrest_probability(
     clearance: f64,
 ) -> f64 {
     epstein_arrest_probability(k, guardians_in_view, offenders_in_view + 1.0) * clearance
-}
-
-/// Epstein's activation rule: motivated when G - R P > T.
-#[inline]
-pub fn is_motivated(
-    grievance: f64,
-    risk_aversion: f64,
-    arrest_probability: f64,
-    threshold: f64,
-) -> bool {
-    grievance - risk_aversion * arrest_probability > threshold
 }
 
 #[cfg(test)]
