@@ -40,7 +40,7 @@ pub struct RunOutput {
 /// A model a scenario can choose with its top-level `model` key.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Model {
-    /// Collaborative governance of urban community policing (BRIEF.md); the default.
+    /// Collaborative governance of urban community policing (docs/model.md); the default.
     CoGovernance,
     /// Epstein's civil-violence model (PNAS 2002), the reference model
     /// ([`civil_violence`]).
