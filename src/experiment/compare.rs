@@ -14,7 +14,7 @@
 //! count of the run that produced the values. [`Adaptive`] decides, at batch
 //! boundaries only, whether the paired intervals are narrow enough to stop.
 //!
-//! NaN means "undefined for that run" (see [`crate::metrics`]): a pair with NaN on
+//! NaN means "undefined for that run" (see [`crate::schema::metrics`]): a pair with NaN on
 //! either side is skipped for that metric, so each metric counts its own pairs.
 //!
 //! This module is pure: no I/O, no clock. Writing the comparison belongs to

@@ -54,7 +54,7 @@ pub fn summary_table(metrics: &[MetricDef], summaries: &[Summary]) -> String {
     out
 }
 
-/// `x` rounded to [`DIGITS`] significant digits, without exponent for everyday
+/// `x` rounded to `DIGITS` (4) significant digits, without exponent for everyday
 /// magnitudes; `NA` for NaN.
 pub fn round(x: f64) -> String {
     if x.is_nan() {

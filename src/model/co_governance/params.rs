@@ -14,9 +14,9 @@ pub const MAX_RESIDENTS: u64 = 50_000_000;
 pub const BYTES_PER_RESIDENT: u64 = 40;
 
 define_params! {
-    /// Every parameter of a co-governance scenario, typed. Built only from checked
-    /// values (see [`Params::from_values`]), so the model can rely on the documented
-    /// ranges.
+    /// Every parameter of a co-governance scenario, typed. The loaders build it only
+    /// from checked values (`Params::set`, then `Params::validate`), so the model can
+    /// rely on the documented ranges.
     pub struct Params;
     /// Every co-governance parameter's definition, in declaration order.
     pub static PARAM_DEFS;

@@ -7,7 +7,7 @@
 //! agents and grids a rule applies to and in which order, draws from the run's one
 //! generator, and keeps the books.
 //!
-//! A day (tick), in order ([`World::step`]), with the file that runs each phase:
+//! A day (tick), in order (`World::step`), with the file that runs each phase:
 //! 1. Police time (`police.rs`): on-duty hours split into admin, community work and
 //!    response capacity; community work makes procedurally just contacts (trust).
 //! 2. Guardianship, offending probability and perceived arrest probability per grid
