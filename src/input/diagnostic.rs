@@ -1,10 +1,11 @@
-//! Locating and rendering scenario errors: byte spans become 1-based line and column
-//! numbers (columns count characters, not bytes), each problem becomes one
+//! Locating and rendering the errors of input files: byte spans become 1-based line
+//! and column numbers (columns count characters, not bytes), each problem becomes one
 //! rustc-style block with a source snippet and a caret under the span, and
 //! [`ScenarioError`] gathers the blocks into the message the user reads.
 //!
-//! This file decides nothing about what is valid: the parameter table and its checks
-//! live in [`crate::params`], and the walk over a scenario file in `raw.rs`.
+//! This file decides nothing about what is valid: the parameter tables and their
+//! checks live with each model, and the walks over scenario and experiment files in
+//! [`crate::scenario`] and [`crate::sweep`].
 
 use std::fmt;
 use std::ops::Range;
@@ -38,13 +39,6 @@ pub enum ErrorKind {
 pub struct Position {
     pub line: usize,
     pub column: usize,
-}
-
-impl Position {
-    /// The position of byte `offset` in `text` (see [`position`]).
-    pub(crate) fn of(text: &str, offset: usize) -> Position {
-        position(text, offset)
-    }
 }
 
 /// One problem in one file, rendered as one block of the error message.
@@ -228,6 +222,13 @@ pub fn position(text: &str, offset: usize) -> Position {
     }
 }
 
+/// `file:line:column` of byte `offset` in `text`, for notes that point at another
+/// place ("first given at f.toml:4:1").
+pub fn place(file: &str, text: &str, offset: usize) -> String {
+    let p = position(text, offset);
+    format!("{file}:{}:{}", p.line, p.column)
+}
+
 /// Columns a character takes in a terminal: 2 for East Asian wide characters, 4 for
 /// a tab (shown as four spaces), 0 for other control characters, else 1.
 fn width(c: char) -> usize {
@@ -295,6 +296,12 @@ mod tests {
         // Inside a multibyte character and past the end are both safe.
         assert_eq!(position(text, 6), Position { line: 3, column: 1 });
         assert_eq!(position(text, 1000), Position { line: 4, column: 1 });
+    }
+
+    #[test]
+    fn places_name_the_file_line_and_column() {
+        assert_eq!(place("f.toml", "a = 1\nb = 2\n", 10), "f.toml:2:5");
+        assert_eq!(place("f.toml", "", 3), "f.toml:1:1");
     }
 
     #[test]
