@@ -104,6 +104,13 @@ impl Diagnostic {
         self
     }
 
+    /// Adds `` help: did you mean `close`? `` when there is a close name.
+    pub(crate) fn did_you_mean(&mut self, close: Option<&str>) {
+        if let Some(close) = close {
+            self.notes.push(format!("help: did you mean `{close}`?"));
+        }
+    }
+
     /// Adds a `note: ...` line.
     pub(crate) fn note(mut self, text: impl fmt::Display) -> Self {
         self.notes.push(format!("note: {text}"));
@@ -326,6 +333,18 @@ mod tests {
             let _ = snippet(text, a..b);
         }
         assert!(snippet("", 0..0).ends_with('^'));
+    }
+
+    #[test]
+    fn a_close_name_is_suggested_and_no_name_adds_nothing() {
+        let mut d = Diagnostic::in_file(ErrorKind::UnknownKey, "f.toml", None, "unknown `stpes`");
+        d.did_you_mean(None);
+        assert!(d.notes.is_empty());
+        d.did_you_mean(Some("steps"));
+        assert_eq!(
+            d.to_string(),
+            "error: f.toml: unknown `stpes`\nhelp: did you mean `steps`?"
+        );
     }
 
     #[test]

@@ -14,6 +14,7 @@
 //!   `expect_*` methods read a string, boolean, table or bounded integer at a key.
 //! - `value.rs`: a TOML value as a parameter's value, checked against its
 //!   definition, and the "did you mean" for an unknown parameter path.
+//! - `testing.rs` (tests only): judging a load against the message it must give.
 //! - [`best_match`]: the "did you mean" suggestion for a misspelt name.
 //!
 //! This module knows no file format: which keys a scenario or an experiment file
@@ -23,6 +24,8 @@
 
 pub mod diagnostic;
 pub(crate) mod read;
+#[cfg(test)]
+pub(crate) mod testing;
 pub(crate) mod toml;
 pub(crate) mod value;
 pub(crate) mod walk;

@@ -533,6 +533,7 @@ fn toml_string(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::input::testing::{data_files, refused_as_it_expects, verdict};
     use crate::model::co_governance::params::Params;
 
     impl Scenario {
@@ -561,22 +562,6 @@ mod tests {
             fs::write(path, text).unwrap();
         }
         verdict(Scenario::load(&dir.path().join(files[0].0)), expect)
-    }
-
-    fn verdict(result: Result<Scenario, ScenarioError>, expect: &[&str]) -> Option<Scenario> {
-        match (result, expect.is_empty()) {
-            (Ok(s), true) => Some(s),
-            (Ok(s), false) => panic!("expected an error holding {expect:?}, got {s:?}"),
-            (Err(e), true) => panic!("expected success, got:\n{e}"),
-            (Err(e), false) => {
-                let text = e.to_string();
-                for want in expect {
-                    assert!(text.contains(want), "missing {want:?} in:\n{text}");
-                }
-                assert!(!text.contains("panicked"));
-                None
-            }
-        }
     }
 
     #[test]
@@ -1044,58 +1029,12 @@ mod tests {
         }
     }
 
-    /// The `# expect: ...` substring on the first line of a test-data file.
-    fn expectation(path: &Path) -> String {
-        let bytes = fs::read(path).unwrap();
-        let text = String::from_utf8_lossy(&bytes);
-        let first = text.lines().next().unwrap_or("");
-        first
-            .strip_prefix("# expect: ")
-            .unwrap_or_else(|| panic!("{} must start with `# expect: `", path.display()))
-            .trim()
-            .to_string()
-    }
-
-    /// The `.toml` files under `tests/data/<folder>`, subfolders included, sorted.
-    fn data_files(folder: &str) -> Vec<PathBuf> {
-        fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
-            for entry in fs::read_dir(dir).unwrap() {
-                let path = entry.unwrap().path();
-                if path.is_dir() {
-                    walk(&path, out);
-                } else if path.extension().is_some_and(|e| e == "toml") {
-                    out.push(path);
-                }
-            }
-        }
-        let mut files = Vec::new();
-        walk(
-            &Path::new(env!("CARGO_MANIFEST_DIR"))
-                .join("tests/data")
-                .join(folder),
-            &mut files,
-        );
-        files.sort();
-        files
-    }
-
     #[test]
     fn every_malformed_test_file_is_refused_as_it_expects() {
         let files = data_files("malformed");
         assert!(files.len() >= 12, "only {} malformed files", files.len());
         for path in files {
-            let want = expectation(&path);
-            match Scenario::load(&path) {
-                Ok(_) => panic!("{} loaded but should fail with {want:?}", path.display()),
-                Err(e) => {
-                    let text = e.to_string();
-                    assert!(
-                        text.contains(&want),
-                        "{}: missing {want:?} in:\n{text}",
-                        path.display()
-                    );
-                }
-            }
+            refused_as_it_expects(&path, Scenario::load(&path));
         }
     }
 

@@ -117,16 +117,6 @@ impl<'a> Walker<'a> {
         out
     }
 
-    fn problem(
-        &mut self,
-        kind: ErrorKind,
-        span: Range<usize>,
-        key: &str,
-        message: impl Into<String>,
-    ) -> &mut Diagnostic {
-        self.walk.at(kind, span, key, message)
-    }
-
     /// A top-level key other than the strings: a section of the model's parameters,
     /// or a mistake.
     fn top_level(&mut self, key: &Spanned<DeString<'_>>, value: &Spanned<DeValue<'_>>) {
@@ -146,7 +136,7 @@ impl<'a> Walker<'a> {
             let other = Model::ALL
                 .into_iter()
                 .find(|m| *m != model && m.sections().contains(&name));
-            let d = self.problem(
+            let d = self.walk.at(
                 ErrorKind::UnknownKey,
                 key.span(),
                 name,
@@ -163,7 +153,7 @@ impl<'a> Walker<'a> {
             d
         } else {
             let misplaced = def_with_key(model.param_defs(), name);
-            let d = self.problem(
+            let d = self.walk.at(
                 ErrorKind::UnknownKey,
                 key.span(),
                 name,
@@ -207,7 +197,7 @@ impl<'a> Walker<'a> {
                 None => {
                     let names = Model::ALL.map(Model::name);
                     let close = crate::input::best_match(s, names.into_iter());
-                    let d = self.problem(
+                    let d = self.walk.at(
                         ErrorKind::OutOfRange,
                         span,
                         key,
@@ -247,15 +237,13 @@ impl<'a> Walker<'a> {
         let Some(def) = model.find_def(&path) else {
             let hint = suggestion(model.param_defs(), section, name);
             let nested = matches!(value.get_ref(), DeValue::Table(_));
-            let d = self.problem(
+            let d = self.walk.at(
                 ErrorKind::UnknownKey,
                 key.span(),
                 &path,
                 format!("unknown parameter `{path}`"),
             );
-            if let Some(hint) = hint {
-                d.notes.push(format!("help: did you mean `{hint}`?"));
-            }
+            d.did_you_mean(hint);
             if nested {
                 d.notes.push(format!(
                     "note: tables nested deeper than `[{section}]` are not allowed; each parameter is one value"

@@ -35,7 +35,9 @@ impl Reader<'_> {
         if self.raw.factors.is_empty() && !self.refused() {
             let message = "no parameters to sweep: expected at least one parameter and its levels under `[parameters]`";
             let d = match self.raw.parameters.clone() {
-                Some(span) => self.problem(ErrorKind::Missing, span, "parameters", message),
+                Some(span) => self
+                    .walk
+                    .at(ErrorKind::Missing, span, "parameters", message),
                 None => self.walk.missing("parameters", message),
             };
             d.notes.push(
@@ -50,7 +52,7 @@ impl Reader<'_> {
             None => None,
             Some(named) if named.value == "grid" => {
                 if let Some(key) = self.raw.samples_key.clone() {
-                    let d = self.problem(
+                    let d = self.walk.at(
                         ErrorKind::Constraint,
                         key,
                         "samples",
@@ -70,7 +72,7 @@ impl Reader<'_> {
                     } else {
                         "the number of points to draw"
                     };
-                    let d = self.problem(
+                    let d = self.walk.at(
                         ErrorKind::Missing,
                         named.span.clone(),
                         "samples",

@@ -46,15 +46,13 @@ impl Reader<'_> {
             let other = Model::ALL
                 .into_iter()
                 .find(|m| *m != model && m.find_def(&path).is_some());
-            let d = self.problem(
+            let d = self.walk.at(
                 ErrorKind::UnknownKey,
                 key,
                 &path,
                 format!("unknown parameter `{path}`"),
             );
-            if let Some(hint) = hint {
-                d.notes.push(format!("help: did you mean `{hint}`?"));
-            }
+            d.did_you_mean(hint);
             if let Some(other) = other {
                 d.notes.push(format!(
                     "note: `{path}` is a parameter of the {other} model"
@@ -64,7 +62,7 @@ impl Reader<'_> {
             return;
         };
         if matches!(path.as_str(), "run.seed" | "run.replications") {
-            let d = self.problem(
+            let d = self.walk.at(
                 ErrorKind::Constraint,
                 key,
                 &path,
@@ -78,7 +76,7 @@ impl Reader<'_> {
         }
         if let Some(first) = self.raw.factors.iter().find(|f| f.factor.path == path) {
             let first = self.walk.place(first.key.start);
-            let d = self.problem(
+            let d = self.walk.at(
                 ErrorKind::Constraint,
                 key,
                 &path,
@@ -107,7 +105,7 @@ impl Reader<'_> {
             DeValue::Table(table) => self.levels_table(def, table, &mut raw_factor),
             other => {
                 let found = describe(other);
-                let d = self.problem(
+                let d = self.walk.at(
                     ErrorKind::WrongType,
                     value.span(),
                     &path,
@@ -183,15 +181,13 @@ impl Reader<'_> {
                 }
                 _ => {
                     let close = crate::input::best_match(name, LEVEL_KEYS.into_iter());
-                    let d = self.problem(
+                    let d = self.walk.at(
                         ErrorKind::UnknownKey,
                         k.span(),
                         path,
                         format!("`{path}`: unknown key `{name}` in the levels"),
                     );
-                    if let Some(close) = close {
-                        d.notes.push(format!("help: did you mean `{close}`?"));
-                    }
+                    d.did_you_mean(close);
                     d.notes.push(
                         "help: levels are a list of values, `{ min, max }` (random, lhs, sobol) or `{ min, max, steps }` (grid)"
                             .to_string(),
@@ -201,7 +197,7 @@ impl Reader<'_> {
             }
         }
         if matches!(def.ty, ParamType::Bool | ParamType::Choice(_)) {
-            self.problem(
+            self.walk.at(
                 ErrorKind::WrongType,
                 out.levels.clone(),
                 path,
@@ -223,7 +219,7 @@ impl Reader<'_> {
                 .map(|k| format!("`{k}`"))
                 .collect::<Vec<_>>()
                 .join(" and ");
-            let d = self.problem(
+            let d = self.walk.at(
                 ErrorKind::Missing,
                 out.levels.clone(),
                 path,

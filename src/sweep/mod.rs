@@ -253,6 +253,7 @@ fn refuse(diagnostics: Vec<Diagnostic>, omitted: usize) -> ScenarioError {
 mod tests {
     use super::*;
     use crate::experiment::design::Levels;
+    use crate::input::testing::{data_files, refused_as_it_expects, verdict};
     use crate::scenario::ErrorKind;
     use std::fs;
 
@@ -270,20 +271,10 @@ mod tests {
     }
 
     fn check_text(text: &str, expect: &[&str]) -> Option<SweepSpec> {
-        let result = SweepSpec::parse(text, "test.toml", Some(&scenarios_dir()));
-        match (result, expect.is_empty()) {
-            (Ok(spec), true) => Some(spec),
-            (Ok(spec), false) => panic!("expected an error holding {expect:?}, got {spec:?}"),
-            (Err(e), true) => panic!("expected success, got:\n{e}"),
-            (Err(e), false) => {
-                let text = e.to_string();
-                for want in expect {
-                    assert!(text.contains(want), "missing {want:?} in:\n{text}");
-                }
-                assert!(!text.contains("panicked"));
-                None
-            }
-        }
+        verdict(
+            SweepSpec::parse(text, "test.toml", Some(&scenarios_dir())),
+            expect,
+        )
     }
 
     #[test]
@@ -819,41 +810,12 @@ mod tests {
         assert!(docs.contains(&message), "docs should show:\n{message}");
     }
 
-    /// The `# expect: ...` substring on the first line of a test-data file.
-    fn expectation(path: &Path) -> String {
-        let bytes = fs::read(path).unwrap();
-        let text = String::from_utf8_lossy(&bytes);
-        let first = text.lines().next().unwrap_or("");
-        first
-            .strip_prefix("# expect: ")
-            .unwrap_or_else(|| panic!("{} must start with `# expect: `", path.display()))
-            .trim()
-            .to_string()
-    }
-
     #[test]
     fn every_malformed_sweep_is_refused_as_it_expects() {
-        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/malformed_sweeps");
-        let mut files: Vec<PathBuf> = fs::read_dir(dir)
-            .unwrap()
-            .map(|e| e.unwrap().path())
-            .filter(|p| p.extension().is_some_and(|e| e == "toml"))
-            .collect();
-        files.sort();
+        let files = data_files("malformed_sweeps");
         assert!(files.len() >= 6, "only {} malformed sweeps", files.len());
         for path in files {
-            let want = expectation(&path);
-            match SweepSpec::load(&path) {
-                Ok(_) => panic!("{} loaded but should fail with {want:?}", path.display()),
-                Err(e) => {
-                    let text = e.to_string();
-                    assert!(
-                        text.contains(&want),
-                        "{}: missing {want:?} in:\n{text}",
-                        path.display()
-                    );
-                }
-            }
+            refused_as_it_expects(&path, SweepSpec::load(&path));
         }
     }
 

@@ -231,17 +231,6 @@ pub(super) struct Reader<'a> {
 }
 
 impl Reader<'_> {
-    /// Records a problem at `span`, about `key`; add notes to what it returns.
-    pub(super) fn problem(
-        &mut self,
-        kind: ErrorKind,
-        span: Range<usize>,
-        key: &str,
-        message: impl Into<String>,
-    ) -> &mut Diagnostic {
-        self.walk.at(kind, span, key, message)
-    }
-
     /// A key or value was refused somewhere (every such problem has a place), or the
     /// scenario could not be loaded: checks of the whole file would only repeat it.
     pub(super) fn refused(&self) -> bool {
@@ -297,7 +286,7 @@ impl Reader<'_> {
         let is_section = model.sections().contains(&name);
         let param = def_with_key(model.param_defs(), name);
         let close = crate::input::best_match(name, TOP_LEVEL_KEYS.into_iter());
-        let d = self.problem(
+        let d = self.walk.at(
             ErrorKind::UnknownKey,
             key.span(),
             name,
@@ -354,7 +343,7 @@ impl Reader<'_> {
                     });
                 } else {
                     let hint = design_hint(s);
-                    let d = self.problem(
+                    let d = self.walk.at(
                         ErrorKind::UnknownKey,
                         span,
                         key,
@@ -364,9 +353,7 @@ impl Reader<'_> {
                             design_list()
                         ),
                     );
-                    if let Some(hint) = hint {
-                        d.notes.push(format!("help: did you mean `{hint}`?"));
-                    }
+                    d.did_you_mean(hint);
                 }
             }
         }
@@ -400,7 +387,7 @@ impl Reader<'_> {
                 continue;
             }
             let full = def_with_key(model.param_defs(), name).map(|d| d.path);
-            let d = self.problem(
+            let d = self.walk.at(
                 ErrorKind::UnknownKey,
                 k.span(),
                 name,
