@@ -8,11 +8,13 @@
 //! models; unknown keys, wrong types and values out of range (all of them, per file);
 //! broken rules that tie parameters together. See `docs/scenario-format.md`.
 //!
-//! This module owns file reading (the only I/O here), `extends` chains and locating
-//! errors (`diagnostic.rs` renders them; `raw.rs` walks one file). It does not own the
-//! parameters: their names, types, ranges, units and cross-parameter rules live in
-//! [`crate::params`] (reached through [`crate::model::Model`]), and nothing here knows
-//! a parameter by name.
+//! Scenario files and experiment files are the two file formats, both built on
+//! [`crate::input`] (reading a file, walking its TOML with spans, reading parameter
+//! values, rendering diagnostics). This module owns the scenario file: its keys, the
+//! `extends` chain (the only I/O here besides reading the named file) and merging the
+//! chain; `raw.rs` walks one file. It does not own the parameters: their names,
+//! types, ranges, units and cross-parameter rules live with each model (reached
+//! through [`crate::model::Model`]), and nothing here knows a parameter by name.
 
 pub(crate) mod raw;
 
@@ -392,7 +394,7 @@ fn chain_model(chain: &[Parsed], problems: &mut Vec<Diagnostic>) -> Model {
 /// Opens the base named by `extends` in the last file of `chain`, or records why not.
 fn follow(
     chain: &[Parsed],
-    extends: &raw::Located,
+    extends: &crate::input::toml::Located,
     problems: &mut Vec<Diagnostic>,
 ) -> Option<Input> {
     let from = &chain.last()?.input;

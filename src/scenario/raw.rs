@@ -22,7 +22,7 @@ use toml::Spanned;
 use toml::de::{DeString, DeValue};
 
 use crate::input::diagnostic::{Diagnostic, ErrorKind};
-pub(crate) use crate::input::toml::Located;
+use crate::input::toml::Located;
 use crate::input::toml::{self as input_toml, name_problem, quote, scenario_path_problem};
 use crate::input::value::{Written, def_with_key, params_help, suggestion};
 use crate::input::walk::Walk;

@@ -199,3 +199,106 @@ impl Reader<'_> {
         d
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sweep::SweepSpec;
+    use crate::sweep::tests::{check, scenarios_dir};
+
+    #[test]
+    fn samples_must_suit_the_design() {
+        check(
+            "design = \"grid\"\nsamples = 8\n[parameters]\n\"liability.clarity\" = [0.1]\n",
+            &[
+                "test.toml:3:1: `samples`: a grid takes no `samples`",
+                "help: remove `samples`",
+            ],
+        );
+        check(
+            "design = \"lhs\"\n[parameters]\n\"liability.clarity\" = { min = 0, max = 1 }\n",
+            &["test.toml:2:10: `design = \"lhs\"` needs `samples`: the number of points to draw"],
+        );
+        check(
+            "design = \"sobol\"\n[parameters]\n\"liability.clarity\" = { min = 0, max = 1 }\n",
+            &["needs `samples`: the number of base samples N"],
+        );
+        check(
+            "design = \"random\"\nsamples = 0\n[parameters]\n\"liability.clarity\" = { min = 0, max = 1 }\n",
+            &[
+                "test.toml:3:11: `samples`: expected an integer from 1 to 10000000 (points), found 0",
+            ],
+        );
+        check(
+            "design = \"sobol\"\nsamples = 3000000\n[parameters]\n\"liability.clarity\" = { min = 0, max = 1 }\n\"logistics.level\" = { min = 0, max = 1 }\n",
+            &[
+                "test.toml:3:11: the sobol design would make 12000000 points (3000000 samples x (2 parameters + 2)); at most 10000000 are allowed",
+            ],
+        );
+        check(
+            "design = \"grid\"\n[parameters]\n\"liability.clarity\" = { min = 0, max = 1, steps = 5000 }\n\"logistics.level\" = { min = 0, max = 1, steps = 5000 }\n",
+            &["test.toml:3:2: the grid design would make 25000000 points (5000 x 5000)"],
+        );
+    }
+
+    #[test]
+    fn levels_must_suit_the_design() {
+        check(
+            "design = \"grid\"\n[parameters]\n\"police.officers_per_10k\" = { min = 8, max = 14 }\n",
+            &[
+                "test.toml:4:29: `police.officers_per_10k`: a grid needs levels: give a list of values or add `steps`",
+                "help: or draw values between `min` and `max` with a sampled design",
+            ],
+        );
+        check(
+            "design = \"lhs\"\nsamples = 4\n[parameters]\n\"police.officers_per_10k\" = { min = 8, max = 14, steps = 4 }\n",
+            &[
+                "test.toml:5:58: `police.officers_per_10k`: `steps` is for grids; a lhs design draws values between `min` and `max`",
+                "help: remove `steps`",
+            ],
+        );
+        // Without `samples`, the levels are still checked against the kind of design.
+        check(
+            "design = \"lhs\"\n[parameters]\n\"police.officers_per_10k\" = { min = 8, max = 14, steps = 4 }\n",
+            &[
+                "test.toml:2:10: `design = \"lhs\"` needs `samples`",
+                "test.toml:4:58: `police.officers_per_10k`: `steps` is for grids",
+                "experiment refused because of 2 errors",
+            ],
+        );
+        // With an unknown design, the levels are still checked on their own.
+        check(
+            "design = \"lhc\"\nsamples = 4\n[parameters]\n\"incentives.enterprise_fine\" = { min = 5000, max = 0 }\n",
+            &[
+                "unknown design \"lhc\"",
+                "test.toml:5:40: `incentives.enterprise_fine`: `min` (5000.0) is greater than `max` (0.0)",
+            ],
+        );
+    }
+
+    #[test]
+    fn every_problem_is_reported_at_once_and_counted() {
+        let err = SweepSpec::parse(
+            "design = \"grid\"\nsample = 3\n[parameters]\n\"liability.clarty\" = [0.1]\n\"logistics.level\" = [2]\n",
+            "test.toml",
+            Some(&scenarios_dir()),
+        )
+        .unwrap_err();
+        let text = err.to_string();
+        assert!(text.contains("missing `scenario`"), "{text}");
+        assert!(
+            text.ends_with("error: experiment refused because of 4 errors"),
+            "{text}"
+        );
+        let kinds: Vec<ErrorKind> = err.diagnostics().iter().map(|d| d.kind).collect();
+        assert_eq!(
+            kinds,
+            [
+                ErrorKind::UnknownKey,
+                ErrorKind::UnknownKey,
+                ErrorKind::OutOfRange,
+                ErrorKind::Missing
+            ]
+        );
+    }
+}

@@ -258,3 +258,107 @@ impl Reader<'_> {
         self.walk.expect_param(def, value, Written::Alone { part })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::sweep::tests::check;
+
+    #[test]
+    fn parameter_problems_are_refused_where_they_are_written() {
+        check(
+            "design = \"grid\"\n[parameters]\n\"liability.clarty\" = [0.1]\n",
+            &[
+                "test.toml:4:1: unknown parameter `liability.clarty`",
+                "help: did you mean `liability.clarity`?",
+                "help: `cogov params` lists every parameter",
+            ],
+        );
+        check(
+            "design = \"grid\"\n[parameters]\n\"police.clarity\" = [0.1]\n",
+            &["did you mean `liability.clarity`?"],
+        );
+        check(
+            "design = \"grid\"\n[parameters]\nclarity = [0.1]\n",
+            &[
+                "unknown parameter `clarity`: expected a dotted path",
+                "write the full path, in quotes: `\"liability.clarity\" = ..`",
+            ],
+        );
+        check(
+            "design = \"grid\"\n[parameters]\n\"liability.clarity\" = [0.1, 1.5]\n",
+            &[
+                "error: test.toml:4:29: `liability.clarity`: expected a value from 0 to 1 (probability), found 1.5\n  |\n4 | \"liability.clarity\" = [0.1, 1.5]\n  |                             ^^^",
+            ],
+        );
+        check(
+            "design = \"grid\"\n[parameters]\n\"channels.count\" = [1, 2.5]\n",
+            &[
+                "test.toml:4:24: `channels.count`: expected an integer from 0 to 50 (channels), found the float 2.5",
+            ],
+        );
+        check(
+            "design = \"grid\"\n[parameters]\n\"liability.clarity\" = [\"0.5\"]\n",
+            &["found the string \"0.5\"", "help: remove the quotes: `0.5`"],
+        );
+        check(
+            "design = \"grid\"\n[parameters]\n\"liability.clarity\" = 0.5\n",
+            &[
+                "test.toml:4:23: `liability.clarity`: expected a list of values (`[a, b, ..]`) or a table of `min`, `max` and, for a grid, `steps`, found the float 0.5",
+                "help: to hold `liability.clarity` at one value, set it in the scenario file",
+            ],
+        );
+        check(
+            "design = \"grid\"\n[parameters]\n\"liability.clarity\" = []\n",
+            &["test.toml:4:23: `liability.clarity`: the list of values is empty"],
+        );
+        check(
+            "design = \"grid\"\n[parameters]\n\"liability.clarity\" = [0.2, 0.4, 0.2]\n",
+            &["test.toml:4:34: `liability.clarity`: the value 0.2 is listed twice"],
+        );
+        check(
+            "design = \"grid\"\n[parameters]\n\"liability.clarity\" = [0.2]\n[parameters.liability]\nclarity = [0.4]\n",
+            &[
+                "test.toml:6:1: `liability.clarity` is swept twice",
+                "note: first given at test.toml:4:1",
+            ],
+        );
+        check(
+            "design = \"grid\"\n[parameters]\n\"incentives.enterprise_fine\" = { min = 5000, max = 0, steps = 3 }\n",
+            &[
+                "test.toml:4:40: `incentives.enterprise_fine`: `min` (5000.0) is greater than `max` (0.0)",
+                "note: `max` is set at test.toml:4:52",
+            ],
+        );
+        check(
+            "design = \"grid\"\n[parameters]\n\"incentives.enterprise_fine\" = { min = 0, max = 5000, steps = 1 }\n",
+            &[
+                "test.toml:4:63: `incentives.enterprise_fine`: `steps`: expected an integer from 2 to 10000000 (levels, both ends included), found 1",
+            ],
+        );
+        check(
+            "design = \"grid\"\n[parameters]\n\"liability.clarity\" = { min = 0, max = 1.5, steps = 3 }\n",
+            &[
+                "test.toml:4:40: `liability.clarity`: `max`: expected a value from 0 to 1 (probability), found 1.5",
+            ],
+        );
+        check(
+            "design = \"grid\"\n[parameters]\n\"liability.clarity\" = { min = 0, stpes = 3, max = 1 }\n",
+            &[
+                "test.toml:4:34: `liability.clarity`: unknown key `stpes` in the levels",
+                "help: did you mean `steps`?",
+            ],
+        );
+        check(
+            "design = \"grid\"\n[parameters]\n\"liability.clarity\" = { max = 1 }\n",
+            &[
+                "test.toml:4:23: `liability.clarity`: the levels need `min` and `max`; `min` is missing",
+            ],
+        );
+        check(
+            "design = \"grid\"\n[parameters]\n\"channels.count\" = { min = 0, max = 3, steps = 6 }\n",
+            &[
+                "test.toml:4:48: `channels.count`: 6 steps from 0 to 3 would repeat integers; at most 4 fit",
+            ],
+        );
+    }
+}

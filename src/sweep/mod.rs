@@ -254,10 +254,9 @@ mod tests {
     use super::*;
     use crate::experiment::design::Levels;
     use crate::input::testing::{data_files, refused_as_it_expects, verdict};
-    use crate::scenario::ErrorKind;
     use std::fs;
 
-    fn scenarios_dir() -> PathBuf {
+    pub(super) fn scenarios_dir() -> PathBuf {
         Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios")
     }
 
@@ -266,11 +265,11 @@ mod tests {
     /// Parses `HEAD` + `body` as `test.toml` against `scenarios/`. With no `expect`ed
     /// substrings it must load; otherwise it must be refused with a message holding
     /// every one of them.
-    fn check(body: &str, expect: &[&str]) -> Option<SweepSpec> {
+    pub(super) fn check(body: &str, expect: &[&str]) -> Option<SweepSpec> {
         check_text(&format!("{HEAD}{body}"), expect)
     }
 
-    fn check_text(text: &str, expect: &[&str]) -> Option<SweepSpec> {
+    pub(super) fn check_text(text: &str, expect: &[&str]) -> Option<SweepSpec> {
         verdict(
             SweepSpec::parse(text, "test.toml", Some(&scenarios_dir())),
             expect,
@@ -379,22 +378,6 @@ mod tests {
     }
 
     #[test]
-    fn the_section_table_and_dotted_key_spellings_work() {
-        let spec = check(
-            "design = \"grid\"\n[parameters.liability]\nclarity = [0.2, 0.4]\n[parameters.channels]\ncount = [1, 3]\n",
-            &[],
-        )
-        .unwrap();
-        assert_eq!(spec.columns(), ["liability.clarity", "channels.count"]);
-        let spec = check(
-            "design = \"grid\"\n[parameters]\nliability.clarity = [0.2, 0.4]\n\"channels.count\" = [1]\n",
-            &[],
-        )
-        .unwrap();
-        assert_eq!(spec.columns(), ["liability.clarity", "channels.count"]);
-    }
-
-    #[test]
     fn invalid_combinations_fail_their_point_not_the_sweep() {
         let spec = check(
             "design = \"grid\"\n[parameters]\n\"police.community_role_share\" = [0.5, 0.7]\n\"police.admin_burden_share\" = [0.3, 0.5]\n",
@@ -412,307 +395,6 @@ mod tests {
         ] {
             assert!(message.contains(want), "missing {want:?} in {message:?}");
         }
-    }
-
-    #[test]
-    fn top_level_problems_are_refused() {
-        check(
-            "design = \"grid\"\nsample = 3\n[parameters]\n\"liability.clarity\" = [0.1]\n",
-            &[
-                "error: test.toml:3:1: unknown top-level key `sample`",
-                "help: did you mean `samples`?",
-            ],
-        );
-        check(
-            "design = \"grid\"\n[police]\nofficers_per_10k = 12\n[parameters]\n\"liability.clarity\" = [0.1]\n",
-            &[
-                "test.toml:3:2: unknown top-level key `police`",
-                "hold `[police]` values fixed in the scenario file",
-            ],
-        );
-        check(
-            "design = \"grid\"\nclarity = 3\n[parameters]\n\"liability.clarity\" = [0.1]\n",
-            &["to sweep `liability.clarity`, list it under `[parameters]`"],
-        );
-        check_text(
-            "design = \"grid\"\n[parameters]\n\"liability.clarity\" = [0.1]\n",
-            &["error: test.toml: missing `scenario`: the scenario file this experiment varies"],
-        );
-        check(
-            "[parameters]\n\"liability.clarity\" = [0.1]\n",
-            &["missing `design`: expected one of `grid`, `random`, `lhs` or `sobol`"],
-        );
-        check(
-            "design = \"latin_hypercube\"\nsamples = 4\n[parameters]\n\"liability.clarity\" = [0.1]\n",
-            &[
-                "test.toml:2:10: `design`: unknown design \"latin_hypercube\": expected one of `grid`, `random`, `lhs` or `sobol`",
-                "help: did you mean `lhs`?",
-            ],
-        );
-        check(
-            "design = \"grid\"\n",
-            &[
-                "error: test.toml: no parameters to sweep",
-                "under `[parameters]`",
-            ],
-        );
-        check(
-            "design = \"grid\"\n[parameters]\n",
-            &["test.toml:3:2: no parameters to sweep"],
-        );
-        check(
-            "design = \"grid\"\nreplications = 0\n[parameters]\n\"liability.clarity\" = [0.1]\n",
-            &[
-                "test.toml:3:16: `replications`: expected an integer from 1 to 10000000 (runs per point), found 0",
-            ],
-        );
-        check(
-            "design = \"grid\"\nreplications = 2.0\n[parameters]\n\"liability.clarity\" = [0.1]\n",
-            &[
-                "found the float 2.0",
-                "help: write a whole number without a decimal point: `2`",
-            ],
-        );
-        check(
-            "design = \"grid\"\ndesign_seed = \"7\"\n[parameters]\n\"liability.clarity\" = [0.1]\n",
-            &[
-                "`design_seed`: expected an integer from 0 to 9007199254740991 (integer), found the string \"7\"",
-                "help: remove the quotes: `7`",
-            ],
-        );
-        check(
-            "design = 3\n[parameters]\n\"liability.clarity\" = [0.1]\n",
-            &["`design`: expected one of `grid`, `random`, `lhs` or `sobol`, found the integer 3"],
-        );
-    }
-
-    #[test]
-    fn samples_must_suit_the_design() {
-        check(
-            "design = \"grid\"\nsamples = 8\n[parameters]\n\"liability.clarity\" = [0.1]\n",
-            &[
-                "test.toml:3:1: `samples`: a grid takes no `samples`",
-                "help: remove `samples`",
-            ],
-        );
-        check(
-            "design = \"lhs\"\n[parameters]\n\"liability.clarity\" = { min = 0, max = 1 }\n",
-            &["test.toml:2:10: `design = \"lhs\"` needs `samples`: the number of points to draw"],
-        );
-        check(
-            "design = \"sobol\"\n[parameters]\n\"liability.clarity\" = { min = 0, max = 1 }\n",
-            &["needs `samples`: the number of base samples N"],
-        );
-        check(
-            "design = \"random\"\nsamples = 0\n[parameters]\n\"liability.clarity\" = { min = 0, max = 1 }\n",
-            &[
-                "test.toml:3:11: `samples`: expected an integer from 1 to 10000000 (points), found 0",
-            ],
-        );
-        check(
-            "design = \"sobol\"\nsamples = 3000000\n[parameters]\n\"liability.clarity\" = { min = 0, max = 1 }\n\"logistics.level\" = { min = 0, max = 1 }\n",
-            &[
-                "test.toml:3:11: the sobol design would make 12000000 points (3000000 samples x (2 parameters + 2)); at most 10000000 are allowed",
-            ],
-        );
-        check(
-            "design = \"grid\"\n[parameters]\n\"liability.clarity\" = { min = 0, max = 1, steps = 5000 }\n\"logistics.level\" = { min = 0, max = 1, steps = 5000 }\n",
-            &["test.toml:3:2: the grid design would make 25000000 points (5000 x 5000)"],
-        );
-    }
-
-    #[test]
-    fn parameter_problems_are_refused_where_they_are_written() {
-        check(
-            "design = \"grid\"\n[parameters]\n\"liability.clarty\" = [0.1]\n",
-            &[
-                "test.toml:4:1: unknown parameter `liability.clarty`",
-                "help: did you mean `liability.clarity`?",
-                "help: `cogov params` lists every parameter",
-            ],
-        );
-        check(
-            "design = \"grid\"\n[parameters]\n\"police.clarity\" = [0.1]\n",
-            &["did you mean `liability.clarity`?"],
-        );
-        check(
-            "design = \"grid\"\n[parameters]\nclarity = [0.1]\n",
-            &[
-                "unknown parameter `clarity`: expected a dotted path",
-                "write the full path, in quotes: `\"liability.clarity\" = ..`",
-            ],
-        );
-        check(
-            "design = \"grid\"\n[parameters]\n\"liability.clarity\" = [0.1, 1.5]\n",
-            &[
-                "error: test.toml:4:29: `liability.clarity`: expected a value from 0 to 1 (probability), found 1.5\n  |\n4 | \"liability.clarity\" = [0.1, 1.5]\n  |                             ^^^",
-            ],
-        );
-        check(
-            "design = \"grid\"\n[parameters]\n\"channels.count\" = [1, 2.5]\n",
-            &[
-                "test.toml:4:24: `channels.count`: expected an integer from 0 to 50 (channels), found the float 2.5",
-            ],
-        );
-        check(
-            "design = \"grid\"\n[parameters]\n\"liability.clarity\" = [\"0.5\"]\n",
-            &["found the string \"0.5\"", "help: remove the quotes: `0.5`"],
-        );
-        check(
-            "design = \"grid\"\n[parameters]\n\"liability.clarity\" = 0.5\n",
-            &[
-                "test.toml:4:23: `liability.clarity`: expected a list of values (`[a, b, ..]`) or a table of `min`, `max` and, for a grid, `steps`, found the float 0.5",
-                "help: to hold `liability.clarity` at one value, set it in the scenario file",
-            ],
-        );
-        check(
-            "design = \"grid\"\n[parameters]\n\"liability.clarity\" = []\n",
-            &["test.toml:4:23: `liability.clarity`: the list of values is empty"],
-        );
-        check(
-            "design = \"grid\"\n[parameters]\n\"liability.clarity\" = [0.2, 0.4, 0.2]\n",
-            &["test.toml:4:34: `liability.clarity`: the value 0.2 is listed twice"],
-        );
-        check(
-            "design = \"grid\"\n[parameters]\n\"liability.clarity\" = [0.2]\n[parameters.liability]\nclarity = [0.4]\n",
-            &[
-                "test.toml:6:1: `liability.clarity` is swept twice",
-                "note: first given at test.toml:4:1",
-            ],
-        );
-        check(
-            "design = \"grid\"\n[parameters]\n\"incentives.enterprise_fine\" = { min = 5000, max = 0, steps = 3 }\n",
-            &[
-                "test.toml:4:40: `incentives.enterprise_fine`: `min` (5000.0) is greater than `max` (0.0)",
-                "note: `max` is set at test.toml:4:52",
-            ],
-        );
-        check(
-            "design = \"grid\"\n[parameters]\n\"incentives.enterprise_fine\" = { min = 0, max = 5000, steps = 1 }\n",
-            &[
-                "test.toml:4:63: `incentives.enterprise_fine`: `steps`: expected an integer from 2 to 10000000 (levels, both ends included), found 1",
-            ],
-        );
-        check(
-            "design = \"grid\"\n[parameters]\n\"liability.clarity\" = { min = 0, max = 1.5, steps = 3 }\n",
-            &[
-                "test.toml:4:40: `liability.clarity`: `max`: expected a value from 0 to 1 (probability), found 1.5",
-            ],
-        );
-        check(
-            "design = \"grid\"\n[parameters]\n\"liability.clarity\" = { min = 0, stpes = 3, max = 1 }\n",
-            &[
-                "test.toml:4:34: `liability.clarity`: unknown key `stpes` in the levels",
-                "help: did you mean `steps`?",
-            ],
-        );
-        check(
-            "design = \"grid\"\n[parameters]\n\"liability.clarity\" = { max = 1 }\n",
-            &[
-                "test.toml:4:23: `liability.clarity`: the levels need `min` and `max`; `min` is missing",
-            ],
-        );
-        check(
-            "design = \"grid\"\n[parameters]\n\"channels.count\" = { min = 0, max = 3, steps = 6 }\n",
-            &[
-                "test.toml:4:48: `channels.count`: 6 steps from 0 to 3 would repeat integers; at most 4 fit",
-            ],
-        );
-    }
-
-    #[test]
-    fn levels_must_suit_the_design() {
-        check(
-            "design = \"grid\"\n[parameters]\n\"police.officers_per_10k\" = { min = 8, max = 14 }\n",
-            &[
-                "test.toml:4:29: `police.officers_per_10k`: a grid needs levels: give a list of values or add `steps`",
-                "help: or draw values between `min` and `max` with a sampled design",
-            ],
-        );
-        check(
-            "design = \"lhs\"\nsamples = 4\n[parameters]\n\"police.officers_per_10k\" = { min = 8, max = 14, steps = 4 }\n",
-            &[
-                "test.toml:5:58: `police.officers_per_10k`: `steps` is for grids; a lhs design draws values between `min` and `max`",
-                "help: remove `steps`",
-            ],
-        );
-        // Without `samples`, the levels are still checked against the kind of design.
-        check(
-            "design = \"lhs\"\n[parameters]\n\"police.officers_per_10k\" = { min = 8, max = 14, steps = 4 }\n",
-            &[
-                "test.toml:2:10: `design = \"lhs\"` needs `samples`",
-                "test.toml:4:58: `police.officers_per_10k`: `steps` is for grids",
-                "experiment refused because of 2 errors",
-            ],
-        );
-        // With an unknown design, the levels are still checked on their own.
-        check(
-            "design = \"lhc\"\nsamples = 4\n[parameters]\n\"incentives.enterprise_fine\" = { min = 5000, max = 0 }\n",
-            &[
-                "unknown design \"lhc\"",
-                "test.toml:5:40: `incentives.enterprise_fine`: `min` (5000.0) is greater than `max` (0.0)",
-            ],
-        );
-    }
-
-    #[test]
-    fn every_problem_is_reported_at_once_and_counted() {
-        let err = SweepSpec::parse(
-            "design = \"grid\"\nsample = 3\n[parameters]\n\"liability.clarty\" = [0.1]\n\"logistics.level\" = [2]\n",
-            "test.toml",
-            Some(&scenarios_dir()),
-        )
-        .unwrap_err();
-        let text = err.to_string();
-        assert!(text.contains("missing `scenario`"), "{text}");
-        assert!(
-            text.ends_with("error: experiment refused because of 4 errors"),
-            "{text}"
-        );
-        let kinds: Vec<ErrorKind> = err.diagnostics().iter().map(|d| d.kind).collect();
-        assert_eq!(
-            kinds,
-            [
-                ErrorKind::UnknownKey,
-                ErrorKind::UnknownKey,
-                ErrorKind::OutOfRange,
-                ErrorKind::Missing
-            ]
-        );
-    }
-
-    #[test]
-    fn scenario_problems_are_reported_as_the_scenario_loader_reports_them() {
-        check_text(
-            "scenario = \"no_such.toml\"\ndesign = \"grid\"\n[parameters]\n\"liability.clarity\" = [0.1]\n",
-            &[
-                "test.toml:1:12: `scenario`: cannot read `",
-                "no_such.toml`: No such file or directory",
-                "help: the path is relative to the directory of the experiment file",
-            ],
-        );
-        check_text(
-            "scenario = \"../tests/data/malformed/out_of_range.toml\"\ndesign = \"grid\"\n[parameters]\n\"liability.clarity\" = [0.1]\n",
-            &[
-                "out_of_range.toml:3:20: `police.officers_per_10k`: expected a value from 0 to 200",
-                "note: in the scenario named at test.toml:1:12",
-            ],
-        );
-        let err = SweepSpec::parse(
-            "scenario = \"x.toml\"\ndesign = \"grid\"\n[parameters]\n\"liability.clarity\" = [0.1]\n",
-            "inline.toml",
-            None,
-        )
-        .unwrap_err();
-        assert!(
-            err.to_string()
-                .contains("inline.toml:1:12: `scenario`: cannot resolve `x.toml`"),
-            "{err}"
-        );
-        check_text(
-            "scenario = \"reform_combined.toml\"\ndesign = \"grid\"\n[parameters]\n\"liability.clarity\" = [0.1]\n",
-            &[],
-        );
     }
 
     #[test]

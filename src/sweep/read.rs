@@ -437,3 +437,131 @@ fn design_hint(name: &str) -> Option<&'static str> {
         })
         .or_else(|| crate::input::best_match(&lower, DESIGN_NAMES.into_iter()))
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::sweep::SweepSpec;
+    use crate::sweep::tests::{check, check_text};
+
+    #[test]
+    fn the_section_table_and_dotted_key_spellings_work() {
+        let spec = check(
+            "design = \"grid\"\n[parameters.liability]\nclarity = [0.2, 0.4]\n[parameters.channels]\ncount = [1, 3]\n",
+            &[],
+        )
+        .unwrap();
+        assert_eq!(spec.columns(), ["liability.clarity", "channels.count"]);
+        let spec = check(
+            "design = \"grid\"\n[parameters]\nliability.clarity = [0.2, 0.4]\n\"channels.count\" = [1]\n",
+            &[],
+        )
+        .unwrap();
+        assert_eq!(spec.columns(), ["liability.clarity", "channels.count"]);
+    }
+
+    #[test]
+    fn top_level_problems_are_refused() {
+        check(
+            "design = \"grid\"\nsample = 3\n[parameters]\n\"liability.clarity\" = [0.1]\n",
+            &[
+                "error: test.toml:3:1: unknown top-level key `sample`",
+                "help: did you mean `samples`?",
+            ],
+        );
+        check(
+            "design = \"grid\"\n[police]\nofficers_per_10k = 12\n[parameters]\n\"liability.clarity\" = [0.1]\n",
+            &[
+                "test.toml:3:2: unknown top-level key `police`",
+                "hold `[police]` values fixed in the scenario file",
+            ],
+        );
+        check(
+            "design = \"grid\"\nclarity = 3\n[parameters]\n\"liability.clarity\" = [0.1]\n",
+            &["to sweep `liability.clarity`, list it under `[parameters]`"],
+        );
+        check_text(
+            "design = \"grid\"\n[parameters]\n\"liability.clarity\" = [0.1]\n",
+            &["error: test.toml: missing `scenario`: the scenario file this experiment varies"],
+        );
+        check(
+            "[parameters]\n\"liability.clarity\" = [0.1]\n",
+            &["missing `design`: expected one of `grid`, `random`, `lhs` or `sobol`"],
+        );
+        check(
+            "design = \"latin_hypercube\"\nsamples = 4\n[parameters]\n\"liability.clarity\" = [0.1]\n",
+            &[
+                "test.toml:2:10: `design`: unknown design \"latin_hypercube\": expected one of `grid`, `random`, `lhs` or `sobol`",
+                "help: did you mean `lhs`?",
+            ],
+        );
+        check(
+            "design = \"grid\"\n",
+            &[
+                "error: test.toml: no parameters to sweep",
+                "under `[parameters]`",
+            ],
+        );
+        check(
+            "design = \"grid\"\n[parameters]\n",
+            &["test.toml:3:2: no parameters to sweep"],
+        );
+        check(
+            "design = \"grid\"\nreplications = 0\n[parameters]\n\"liability.clarity\" = [0.1]\n",
+            &[
+                "test.toml:3:16: `replications`: expected an integer from 1 to 10000000 (runs per point), found 0",
+            ],
+        );
+        check(
+            "design = \"grid\"\nreplications = 2.0\n[parameters]\n\"liability.clarity\" = [0.1]\n",
+            &[
+                "found the float 2.0",
+                "help: write a whole number without a decimal point: `2`",
+            ],
+        );
+        check(
+            "design = \"grid\"\ndesign_seed = \"7\"\n[parameters]\n\"liability.clarity\" = [0.1]\n",
+            &[
+                "`design_seed`: expected an integer from 0 to 9007199254740991 (integer), found the string \"7\"",
+                "help: remove the quotes: `7`",
+            ],
+        );
+        check(
+            "design = 3\n[parameters]\n\"liability.clarity\" = [0.1]\n",
+            &["`design`: expected one of `grid`, `random`, `lhs` or `sobol`, found the integer 3"],
+        );
+    }
+
+    #[test]
+    fn scenario_problems_are_reported_as_the_scenario_loader_reports_them() {
+        check_text(
+            "scenario = \"no_such.toml\"\ndesign = \"grid\"\n[parameters]\n\"liability.clarity\" = [0.1]\n",
+            &[
+                "test.toml:1:12: `scenario`: cannot read `",
+                "no_such.toml`: No such file or directory",
+                "help: the path is relative to the directory of the experiment file",
+            ],
+        );
+        check_text(
+            "scenario = \"../tests/data/malformed/out_of_range.toml\"\ndesign = \"grid\"\n[parameters]\n\"liability.clarity\" = [0.1]\n",
+            &[
+                "out_of_range.toml:3:20: `police.officers_per_10k`: expected a value from 0 to 200",
+                "note: in the scenario named at test.toml:1:12",
+            ],
+        );
+        let err = SweepSpec::parse(
+            "scenario = \"x.toml\"\ndesign = \"grid\"\n[parameters]\n\"liability.clarity\" = [0.1]\n",
+            "inline.toml",
+            None,
+        )
+        .unwrap_err();
+        assert!(
+            err.to_string()
+                .contains("inline.toml:1:12: `scenario`: cannot resolve `x.toml`"),
+            "{err}"
+        );
+        check_text(
+            "scenario = \"reform_combined.toml\"\ndesign = \"grid\"\n[parameters]\n\"liability.clarity\" = [0.1]\n",
+            &[],
+        );
+    }
+}
