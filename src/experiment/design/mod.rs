@@ -58,15 +58,16 @@
 //!
 //! This module is pure: no I/O, no clock, no thread-local generator. Reading
 //! experiment files and locating their errors belong to [`crate::sweep`]. The Sobol
-//! sequence and its direction numbers live in `sobol.rs`.
+//! sequence and its direction numbers live in `sobol.rs`; making a grid's rows in
+//! `grid.rs`; the sampled designs' rows (random, Latin hypercube, Saltelli) in
+//! `sampled.rs`.
 
 use std::fmt;
 
-use rand::rngs::Xoshiro256PlusPlus;
-use rand::{RngExt, SeedableRng};
-
 use crate::schema::{ParamDef, ParamType, ParamValue, ValueError};
 
+mod grid;
+mod sampled;
 mod sobol;
 
 pub use sobol::{SOBOL_DIMENSIONS, SobolSequence};
@@ -284,10 +285,10 @@ pub fn points(
 ) -> Result<Vec<Vec<ParamValue>>, DesignError> {
     point_count(design, factors)?;
     match *design {
-        Design::Grid => grid(factors),
-        Design::Random { samples } => random(factors, samples, seed),
-        Design::LatinHypercube { samples } => latin_hypercube(factors, samples, seed),
-        Design::Sobol { samples } => saltelli(factors, samples),
+        Design::Grid => grid::grid(factors),
+        Design::Random { samples } => sampled::random(factors, samples, seed),
+        Design::LatinHypercube { samples } => sampled::latin_hypercube(factors, samples, seed),
+        Design::Sobol { samples } => sampled::saltelli(factors, samples),
     }
 }
 
@@ -460,171 +461,12 @@ fn level_count(levels: &Levels) -> u128 {
     }
 }
 
-/// A checked factor's grid levels, each checked against the parameter.
-fn grid_levels(factor: &Factor) -> Result<Vec<ParamValue>, DesignError> {
-    let check = |value: ParamValue| {
-        factor.def.check(value).map_err(|error| DesignError::Value {
-            path: factor.path.clone(),
-            error,
-        })
-    };
-    match &factor.levels {
-        Levels::List(values) => values.iter().map(|&v| check(v)).collect(),
-        Levels::Range { min, max, steps } => {
-            let (min, max, steps) = (*min, *max, *steps);
-            let last = steps - 1;
-            let at = |i: u32| {
-                if i == last {
-                    max
-                } else {
-                    min + (max - min) * f64::from(i) / f64::from(last)
-                }
-            };
-            let mut out: Vec<ParamValue> = Vec::with_capacity(steps as usize);
-            for i in 0..steps {
-                let value = match factor.def.ty {
-                    ParamType::Int => ParamValue::Int(at(i).round() as i64),
-                    _ => ParamValue::Real(at(i)),
-                };
-                if factor.def.ty == ParamType::Int && out.last() == Some(&value) {
-                    return Err(DesignError::StepsRepeatIntegers {
-                        path: factor.path.clone(),
-                        steps,
-                        min: min as i64,
-                        max: max as i64,
-                        most: (max - min) as u64 + 1,
-                    });
-                }
-                out.push(check(value)?);
-            }
-            Ok(out)
-        }
-        Levels::Bounds { .. } => Err(DesignError::BoundsInGrid {
-            path: factor.path.clone(),
-        }),
-    }
-}
-
-/// Full factorial: the last factor varies fastest.
-fn grid(factors: &[Factor]) -> Result<Vec<Vec<ParamValue>>, DesignError> {
-    let levels: Vec<Vec<ParamValue>> = factors.iter().map(grid_levels).collect::<Result<_, _>>()?;
-    let total: usize = levels.iter().map(Vec::len).product();
-    let mut rows = Vec::with_capacity(total);
-    // A mixed-radix counter over the level indices, last digit fastest.
-    let mut index = vec![0usize; levels.len()];
-    for _ in 0..total {
-        rows.push(
-            index
-                .iter()
-                .zip(&levels)
-                .map(|(&i, values)| values[i])
-                .collect(),
-        );
-        for digit in (0..index.len()).rev() {
-            index[digit] += 1;
-            if index[digit] < levels[digit].len() {
-                break;
-            }
-            index[digit] = 0;
-        }
-    }
-    Ok(rows)
-}
-
-/// The value of a sampled design's coordinate `u` in `[0, 1)` for this factor,
-/// checked against the parameter.
-fn value_at(factor: &Factor, u: f64) -> Result<ParamValue, DesignError> {
-    let value = match &factor.levels {
-        Levels::List(values) => {
-            let i = ((u * values.len() as f64) as usize).min(values.len() - 1);
-            values[i]
-        }
-        Levels::Bounds { min, max } | Levels::Range { min, max, .. } => match factor.def.ty {
-            ParamType::Int => {
-                let x = (min + u * (max - min + 1.0)).floor().min(*max);
-                ParamValue::Int(x as i64)
-            }
-            ParamType::Real => ParamValue::Real(min + u * (max - min)),
-            ParamType::Bool => ParamValue::Bool(u >= 0.5),
-            // check_ends refuses bounds on a choice, so a choice only has a list.
-            ParamType::Choice(options) => ParamValue::Choice(options[0]),
-        },
-    };
-    factor.def.check(value).map_err(|error| DesignError::Value {
-        path: factor.path.clone(),
-        error,
-    })
-}
-
-/// Turns rows of unit coordinates into rows of values.
-fn scale(factors: &[Factor], unit: Vec<Vec<f64>>) -> Result<Vec<Vec<ParamValue>>, DesignError> {
-    unit.into_iter()
-        .map(|row| {
-            row.iter()
-                .zip(factors)
-                .map(|(&u, factor)| value_at(factor, u))
-                .collect()
-        })
-        .collect()
-}
-
-fn random(
-    factors: &[Factor],
-    samples: u64,
-    seed: u64,
-) -> Result<Vec<Vec<ParamValue>>, DesignError> {
-    let mut rng = Xoshiro256PlusPlus::seed_from_u64(seed);
-    let unit: Vec<Vec<f64>> = (0..samples)
-        .map(|_| factors.iter().map(|_| rng.random::<f64>()).collect())
-        .collect();
-    scale(factors, unit)
-}
-
-fn latin_hypercube(
-    factors: &[Factor],
-    samples: u64,
-    seed: u64,
-) -> Result<Vec<Vec<ParamValue>>, DesignError> {
-    let n = samples as usize;
-    let mut rng = Xoshiro256PlusPlus::seed_from_u64(seed);
-    let mut unit = vec![Vec::with_capacity(factors.len()); n];
-    let mut perm: Vec<usize> = Vec::with_capacity(n);
-    for _ in factors {
-        perm.clear();
-        perm.extend(0..n);
-        for i in (1..n).rev() {
-            let j = rng.random_range(0..=i);
-            perm.swap(i, j);
-        }
-        for (row, &stratum) in unit.iter_mut().zip(&perm) {
-            let position = rng.random::<f64>();
-            row.push((stratum as f64 + position) / n as f64);
-        }
-    }
-    scale(factors, unit)
-}
-
-fn saltelli(factors: &[Factor], samples: u64) -> Result<Vec<Vec<ParamValue>>, DesignError> {
-    let k = factors.len();
-    let sequence =
-        SobolSequence::new(2 * k).ok_or(DesignError::TooManySobolFactors { factors: k })?;
-    let mut unit = Vec::with_capacity(samples as usize * (k + 2));
-    for base in sequence.skip(1).take(samples as usize) {
-        let (a, b) = base.split_at(k);
-        unit.push(a.to_vec());
-        for i in 0..k {
-            let mut ab = a.to_vec();
-            ab[i] = b[i];
-            unit.push(ab);
-        }
-        unit.push(b.to_vec());
-    }
-    scale(factors, unit)
-}
-
 #[cfg(test)]
 mod tests {
+    use super::sampled::value_at;
     use super::*;
+    use rand::rngs::Xoshiro256PlusPlus;
+    use rand::{RngExt, SeedableRng};
 
     use std::collections::BTreeMap;
 
