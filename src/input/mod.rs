@@ -10,7 +10,7 @@
 //! - `toml.rs`: text into a spanned TOML table (a syntax error located), entries in
 //!   file order, found values in words, exact integers, the rules for a `name` and
 //!   a scenario path.
-//! - `walk.rs`: a [`walk::Walk`] over one file that records located problems; its
+//! - `walk.rs`: a `Walk` over one file that records located problems; its
 //!   `expect_*` methods read a string, boolean, table or bounded integer at a key.
 //! - `value.rs`: a TOML value as a parameter's value, checked against its
 //!   definition, and the "did you mean" for an unknown parameter path.
