@@ -1,10 +1,11 @@
-//! Locating and rendering scenario errors: byte spans become 1-based line and column
-//! numbers (columns count characters, not bytes), each problem becomes one
+//! Locating and rendering the errors of input files: byte spans become 1-based line
+//! and column numbers (columns count characters, not bytes), each problem becomes one
 //! rustc-style block with a source snippet and a caret under the span, and
 //! [`ScenarioError`] gathers the blocks into the message the user reads.
 //!
-//! This file decides nothing about what is valid: the parameter table and its checks
-//! live in [`crate::params`], and the walk over a scenario file in `raw.rs`.
+//! This file decides nothing about what is valid: the parameter tables and their
+//! checks live with each model, and the walks over scenario and experiment files in
+//! [`crate::scenario`] and [`crate::sweep`].
 
 use std::fmt;
 use std::ops::Range;
@@ -38,13 +39,6 @@ pub enum ErrorKind {
 pub struct Position {
     pub line: usize,
     pub column: usize,
-}
-
-impl Position {
-    /// The position of byte `offset` in `text` (see [`position`]).
-    pub(crate) fn of(text: &str, offset: usize) -> Position {
-        position(text, offset)
-    }
 }
 
 /// One problem in one file, rendered as one block of the error message.
@@ -108,6 +102,13 @@ impl Diagnostic {
     pub(crate) fn help(mut self, text: impl fmt::Display) -> Self {
         self.notes.push(format!("help: {text}"));
         self
+    }
+
+    /// Adds `` help: did you mean `close`? `` when there is a close name.
+    pub(crate) fn did_you_mean(&mut self, close: Option<&str>) {
+        if let Some(close) = close {
+            self.notes.push(format!("help: did you mean `{close}`?"));
+        }
     }
 
     /// Adds a `note: ...` line.
@@ -228,6 +229,13 @@ pub fn position(text: &str, offset: usize) -> Position {
     }
 }
 
+/// `file:line:column` of byte `offset` in `text`, for notes that point at another
+/// place ("first given at f.toml:4:1").
+pub fn place(file: &str, text: &str, offset: usize) -> String {
+    let p = position(text, offset);
+    format!("{file}:{}:{}", p.line, p.column)
+}
+
 /// Columns a character takes in a terminal: 2 for East Asian wide characters, 4 for
 /// a tab (shown as four spaces), 0 for other control characters, else 1.
 fn width(c: char) -> usize {
@@ -298,6 +306,12 @@ mod tests {
     }
 
     #[test]
+    fn places_name_the_file_line_and_column() {
+        assert_eq!(place("f.toml", "a = 1\nb = 2\n", 10), "f.toml:2:5");
+        assert_eq!(place("f.toml", "", 3), "f.toml:1:1");
+    }
+
+    #[test]
     fn snippet_puts_carets_under_the_span() {
         let text = "[police]\nofficers_per_10k = 900\n";
         let start = text.find("900").unwrap();
@@ -319,6 +333,18 @@ mod tests {
             let _ = snippet(text, a..b);
         }
         assert!(snippet("", 0..0).ends_with('^'));
+    }
+
+    #[test]
+    fn a_close_name_is_suggested_and_no_name_adds_nothing() {
+        let mut d = Diagnostic::in_file(ErrorKind::UnknownKey, "f.toml", None, "unknown `stpes`");
+        d.did_you_mean(None);
+        assert!(d.notes.is_empty());
+        d.did_you_mean(Some("steps"));
+        assert_eq!(
+            d.to_string(),
+            "error: f.toml: unknown `stpes`\nhelp: did you mean `steps`?"
+        );
     }
 
     #[test]

@@ -8,26 +8,30 @@
 //! models; unknown keys, wrong types and values out of range (all of them, per file);
 //! broken rules that tie parameters together. See `docs/scenario-format.md`.
 //!
-//! This module owns file reading (the only I/O here), `extends` chains and locating
-//! errors (`diagnostic.rs` renders them; `raw.rs` walks one file). It does not own the
-//! parameters: their names, types, ranges, units and cross-parameter rules live in
-//! [`crate::params`] (reached through [`crate::model::Model`]), and nothing here knows
-//! a parameter by name.
+//! Scenario files and experiment files are the two file formats, both built on
+//! [`crate::input`] (reading a file, walking its TOML with spans, reading parameter
+//! values, rendering diagnostics). This module owns the scenario file: its keys, the
+//! `extends` chain (the only I/O here besides reading the named file) and merging the
+//! chain; `raw.rs` walks one file. It does not own the parameters: their names,
+//! types, ranges, units and cross-parameter rules live with each model (reached
+//! through [`crate::model::Model`]), and nothing here knows a parameter by name.
 
 pub(crate) mod raw;
 
 pub use crate::input::diagnostic::{
     Diagnostic, ErrorKind, MAX_DIAGNOSTICS, Position, ScenarioError,
 };
+pub use crate::input::read::MAX_FILE_BYTES;
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
-use std::io::Read as _;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 
 use sha2::{Digest, Sha256};
 
+use crate::input::diagnostic::place;
+use crate::input::read::{FileKind, ReadError, read_text, strip_bom};
 use crate::model::{Model, ModelParams};
 use crate::schema::ParamValue;
 use raw::ScenarioFile;
@@ -35,8 +39,11 @@ use raw::ScenarioFile;
 /// Longest `extends` chain, counting the named file.
 pub const MAX_EXTENDS_DEPTH: usize = 32;
 
-/// Largest scenario file read, in bytes; scenario files are a few kilobytes.
-pub const MAX_FILE_BYTES: u64 = 10 * 1024 * 1024;
+/// How a scenario file that cannot be read is reported.
+const SCENARIO_FILE: FileKind = FileKind {
+    noun: "scenario",
+    example: "scenarios/tongxiang_baseline.toml",
+};
 
 /// One embedded scenario file: its name and text.
 macro_rules! builtin_file {
@@ -102,7 +109,8 @@ impl Scenario {
     /// ```
     pub fn load(path: &Path) -> Result<Scenario, ScenarioError> {
         let shown = path.display().to_string();
-        let text = read_text(path).map_err(|e| ScenarioError::new(vec![e.diagnostic(&shown)]))?;
+        let text = read_text(path)
+            .map_err(|e| ScenarioError::new(vec![e.diagnostic(&shown, SCENARIO_FILE)]))?;
         let root = Input {
             shown,
             path: Some(path.to_path_buf()),
@@ -300,11 +308,8 @@ fn resolve(root: Input, default_name: &str) -> Result<Scenario, ScenarioError> {
             d = match setters.get(path) {
                 Some((index, _, span)) => {
                     let input = &chain[*index].input;
-                    let p = crate::input::diagnostic::position(&input.text, span.start);
-                    d.note(format!(
-                        "`{path}` = {value}, set at {}:{}:{}",
-                        input.shown, p.line, p.column
-                    ))
+                    let at = place(&input.shown, &input.text, span.start);
+                    d.note(format!("`{path}` = {value}, set at {at}"))
                 }
                 None => d.note(format!("`{path}` = {value} (default)")),
             };
@@ -389,7 +394,7 @@ fn chain_model(chain: &[Parsed], problems: &mut Vec<Diagnostic>) -> Model {
 /// Opens the base named by `extends` in the last file of `chain`, or records why not.
 fn follow(
     chain: &[Parsed],
-    extends: &raw::Located,
+    extends: &crate::input::toml::Located,
     problems: &mut Vec<Diagnostic>,
 ) -> Option<Input> {
     let from = &chain.last()?.input;
@@ -463,7 +468,7 @@ fn follow(
         Ok(text) => text,
         // These are problems of the base file itself: report them there.
         Err(e @ (ReadError::NotUtf8 { .. } | ReadError::TooLarge)) => {
-            problems.push(e.diagnostic(&shown));
+            problems.push(e.diagnostic(&shown, SCENARIO_FILE));
             return None;
         }
         Err(e) => {
@@ -490,96 +495,6 @@ fn chain_text(chain: &[Parsed]) -> String {
         .map(|p| p.input.shown.as_str())
         .collect::<Vec<_>>()
         .join(" -> ")
-}
-
-/// Why a file could not be turned into text.
-#[derive(Debug)]
-pub(crate) enum ReadError {
-    Io(std::io::Error),
-    Directory,
-    TooLarge,
-    NotUtf8 { prefix: String, byte: u8 },
-}
-
-impl ReadError {
-    /// The reason in words, after "cannot read `file`: ".
-    pub(crate) fn reason(&self) -> String {
-        match self {
-            ReadError::Io(e) => e.to_string(),
-            ReadError::Directory => "it is a directory, not a file".to_string(),
-            ReadError::TooLarge => {
-                format!("it is larger than {} MiB", MAX_FILE_BYTES / (1024 * 1024))
-            }
-            ReadError::NotUtf8 { byte, .. } => {
-                format!("it is not valid UTF-8 (byte 0x{byte:02X})")
-            }
-        }
-    }
-
-    /// The problem reported against the file `shown` itself.
-    fn diagnostic(&self, shown: &str) -> Diagnostic {
-        match self {
-            ReadError::NotUtf8 { prefix, byte } => {
-                let p = crate::input::diagnostic::position(prefix, prefix.len());
-                let mut d = Diagnostic::in_file(
-                    ErrorKind::Read,
-                    shown,
-                    None,
-                    format!(
-                        "not valid UTF-8: byte 0x{byte:02X} cannot start or continue a character"
-                    ),
-                )
-                .help("scenario files must be saved as UTF-8");
-                d.position = Some(p);
-                d
-            }
-            ReadError::Directory => Diagnostic::in_file(
-                ErrorKind::Read,
-                shown,
-                None,
-                "cannot read scenario file: it is a directory, not a file",
-            )
-            .help("give the path of a `.toml` file, such as `scenarios/tongxiang_baseline.toml`"),
-            other => Diagnostic::in_file(
-                ErrorKind::Read,
-                shown,
-                None,
-                format!("cannot read scenario file: {}", other.reason()),
-            ),
-        }
-    }
-}
-
-/// Reads a file as UTF-8 text without a byte-order mark.
-pub(crate) fn read_text(path: &Path) -> Result<String, ReadError> {
-    if std::fs::metadata(path).map_err(ReadError::Io)?.is_dir() {
-        return Err(ReadError::Directory);
-    }
-    let file = std::fs::File::open(path).map_err(ReadError::Io)?;
-    let mut bytes = Vec::new();
-    file.take(MAX_FILE_BYTES + 1)
-        .read_to_end(&mut bytes)
-        .map_err(ReadError::Io)?;
-    if bytes.len() as u64 > MAX_FILE_BYTES {
-        return Err(ReadError::TooLarge);
-    }
-    match String::from_utf8(bytes) {
-        Ok(text) => Ok(strip_bom(&text).to_string()),
-        Err(e) => {
-            let valid = e.utf8_error().valid_up_to();
-            let bytes = e.into_bytes();
-            let byte = bytes.get(valid).copied().unwrap_or(0);
-            let prefix = String::from_utf8_lossy(&bytes[..valid]).into_owned();
-            Err(ReadError::NotUtf8 {
-                prefix: strip_bom(&prefix).to_string(),
-                byte,
-            })
-        }
-    }
-}
-
-fn strip_bom(text: &str) -> &str {
-    text.strip_prefix('\u{feff}').unwrap_or(text)
 }
 
 /// The directory `extends` in `path` is resolved against.
@@ -620,6 +535,7 @@ fn toml_string(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::input::testing::{data_files, refused_as_it_expects, verdict};
     use crate::model::co_governance::params::Params;
 
     impl Scenario {
@@ -648,22 +564,6 @@ mod tests {
             fs::write(path, text).unwrap();
         }
         verdict(Scenario::load(&dir.path().join(files[0].0)), expect)
-    }
-
-    fn verdict(result: Result<Scenario, ScenarioError>, expect: &[&str]) -> Option<Scenario> {
-        match (result, expect.is_empty()) {
-            (Ok(s), true) => Some(s),
-            (Ok(s), false) => panic!("expected an error holding {expect:?}, got {s:?}"),
-            (Err(e), true) => panic!("expected success, got:\n{e}"),
-            (Err(e), false) => {
-                let text = e.to_string();
-                for want in expect {
-                    assert!(text.contains(want), "missing {want:?} in:\n{text}");
-                }
-                assert!(!text.contains("panicked"));
-                None
-            }
-        }
     }
 
     #[test]
@@ -1131,58 +1031,12 @@ mod tests {
         }
     }
 
-    /// The `# expect: ...` substring on the first line of a test-data file.
-    fn expectation(path: &Path) -> String {
-        let bytes = fs::read(path).unwrap();
-        let text = String::from_utf8_lossy(&bytes);
-        let first = text.lines().next().unwrap_or("");
-        first
-            .strip_prefix("# expect: ")
-            .unwrap_or_else(|| panic!("{} must start with `# expect: `", path.display()))
-            .trim()
-            .to_string()
-    }
-
-    /// The `.toml` files under `tests/data/<folder>`, subfolders included, sorted.
-    fn data_files(folder: &str) -> Vec<PathBuf> {
-        fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
-            for entry in fs::read_dir(dir).unwrap() {
-                let path = entry.unwrap().path();
-                if path.is_dir() {
-                    walk(&path, out);
-                } else if path.extension().is_some_and(|e| e == "toml") {
-                    out.push(path);
-                }
-            }
-        }
-        let mut files = Vec::new();
-        walk(
-            &Path::new(env!("CARGO_MANIFEST_DIR"))
-                .join("tests/data")
-                .join(folder),
-            &mut files,
-        );
-        files.sort();
-        files
-    }
-
     #[test]
     fn every_malformed_test_file_is_refused_as_it_expects() {
         let files = data_files("malformed");
         assert!(files.len() >= 12, "only {} malformed files", files.len());
         for path in files {
-            let want = expectation(&path);
-            match Scenario::load(&path) {
-                Ok(_) => panic!("{} loaded but should fail with {want:?}", path.display()),
-                Err(e) => {
-                    let text = e.to_string();
-                    assert!(
-                        text.contains(&want),
-                        "{}: missing {want:?} in:\n{text}",
-                        path.display()
-                    );
-                }
-            }
+            refused_as_it_expects(&path, Scenario::load(&path));
         }
     }
 

@@ -11,26 +11,26 @@
 //!
 //! This file sees one file at a time: following `extends`, merging files and the
 //! rules that tie parameters together belong to `mod.rs`; the parameter tables
-//! themselves (types, ranges, units) live in [`crate::params`].
+//! themselves (types, ranges, units) live with each model, reached through
+//! [`crate::model::Model`]. The primitives of the walk (parsing with spans, expecting
+//! a string or a table at a key, reading a parameter value) are shared with the
+//! experiment file's reader in [`crate::input`].
 
 use std::ops::Range;
 
 use toml::Spanned;
-use toml::de::{DeString, DeTable, DeValue};
+use toml::de::{DeString, DeValue};
 
 use crate::input::diagnostic::{Diagnostic, ErrorKind};
+use crate::input::toml::Located;
+use crate::input::toml::{self as input_toml, name_problem, quote, scenario_path_problem};
+use crate::input::value::{Written, def_with_key, params_help, suggestion};
+use crate::input::walk::Walk;
 use crate::model::Model;
-use crate::schema::{ParamDef, ParamType, ParamValue, ValueError};
+use crate::schema::ParamValue;
 
 /// Keys allowed at the top level besides the parameter sections.
 const TOP_LEVEL_KEYS: [&str; 4] = ["name", "description", "extends", "model"];
-
-/// A string value and where it is written.
-#[derive(Debug, Clone, PartialEq)]
-pub(crate) struct Located {
-    pub value: String,
-    pub span: Range<usize>,
-}
 
 /// A parameter value that passed [`ParamDef::check`], and where it is written.
 #[derive(Debug, Clone, PartialEq)]
@@ -64,47 +64,31 @@ impl ScenarioFile {
     /// A TOML syntax error, located at the span the TOML parser reports. Key-level
     /// problems do not fail the parse; they are collected in `problems`.
     pub(crate) fn parse(text: &str, file: &str) -> Result<ScenarioFile, Box<Diagnostic>> {
-        let root = DeTable::parse(text).map_err(|e| {
-            let message = format!("invalid TOML: {}", e.message().trim());
-            Box::new(match e.span() {
-                Some(span) => Diagnostic::at(ErrorKind::Syntax, file, text, span, None, message),
-                None => Diagnostic::in_file(ErrorKind::Syntax, file, None, message),
-            })
-        })?;
-        let mut walker = Walker {
-            file,
-            text,
-            model: Model::CoGovernance,
-            out: ScenarioFile::default(),
-        };
+        let root = input_toml::parse(text, file)?;
+        let mut walker = Walker::new(file, text, Model::CoGovernance, ScenarioFile::default());
         for (key, value) in root.get_ref().iter() {
             let name = key.get_ref().as_ref();
             if TOP_LEVEL_KEYS.contains(&name) {
                 walker.top_level_string(name, value);
             }
         }
-        Ok(walker.out)
+        Ok(walker.finish())
     }
 
     /// Reads the file's sections and any other top-level key against `model`'s
     /// parameter table (the file's own model, else the one it inherits).
     pub(crate) fn read_parameters(&mut self, text: &str, file: &str, model: Model) {
         // `parse` already parsed this text, so this cannot fail.
-        let Ok(root) = DeTable::parse(text) else {
+        let Ok(root) = input_toml::parse(text, file) else {
             return;
         };
-        let mut walker = Walker {
-            file,
-            text,
-            model,
-            out: std::mem::take(self),
-        };
+        let mut walker = Walker::new(file, text, model, std::mem::take(self));
         for (key, value) in root.get_ref().iter() {
             if !TOP_LEVEL_KEYS.contains(&key.get_ref().as_ref()) {
                 walker.top_level(key, value);
             }
         }
-        *self = walker.out;
+        *self = walker.finish();
         self.values.sort_by_key(|v| v.span.start);
         self.problems
             .sort_by_key(|d| d.position.map(|p| (p.line, p.column)));
@@ -112,25 +96,25 @@ impl ScenarioFile {
 }
 
 struct Walker<'a> {
-    file: &'a str,
-    text: &'a str,
+    /// The file and the problems found in it (those of `out` first).
+    walk: Walk<'a>,
     /// Whose parameter table the sections are read against.
     model: Model,
     out: ScenarioFile,
 }
 
-impl Walker<'_> {
-    fn problem(
-        &mut self,
-        kind: ErrorKind,
-        span: Range<usize>,
-        key: &str,
-        message: impl Into<String>,
-    ) -> &mut Diagnostic {
-        let d = Diagnostic::at(kind, self.file, self.text, span, Some(key), message);
-        self.out.problems.push(d);
-        let last = self.out.problems.len() - 1;
-        &mut self.out.problems[last]
+impl<'a> Walker<'a> {
+    fn new(file: &'a str, text: &'a str, model: Model, mut out: ScenarioFile) -> Self {
+        let mut walk = Walk::new(file, text);
+        walk.problems = std::mem::take(&mut out.problems);
+        Walker { walk, model, out }
+    }
+
+    /// What the file says, with every problem found.
+    fn finish(self) -> ScenarioFile {
+        let mut out = self.out;
+        out.problems = self.walk.problems;
+        out
     }
 
     /// A top-level key other than the strings: a section of the model's parameters,
@@ -140,22 +124,10 @@ impl Walker<'_> {
         let model = self.model;
         let sections = model.sections();
         if sections.contains(&name) {
-            match value.get_ref() {
-                DeValue::Table(table) => {
-                    for (k, v) in table.iter() {
-                        self.parameter(name, k, v);
-                    }
-                }
-                other => {
-                    let found = describe(other);
-                    self.problem(
-                        ErrorKind::WrongType,
-                        value.span(),
-                        name,
-                        format!(
-                            "`{name}`: expected a table of parameters (`[{name}]`), found {found}"
-                        ),
-                    );
+            let expected = format!("a table of parameters (`[{name}]`)");
+            if let Some(table) = self.walk.expect_table(name, value, &expected) {
+                for (k, v) in table.iter() {
+                    self.parameter(name, k, v);
                 }
             }
             return;
@@ -164,7 +136,7 @@ impl Walker<'_> {
             let other = Model::ALL
                 .into_iter()
                 .find(|m| *m != model && m.sections().contains(&name));
-            let d = self.problem(
+            let d = self.walk.at(
                 ErrorKind::UnknownKey,
                 key.span(),
                 name,
@@ -180,11 +152,8 @@ impl Walker<'_> {
             }
             d
         } else {
-            let misplaced = model
-                .param_defs()
-                .iter()
-                .find(|def| def.path.split_once('.').is_some_and(|(_, k)| k == name));
-            let d = self.problem(
+            let misplaced = def_with_key(model.param_defs(), name);
+            let d = self.walk.at(
                 ErrorKind::UnknownKey,
                 key.span(),
                 name,
@@ -214,14 +183,12 @@ impl Walker<'_> {
     /// `name`, `description`, `extends` or `model`: strings with a few extra rules.
     fn top_level_string(&mut self, key: &str, value: &Spanned<DeValue<'_>>) {
         let span = value.span();
-        let DeValue::String(s) = value.get_ref() else {
-            let found = describe(value.get_ref());
-            self.problem(
-                ErrorKind::WrongType,
-                span,
-                key,
-                format!("`{key}`: expected a string, found {found}"),
-            );
+        let check: fn(&str) -> Option<&'static str> = match key {
+            "name" => name_problem,
+            "extends" => scenario_path_problem,
+            _ => |_: &str| None,
+        };
+        let Some(s) = self.walk.expect_string(key, value, "a string", check) else {
             return;
         };
         if key == "model" {
@@ -230,7 +197,7 @@ impl Walker<'_> {
                 None => {
                     let names = Model::ALL.map(Model::name);
                     let close = crate::input::best_match(s, names.into_iter());
-                    let d = self.problem(
+                    let d = self.walk.at(
                         ErrorKind::OutOfRange,
                         span,
                         key,
@@ -245,20 +212,6 @@ impl Walker<'_> {
                     }
                 }
             }
-            return;
-        }
-        let problem = match key {
-            "name" => name_problem(s),
-            "extends" if s.trim().is_empty() => Some("expected the path of a scenario file"),
-            _ => None,
-        };
-        if let Some(expected) = problem {
-            self.problem(
-                ErrorKind::WrongType,
-                span,
-                key,
-                format!("`{key}`: {expected}, found {}", quote(s)),
-            );
             return;
         }
         let located = Some(Located {
@@ -284,15 +237,13 @@ impl Walker<'_> {
         let Some(def) = model.find_def(&path) else {
             let hint = suggestion(model.param_defs(), section, name);
             let nested = matches!(value.get_ref(), DeValue::Table(_));
-            let d = self.problem(
+            let d = self.walk.at(
                 ErrorKind::UnknownKey,
                 key.span(),
                 &path,
                 format!("unknown parameter `{path}`"),
             );
-            if let Some(hint) = hint {
-                d.notes.push(format!("help: did you mean `{hint}`?"));
-            }
+            d.did_you_mean(hint);
             if nested {
                 d.notes.push(format!(
                     "note: tables nested deeper than `[{section}]` are not allowed; each parameter is one value"
@@ -301,198 +252,12 @@ impl Walker<'_> {
             d.notes.push(params_help(model));
             return;
         };
-        match read_value(def, value.get_ref()) {
-            Ok(v) => self.out.values.push(RawValue {
+        if let Some(v) = self.walk.expect_param(def, value, Written::OnKeyLine) {
+            self.out.values.push(RawValue {
                 path: def.path,
                 value: v,
                 span: value.span(),
-            }),
-            Err(bad) => {
-                let d = self.problem(bad.kind, value.span(), def.path, bad.message);
-                d.notes.extend(bad.notes);
-            }
+            });
         }
-    }
-}
-
-/// The help line that points at the parameter reference of `model`.
-pub(crate) fn params_help(model: Model) -> String {
-    match model {
-        Model::CoGovernance => "help: `cogov params` lists every parameter".to_string(),
-        other => format!("help: `cogov params --model {other}` lists every parameter"),
-    }
-}
-
-/// A refused value: the headline and any help lines.
-pub(crate) struct BadValue {
-    pub kind: ErrorKind,
-    pub message: String,
-    pub notes: Vec<String>,
-}
-
-/// Converts and checks one value against its definition.
-pub(crate) fn read_value(def: &ParamDef, value: &DeValue<'_>) -> Result<ParamValue, BadValue> {
-    let path = def.path;
-    let wrong_type = |found: String, notes: Vec<String>| BadValue {
-        kind: ErrorKind::WrongType,
-        message: format!("`{path}`: expected {}, found {found}", expected(def)),
-        notes,
-    };
-    let candidate = match value {
-        DeValue::Integer(i) => match i64::from_str_radix(i.as_str(), i.radix()) {
-            Ok(n) => ParamValue::Int(n),
-            Err(_) => {
-                return Err(BadValue {
-                    kind: ErrorKind::OutOfRange,
-                    message: format!(
-                        "`{path}`: expected {}, found {i}, which does not fit in 64 bits",
-                        expected(def)
-                    ),
-                    notes: Vec::new(),
-                });
-            }
-        },
-        DeValue::Float(x) => match x.as_str().parse::<f64>() {
-            Ok(x) => ParamValue::Real(x),
-            Err(_) => return Err(wrong_type(format!("the float {x}"), Vec::new())),
-        },
-        DeValue::Boolean(b) => ParamValue::Bool(*b),
-        DeValue::String(s) if matches!(def.ty, ParamType::Choice(_)) => {
-            let ParamType::Choice(options) = def.ty else {
-                unreachable!("guarded by the match arm")
-            };
-            match options.iter().find(|o| **o == s.as_ref()) {
-                Some(option) => ParamValue::Choice(option),
-                None => {
-                    let mut notes = Vec::new();
-                    if let Some(close) = crate::input::best_match(s, options.iter().copied()) {
-                        notes.push(format!("help: did you mean \"{close}\"?"));
-                    }
-                    return Err(BadValue {
-                        kind: ErrorKind::OutOfRange,
-                        message: format!(
-                            "`{path}`: expected {}, found {}",
-                            expected(def),
-                            quote(s)
-                        ),
-                        notes,
-                    });
-                }
-            }
-        }
-        DeValue::String(s) => {
-            let mut notes = Vec::new();
-            let unquoted = s.trim();
-            let numeric = def.ty != ParamType::Bool && unquoted.parse::<f64>().is_ok();
-            let boolean = def.ty == ParamType::Bool && matches!(unquoted, "true" | "false");
-            if numeric || boolean {
-                notes.push(format!(
-                    "help: remove the quotes: `{} = {unquoted}`",
-                    path.split_once('.').map_or(path, |(_, k)| k)
-                ));
-            }
-            return Err(wrong_type(describe(value), notes));
-        }
-        other => {
-            let mut notes = Vec::new();
-            if matches!(other, DeValue::Table(_)) {
-                notes.push(
-                    "note: tables nested deeper than `[section]` are not allowed; each parameter is one value"
-                        .to_string(),
-                );
-            }
-            return Err(wrong_type(describe(other), notes));
-        }
-    };
-    def.check(candidate).map_err(|e| match e {
-        ValueError::WrongType { .. } => {
-            let mut notes = Vec::new();
-            if let ParamValue::Real(x) = candidate
-                && def.ty == ParamType::Int
-                && x.fract() == 0.0
-                && x.abs() < 1e15
-            {
-                notes.push(format!(
-                    "help: write a whole number without a decimal point: `{}`",
-                    x as i64
-                ));
-            }
-            wrong_type(describe(value), notes)
-        }
-        ValueError::OutOfRange { .. } | ValueError::NotAnOption { .. } => BadValue {
-            kind: ErrorKind::OutOfRange,
-            message: format!("`{path}`: {e}"),
-            notes: Vec::new(),
-        },
-    })
-}
-
-/// What a parameter accepts, with its range and unit.
-pub(crate) fn expected(def: &ParamDef) -> String {
-    match def.ty {
-        ParamType::Real => format!("a number from {} ({})", def.range_text(), def.unit),
-        ParamType::Int => format!("an integer from {} ({})", def.range_text(), def.unit),
-        ParamType::Bool => "true or false".to_string(),
-        ParamType::Choice(_) => format!("one of {}", def.range_text()),
-    }
-}
-
-/// A found value in words: "the string \"ten\"", "an array", ...
-pub(crate) fn describe(value: &DeValue<'_>) -> String {
-    match value {
-        DeValue::String(s) => format!("the string {}", quote(s)),
-        DeValue::Integer(i) => format!("the integer {i}"),
-        DeValue::Float(x) => format!("the float {x}"),
-        DeValue::Boolean(b) => format!("the boolean {b}"),
-        DeValue::Datetime(d) => format!("the date-time {d}"),
-        DeValue::Array(_) => "an array".to_string(),
-        DeValue::Table(_) => "a table".to_string(),
-    }
-}
-
-/// A string quoted and escaped for a message, cut after 40 characters.
-pub(crate) fn quote(s: &str) -> String {
-    const LIMIT: usize = 40;
-    if s.chars().count() > LIMIT {
-        let head: String = s.chars().take(LIMIT).collect();
-        format!("{head:?}...")
-    } else {
-        format!("{s:?}")
-    }
-}
-
-/// The likely intended path for an unknown `section.key`: a close key in the same
-/// section, else the same or a close key in another section. Keys are compared
-/// without their section, whose shared prefix would make every path look close.
-pub(crate) fn suggestion(
-    defs: &'static [ParamDef],
-    section: &str,
-    key: &str,
-) -> Option<&'static str> {
-    let split = |path: &'static str| path.split_once('.').unwrap_or(("", path));
-    let in_section = defs
-        .iter()
-        .map(|d| split(d.path))
-        .filter(|(s, _)| *s == section);
-    let close = crate::input::best_match(key, in_section.map(|(_, k)| k)).or_else(|| {
-        let everywhere = defs.iter().map(|d| split(d.path).1);
-        crate::input::best_match(key, everywhere)
-    })?;
-    // The same key may be in several sections: prefer the one the user wrote.
-    let candidates = || defs.iter().map(|d| d.path).filter(|p| split(p).1 == close);
-    candidates()
-        .find(|p| split(p).0 == section)
-        .or_else(|| candidates().next())
-}
-
-/// What is wrong with a scenario or experiment `name`, if anything: it must be
-/// non-empty and on one line.
-pub(crate) fn name_problem(name: &str) -> Option<&'static str> {
-    if name.trim().is_empty() {
-        Some("expected a non-empty name")
-    } else if name.chars().any(char::is_control) {
-        Some("expected a name on one line, without control characters")
-    } else {
-        None
     }
 }

@@ -1,0 +1,107 @@
+//! The sampled designs' rows: random (simple Monte Carlo), Latin hypercube and the
+//! Saltelli layout over a Sobol sequence, each drawing unit coordinates and scaling
+//! them to the factors' values. The streams and layouts are documented in `mod.rs`;
+//! the Sobol sequence itself is in `sobol.rs`.
+
+use rand::rngs::Xoshiro256PlusPlus;
+use rand::{RngExt, SeedableRng};
+
+use super::{DesignError, Factor, Levels, SobolSequence};
+use crate::schema::{ParamType, ParamValue};
+
+/// The value of a sampled design's coordinate `u` in `[0, 1)` for this factor,
+/// checked against the parameter.
+pub(super) fn value_at(factor: &Factor, u: f64) -> Result<ParamValue, DesignError> {
+    let value = match &factor.levels {
+        Levels::List(values) => {
+            let i = ((u * values.len() as f64) as usize).min(values.len() - 1);
+            values[i]
+        }
+        Levels::Bounds { min, max } | Levels::Range { min, max, .. } => match factor.def.ty {
+            ParamType::Int => {
+                let x = (min + u * (max - min + 1.0)).floor().min(*max);
+                ParamValue::Int(x as i64)
+            }
+            ParamType::Real => ParamValue::Real(min + u * (max - min)),
+            ParamType::Bool => ParamValue::Bool(u >= 0.5),
+            // check_ends refuses bounds on a choice, so a choice only has a list.
+            ParamType::Choice(options) => ParamValue::Choice(options[0]),
+        },
+    };
+    factor.def.check(value).map_err(|error| DesignError::Value {
+        path: factor.path.clone(),
+        error,
+    })
+}
+
+/// Turns rows of unit coordinates into rows of values.
+fn scale(factors: &[Factor], unit: Vec<Vec<f64>>) -> Result<Vec<Vec<ParamValue>>, DesignError> {
+    unit.into_iter()
+        .map(|row| {
+            row.iter()
+                .zip(factors)
+                .map(|(&u, factor)| value_at(factor, u))
+                .collect()
+        })
+        .collect()
+}
+
+/// Simple Monte Carlo: every coordinate uniform, row by row, column by column.
+pub(super) fn random(
+    factors: &[Factor],
+    samples: u64,
+    seed: u64,
+) -> Result<Vec<Vec<ParamValue>>, DesignError> {
+    let mut rng = Xoshiro256PlusPlus::seed_from_u64(seed);
+    let unit: Vec<Vec<f64>> = (0..samples)
+        .map(|_| factors.iter().map(|_| rng.random::<f64>()).collect())
+        .collect();
+    scale(factors, unit)
+}
+
+/// A Latin hypercube: per factor a permutation of the strata, then the positions.
+pub(super) fn latin_hypercube(
+    factors: &[Factor],
+    samples: u64,
+    seed: u64,
+) -> Result<Vec<Vec<ParamValue>>, DesignError> {
+    let n = samples as usize;
+    let mut rng = Xoshiro256PlusPlus::seed_from_u64(seed);
+    let mut unit = vec![Vec::with_capacity(factors.len()); n];
+    let mut perm: Vec<usize> = Vec::with_capacity(n);
+    for _ in factors {
+        perm.clear();
+        perm.extend(0..n);
+        for i in (1..n).rev() {
+            let j = rng.random_range(0..=i);
+            perm.swap(i, j);
+        }
+        for (row, &stratum) in unit.iter_mut().zip(&perm) {
+            let position = rng.random::<f64>();
+            row.push((stratum as f64 + position) / n as f64);
+        }
+    }
+    scale(factors, unit)
+}
+
+/// Saltelli's layout over a Sobol sequence of twice the factors' dimensions.
+pub(super) fn saltelli(
+    factors: &[Factor],
+    samples: u64,
+) -> Result<Vec<Vec<ParamValue>>, DesignError> {
+    let k = factors.len();
+    let sequence =
+        SobolSequence::new(2 * k).ok_or(DesignError::TooManySobolFactors { factors: k })?;
+    let mut unit = Vec::with_capacity(samples as usize * (k + 2));
+    for base in sequence.skip(1).take(samples as usize) {
+        let (a, b) = base.split_at(k);
+        unit.push(a.to_vec());
+        for i in 0..k {
+            let mut ab = a.to_vec();
+            ab[i] = b[i];
+            unit.push(ab);
+        }
+        unit.push(b.to_vec());
+    }
+    scale(factors, unit)
+}
