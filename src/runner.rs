@@ -541,7 +541,10 @@ mod tests {
         let mut broken = e.clone();
         broken.points[0].params = Err("no such thing".to_string());
         let error = replicate(&broken, &pool(2)).unwrap_err();
-        assert!(error.starts_with("job 0 (point 0, replication 0, seed "), "{error}");
+        assert!(
+            error.starts_with("job 0 (point 0, replication 0, seed "),
+            "{error}"
+        );
         assert!(error.ends_with("): no such thing"), "{error}");
     }
 }

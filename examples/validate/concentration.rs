@@ -17,7 +17,6 @@ use crate::tables::{num, show, text, write};
 /// Replications per heterogeneity level.
 const CONCENTRATION_RUNS: u64 = 100;
 
-
 pub fn concentration(out: &Path) -> std::io::Result<Report> {
     let mut report = Report::new("3. Concentration of incidents (Weisburd 2015)");
     let lattices = [
@@ -71,7 +70,11 @@ pub fn concentration(out: &Path) -> std::io::Result<Report> {
         let runs: Vec<Vec<Vec<f64>>> = levels
             .iter()
             .map(|&h| {
-                let p = with(&base, "district.opportunity_heterogeneity", ParamValue::Real(h));
+                let p = with(
+                    &base,
+                    "district.opportunity_heterogeneity",
+                    ParamValue::Real(h),
+                );
                 replicate(&p, CONCENTRATION_RUNS)
                     .into_iter()
                     .map(|o| o.metrics)

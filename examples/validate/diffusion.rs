@@ -6,9 +6,9 @@
 use std::fmt::Write as _;
 use std::path::Path;
 
-use cogov::model::{ModelParams, RunOutput};
 use cogov::model::co_governance::metrics::{Metric, Series};
 use cogov::model::co_governance::rules::liability;
+use cogov::model::{ModelParams, RunOutput};
 use cogov::output::csv::CsvTable;
 use cogov::schema::ParamValue;
 use cogov::stats::Summary;

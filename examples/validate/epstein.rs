@@ -26,7 +26,6 @@ fn wilson(k: usize, n: usize) -> (f64, f64) {
     ((centre - half) / scale, (centre + half) / scale)
 }
 
-
 /// Summary of one configuration over its seeds.
 struct CvSummary {
     name: &'static str,

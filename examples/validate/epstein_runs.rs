@@ -131,7 +131,8 @@ const PAPER_RUNS: [&str; 5] = [
 /// own arrest rule (floored, or rounded for Mesa parity), or with `arrest.rule` set.
 pub fn cv_configs() -> Vec<CvConfig> {
     let run = |n: usize| scenario(PAPER_RUNS[n - 1]);
-    let rule = |p: &ModelParams, name: &'static str| with(p, "arrest.rule", ParamValue::Choice(name));
+    let rule =
+        |p: &ModelParams, name: &'static str| with(p, "arrest.rule", ParamValue::Choice(name));
     let gradual_same_size = scenario("scenarios/validation/epstein_run3_gradual_to_0.7.toml");
     let cops_kept = scenario("scenarios/validation/epstein_run5_cops_kept.toml");
     let run1 = "Fig. 2: local outbursts; agents turn active where no cop is in view (deception)";
@@ -153,7 +154,11 @@ pub fn cv_configs() -> Vec<CvConfig> {
         config("run 2, printed", rule(&run(2), "printed"), run2),
         config("run 2, rounded", rule(&run(2), "rounded"), run2),
         config("run 3, floored", run(3), run3),
-        config("run 3 to 0.7, floored", gradual_same_size.clone(), same_size),
+        config(
+            "run 3 to 0.7, floored",
+            gradual_same_size.clone(),
+            same_size,
+        ),
         config("run 3, printed", rule(&run(3), "printed"), run3),
         config(
             "run 3 to 0.7, printed",
@@ -205,7 +210,11 @@ pub fn run_configs(configs: &[CvConfig]) -> Vec<Vec<CvRun>> {
             common_random_numbers: true,
         };
         for job in 0..experiment.job_count() {
-            assert_eq!(experiment.job(job).seed, seed, "every run is on seed {seed}");
+            assert_eq!(
+                experiment.job(job).seed,
+                seed,
+                "every run is on seed {seed}"
+            );
         }
         for ((c, output), config) in run(&experiment).iter().enumerate().zip(configs) {
             runs[c].push(cv_run(&config.params, output));

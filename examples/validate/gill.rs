@@ -6,8 +6,8 @@
 
 use std::path::Path;
 
-use cogov::model::{ModelParams, RunOutput};
 use cogov::model::co_governance::metrics::{Metric, Series};
+use cogov::model::{ModelParams, RunOutput};
 use cogov::output::csv::{Cell, CsvTable};
 use cogov::schema::ParamValue;
 use rand::rngs::Xoshiro256PlusPlus;
