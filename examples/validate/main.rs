@@ -20,11 +20,23 @@
 //! 4. Epstein 2002, the reference model: `epstein.csv`, `epstein_seeds.csv`,
 //!    `epstein_waits.csv`.
 //!
-//! The co-governance runs start from the scenario files in `scenarios/` and
-//! `scenarios/validation/`, and replication r runs on `run_seed(scenario seed, r)`, as
-//! in `cogov run`, `cogov sweep` and `cogov compare`: those commands reproduce every
-//! run here. Runs execute in parallel and are collected in run order, and every sum
-//! runs in that order on one thread, so the CSVs do not depend on the thread count.
+//! Every run goes through the library, as in `cogov run`, `cogov sweep` and `cogov
+//! compare`: parameters come from the scenario files in `scenarios/`,
+//! `scenarios/reference/` and `scenarios/validation/`, changed by parameter path;
+//! replications are an [`cogov::experiment::Experiment`] run by
+//! [`cogov::runner::replicate`], so replication r of a co-governance scenario runs on
+//! `run_seed(scenario seed, r)` and those commands reproduce every such run (the
+//! Epstein runs use seeds 1 to 40 themselves: see `epstein_runs.rs`). Runs execute in
+//! parallel and are collected in run order, and every sum runs in that order on one
+//! thread, so the CSVs do not depend on the thread count. The CSV files are
+//! [`cogov::output::csv::CsvTable`]s, numbers written as in every results file.
+//!
+//! - `report.rs`: checks, findings and verdicts.
+//! - `runs.rs`: scenarios, parameters by path, replications, reading outputs.
+//! - `tables.rs`: CSV cells and files, numbers in printed tables.
+//! - `diffusion.rs`, `gill.rs`, `concentration.rs`, `epstein.rs` (with
+//!   `epstein_runs.rs`): one result each.
+//!
 //! The fast versions of the same checks are tests in
 //! `tests/integration/validation.rs`.
 

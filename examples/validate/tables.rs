@@ -5,13 +5,10 @@ use std::path::Path;
 
 use cogov::output::csv::{Cell, CsvTable};
 
-/// A number cell of a CSV table: six decimals, `NA` for undefined.
+/// A number cell of a CSV table, written as every results file writes numbers: the
+/// shortest decimal that reads back to the same value, `NA` for undefined.
 pub fn num(x: f64) -> Cell {
-    if x.is_nan() {
-        Cell::Text("NA".to_string())
-    } else {
-        Cell::Text(format!("{x:.6}"))
-    }
+    Cell::Number(x)
 }
 
 /// A cell of text.
