@@ -274,6 +274,64 @@ impl Flow {
     }
 }
 
+/// Runs every job of `experiment` on `pool` and returns the outputs in job order
+/// (replication-major, see [`crate::experiment`]): [`run_jobs`] over the whole
+/// experiment, with no shard, progress or stop, for a program that keeps its runs in
+/// memory instead of writing a results directory.
+///
+/// # Errors
+/// The first failed job, as `job N (point P, replication R, seed S): message`.
+///
+/// # Examples
+/// ```
+/// use cogov::experiment::{Experiment, run_seed};
+/// use cogov::model::Model;
+/// use cogov::schema::ParamValue;
+/// let mut p = Model::CoGovernance.default_params();
+/// for (path, value) in [("run.ticks", 20), ("run.warmup_ticks", 5), ("district.width", 2)] {
+///     p.set(path, ParamValue::Int(value)).unwrap();
+/// }
+/// let pool = rayon::ThreadPoolBuilder::new().num_threads(2).build().unwrap();
+/// let outputs = cogov::runner::replicate(&Experiment::single("small", p.clone(), 3, 9), &pool);
+/// let outputs = outputs.unwrap();
+/// assert_eq!(outputs.len(), 3);
+/// // Replication r ran on run_seed(9, r); compare bits, as NaN marks undefined metrics.
+/// let bits = |xs: &[f64]| xs.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+/// let again = p.simulate(run_seed(9, 2));
+/// assert_eq!(bits(&outputs[2].metrics), bits(&again.metrics));
+/// assert_eq!(bits(&outputs[2].series), bits(&again.series));
+/// ```
+pub fn replicate(
+    experiment: &Experiment,
+    pool: &rayon::ThreadPool,
+) -> Result<Vec<RunOutput>, String> {
+    let mut outputs = Vec::with_capacity(usize::try_from(experiment.job_count()).unwrap_or(0));
+    run_jobs(
+        experiment,
+        0..experiment.job_count(),
+        Shard::ALL,
+        pool,
+        |records| {
+            for record in records {
+                match &record.outcome {
+                    Outcome::Finished(output) => outputs.push(output.clone()),
+                    Outcome::Failed(message) => {
+                        let j = record.job;
+                        return Err(format!(
+                            "job {} (point {}, replication {}, seed {}): {message}",
+                            j.index, j.point, j.replication, j.seed
+                        ));
+                    }
+                }
+            }
+            Ok(())
+        },
+        &|_| {},
+        &|| false,
+    )?;
+    Ok(outputs)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -463,5 +521,30 @@ mod tests {
         );
         assert_eq!(r, Err("stop"));
         assert_eq!(seen, 3);
+    }
+
+    #[test]
+    fn replicate_returns_the_runs_in_job_order_or_the_first_failure() {
+        let e = Experiment::single("small", small().into(), 5, 9);
+        let outputs = replicate(&e, &pool(2)).unwrap();
+        let records = collect(1, 5);
+        assert_eq!(outputs.len(), 5);
+        for (output, record) in outputs.iter().zip(&records) {
+            let Outcome::Finished(expected) = &record.outcome else {
+                panic!("run {} failed", record.job.index);
+            };
+            let bits = |xs: &[f64]| xs.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+            assert_eq!(bits(&output.metrics), bits(&expected.metrics));
+            assert_eq!(bits(&output.series), bits(&expected.series));
+        }
+
+        let mut broken = e.clone();
+        broken.points[0].params = Err("no such thing".to_string());
+        let error = replicate(&broken, &pool(2)).unwrap_err();
+        assert!(
+            error.starts_with("job 0 (point 0, replication 0, seed "),
+            "{error}"
+        );
+        assert!(error.ends_with("): no such thing"), "{error}");
     }
 }

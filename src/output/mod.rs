@@ -18,6 +18,7 @@
 //! [`UtcTime`] values from the caller.
 
 pub mod comparison;
+pub mod csv;
 mod dir;
 pub mod layout;
 mod manifest;

@@ -8,34 +8,50 @@
 //! no test here: its module, `model::civil_violence`, tests the paper's runs itself.
 
 use std::path::Path;
+use std::sync::OnceLock;
 
-use cogov::experiment::run_seed;
-use cogov::model::RunOutput;
+use cogov::experiment::Experiment;
 use cogov::model::co_governance::metrics::{METRICS, Metric, SERIES, Series};
-use cogov::model::co_governance::params::Params;
 use cogov::model::co_governance::rules::liability;
+use cogov::model::{ModelParams, RunOutput};
 use cogov::scenario::Scenario;
+use cogov::schema::ParamValue;
 use cogov::stats::Summary;
-use rayon::prelude::*;
 
 const SEED: u64 = 20_261_126;
 
-fn scenario(relative: &str) -> Params {
+fn scenario(relative: &str) -> ModelParams {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(relative);
-    Scenario::load(&path)
+    let params = Scenario::load(&path)
         .unwrap_or_else(|e| panic!("{e}"))
-        .params
-        .co_governance()
-        .expect("a co-governance scenario")
-        .clone()
+        .params;
+    assert!(params.co_governance().is_some(), "a co-governance scenario");
+    params
 }
 
-/// Replications `0..runs` of `p` on `run_seed(SEED, r)`, in run order.
-fn runs(p: &Params, runs: u64) -> Vec<RunOutput> {
-    (0..runs)
-        .into_par_iter()
-        .map(|r| cogov::model::co_governance::simulate(p, run_seed(SEED, r)))
-        .collect()
+/// Sets each `(path, value)` of `settings` in `p`.
+fn set(p: &mut ModelParams, settings: &[(&str, ParamValue)]) {
+    for &(path, value) in settings {
+        p.set(path, value)
+            .unwrap_or_else(|e| panic!("{path} = {value}: {e}"));
+    }
+}
+
+/// The real-valued parameter `path` of `p`.
+fn real(p: &ModelParams, path: &str) -> f64 {
+    match p.get(path) {
+        Some(ParamValue::Real(x)) => x,
+        other => panic!("{path}: {other:?}"),
+    }
+}
+
+/// Replications `0..runs` of `p` on `run_seed(SEED, r)`, in run order, through the
+/// library's runner.
+fn runs(p: &ModelParams, runs: u64) -> Vec<RunOutput> {
+    static POOL: OnceLock<rayon::ThreadPool> = OnceLock::new();
+    let pool = POOL.get_or_init(|| rayon::ThreadPoolBuilder::new().build().unwrap());
+    let experiment = Experiment::single("validation", p.clone(), runs, SEED);
+    cogov::runner::replicate(&experiment, pool).unwrap_or_else(|e| panic!("{e}"))
 }
 
 fn metric(o: &RunOutput, m: Metric) -> f64 {
@@ -60,27 +76,33 @@ fn paired_metric(x: &[RunOutput], base: &[RunOutput], m: Metric) -> Summary {
 
 /// A 3 x 3 district of the fixed-motivation scenario, one measured year: about 270
 /// calls on the community per run.
-fn fixed_motivation(clarity: f64, n: u32) -> Params {
+fn fixed_motivation(clarity: f64, n: i64) -> ModelParams {
     let mut p = scenario("scenarios/validation/diffusion_fixed_motivation.toml");
-    p.district.width = 3;
-    p.district.height = 3;
-    p.run.warmup_ticks = 30;
-    p.run.ticks = 365;
-    p.liability.clarity = clarity;
-    p.liability.co_responsible_actors = n;
+    set(
+        &mut p,
+        &[
+            ("district.width", ParamValue::Int(3)),
+            ("district.height", ParamValue::Int(3)),
+            ("run.warmup_ticks", ParamValue::Int(30)),
+            ("run.ticks", ParamValue::Int(365)),
+            ("liability.clarity", ParamValue::Real(clarity)),
+            ("liability.co_responsible_actors", ParamValue::Int(n)),
+        ],
+    );
     p
 }
 
 /// Nobody-acted calls and all calls over `runs` runs. Every dispute gets exactly one
 /// call in these scenarios (it escalates or lapses the same day), so the calls are
 /// the public-order incidents plus the new disputes of the window.
-fn pooled_calls(p: &Params, n_runs: u64) -> (f64, f64) {
-    let warmup = p.run.warmup_ticks as usize;
-    let days = f64::from(p.run.ticks);
+fn pooled_calls(p: &ModelParams, n_runs: u64) -> (f64, f64) {
+    let warmup = p.warmup_ticks() as usize;
+    let days = p.ticks() as f64;
+    let residents = p.co_governance().expect("co-governance").residents();
     let mut nobody = 0.0;
     let mut calls = 0.0;
     for o in runs(p, n_runs) {
-        let public_order = (metric(&o, Metric::PublicOrderPer1000) * p.residents() as f64 * days
+        let public_order = (metric(&o, Metric::PublicOrderPer1000) * residents as f64 * days
             / (1000.0 * 365.0))
             .round();
         let disputes: f64 = o
@@ -98,16 +120,18 @@ fn pooled_calls(p: &Params, n_runs: u64) -> (f64, f64) {
 
 /// The pooled share, the closed form of `liability.rs` at the fixed motivation and the
 /// binomial standard error of the pooled share under the closed form.
-fn against_closed_form(p: &Params) -> (f64, f64, f64) {
+fn against_closed_form(p: &ModelParams) -> (f64, f64, f64) {
     let (nobody, calls) = pooled_calls(p, 12);
     assert!(calls > 2_000.0, "too few calls to test: {calls}");
-    let l = &p.liability;
+    let Some(ParamValue::Int(actors)) = p.get("liability.co_responsible_actors") else {
+        panic!("liability.co_responsible_actors is a count");
+    };
     let q = 1.0
         - liability::probability_someone_acts(
-            l.clarity,
-            l.co_responsible_actors,
-            l.cost_benefit_ratio,
-            p.rights.initial_motivation,
+            real(p, "liability.clarity"),
+            u32::try_from(actors).unwrap(),
+            real(p, "liability.cost_benefit_ratio"),
+            real(p, "rights.initial_motivation"),
         );
     (nobody / calls, q, (q * (1.0 - q) / calls).sqrt())
 }
@@ -119,7 +143,7 @@ fn with_fixed_motivation_nobody_acts_as_often_as_the_volunteers_dilemma_predicts
     // must lie within 4 binomial standard errors of it (about 3,000 calls each: 4 SE is
     // 0.02 to 0.03), and each step up in n must raise it by more than 2 standard
     // errors of the difference.
-    let mut last: Option<(u32, f64, f64)> = None;
+    let mut last: Option<(i64, f64, f64)> = None;
     for n in [1, 2, 4, 8] {
         let (share, q, se) = against_closed_form(&fixed_motivation(0.0, n));
         if se == 0.0 {
@@ -150,7 +174,10 @@ fn under_clear_liability_the_number_of_actors_does_not_matter() {
         let mut shares = Vec::new();
         for n in [1, 8] {
             let mut p = fixed_motivation(1.0, n);
-            p.rights.initial_motivation = motivation;
+            set(
+                &mut p,
+                &[("rights.initial_motivation", ParamValue::Real(motivation))],
+            );
             let (share, q, se) = against_closed_form(&p);
             assert_eq!(q, expected);
             assert!(
@@ -170,12 +197,17 @@ fn with_motivation_free_to_move_unclear_liability_still_diffuses_responsibility(
     // The full version finds 0.28 at n = 2 and 0.48 at n = 8 on the 6 x 6 baseline.
     let at = |n| {
         let mut p = scenario("scenarios/tongxiang_baseline.toml");
-        p.district.width = 3;
-        p.district.height = 3;
-        p.run.warmup_ticks = 100;
-        p.run.ticks = 365;
-        p.liability.clarity = 0.0;
-        p.liability.co_responsible_actors = n;
+        set(
+            &mut p,
+            &[
+                ("district.width", ParamValue::Int(3)),
+                ("district.height", ParamValue::Int(3)),
+                ("run.warmup_ticks", ParamValue::Int(100)),
+                ("run.ticks", ParamValue::Int(365)),
+                ("liability.clarity", ParamValue::Real(0.0)),
+                ("liability.co_responsible_actors", ParamValue::Int(n)),
+            ],
+        );
         runs(&p, 10)
     };
     let d = paired_metric(&at(8), &at(2), Metric::NobodyActedShare);
@@ -198,11 +230,19 @@ fn heterogeneous_grids_concentrate_incidents_in_the_top_5_percent() {
     // heterogeneity 0 and 0.22 at 0.8.
     let at = |sigma| {
         let mut p = scenario("scenarios/validation/concentration_lattice.toml");
-        p.district.width = 10;
-        p.district.height = 10;
-        p.run.warmup_ticks = 50;
-        p.run.ticks = 200;
-        p.district.opportunity_heterogeneity = sigma;
+        set(
+            &mut p,
+            &[
+                ("district.width", ParamValue::Int(10)),
+                ("district.height", ParamValue::Int(10)),
+                ("run.warmup_ticks", ParamValue::Int(50)),
+                ("run.ticks", ParamValue::Int(200)),
+                (
+                    "district.opportunity_heterogeneity",
+                    ParamValue::Real(sigma),
+                ),
+            ],
+        );
         runs(&p, 10)
     };
     let flat = at(0.0);
