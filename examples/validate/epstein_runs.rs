@@ -3,7 +3,7 @@
 //! path, run on seeds 1 to 40 through the library's runner, and the statistics of one
 //! run that the tables need, read from its metrics and series.
 
-use cogov::experiment::{Experiment, Kind, Point};
+use cogov::experiment::{Experiment, Kind, Point, base_seed_for};
 use cogov::model::civil_violence::{CvMetric, CvSeries};
 use cogov::model::{Model, ModelParams, RunOutput};
 use cogov::schema::ParamValue;
@@ -221,39 +221,4 @@ pub fn run_configs(configs: &[CvConfig]) -> Vec<Vec<CvRun>> {
         }
     }
     runs
-}
-
-/// The base seed whose replication 0 runs on `seed`. `run_seed(base, 0)` is
-/// SplitMix64's finaliser applied twice to `base` (`experiment/seed.rs`), a bijection,
-/// so the base is its inverse applied twice; [`run_configs`] checks the result
-/// against the experiment's own seeds.
-fn base_seed_for(seed: u64) -> u64 {
-    unmix64(unmix64(seed))
-}
-
-/// The inverse of SplitMix64's finaliser (Steele, Lea and Flood 2014).
-fn unmix64(z: u64) -> u64 {
-    let z = unshift(z, 31).wrapping_mul(odd_inverse(0x94d0_49bb_1331_11eb));
-    let z = unshift(z, 27).wrapping_mul(odd_inverse(0xbf58_476d_1ce4_e5b9));
-    unshift(z, 30)
-}
-
-/// The x with `x ^ (x >> shift) == y`.
-fn unshift(y: u64, shift: u32) -> u64 {
-    let mut x = y;
-    // Each pass fixes `shift` more of the high bits.
-    for _ in 0..=64 / shift {
-        x = y ^ (x >> shift);
-    }
-    x
-}
-
-/// The inverse of odd `a` modulo 2^64, by Newton's iteration (each step doubles the
-/// number of correct low bits, from 3).
-fn odd_inverse(a: u64) -> u64 {
-    let mut x = a;
-    for _ in 0..5 {
-        x = x.wrapping_mul(2u64.wrapping_sub(a.wrapping_mul(x)));
-    }
-    x
 }

@@ -30,7 +30,7 @@ pub mod compare;
 pub mod design;
 mod seed;
 
-pub use seed::run_seed;
+pub use seed::{base_seed_for, run_seed};
 
 use crate::model::{Model, ModelParams};
 use crate::schema::ParamValue;

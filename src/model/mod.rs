@@ -282,7 +282,10 @@ mod tests {
             assert_eq!(serde_json::from_str::<Model>(&json).unwrap(), model);
         }
         let err = serde_json::from_str::<Model>("\"rebellion\"").unwrap_err();
-        assert!(err.to_string().contains("unknown model `rebellion`"), "{err}");
+        assert!(
+            err.to_string().contains("unknown model `rebellion`"),
+            "{err}"
+        );
     }
 
     #[test]
@@ -297,7 +300,10 @@ mod tests {
             assert!(headline.iter().all(|&m| m < model.metrics().len()));
         }
         let first = Model::CoGovernance.headline_metrics()[0];
-        assert_eq!(Model::CoGovernance.metrics()[first].name, "incidents_per_1000");
+        assert_eq!(
+            Model::CoGovernance.metrics()[first].name,
+            "incidents_per_1000"
+        );
         let first = Model::CivilViolence.headline_metrics()[0];
         assert_eq!(Model::CivilViolence.metrics()[first].name, "outbursts");
     }

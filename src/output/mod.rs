@@ -3,7 +3,8 @@
 //! [`layout`] defines every CSV file's columns for each kind of experiment (run, sweep,
 //! comparison) and reads rows back; [`comparison`] writes `comparison.csv` and the
 //! comparison table; [`Manifest`] writes `manifest.json`; [`table`] the run summary
-//! table. All of these turn plain data into text and are tested without the disk.
+//! table; [`csv`] a plain CSV table in the same number format, for analyses. All of
+//! these turn plain data into text and are tested without the disk.
 //! [`plan`] is the experiment's typed identity (`plan.json`). [`store`] (with `dir`,
 //! which picks default directory names) is the only part that writes files: it claims
 //! the results directory, streams rows into `<DIR>.partial` with a checkpoint after

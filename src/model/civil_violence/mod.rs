@@ -82,7 +82,7 @@
 //!
 //! # What the runs show
 //!
-//! Over seeds 1 to 40 (`examples/validate.rs`; VALIDATION.md has the tables), with the
+//! Over seeds 1 to 40 (`examples/validate/`; VALIDATION.md has the tables), with the
 //! floored rule: run 2 is punctuated in every seed (about 34 outbursts per 1,000
 //! ticks, mean wait about 24 ticks, total activation about 1,000 per outburst; the
 //! paper's transcribed figures are 60 and 708), calm about 80% of the time; runs 3 and
