@@ -97,7 +97,7 @@ fn run_job(experiment: &Experiment, job: Job) -> Outcome {
 ///
 /// Workers take the next job as soon as they finish one, so no thread waits for the
 /// slowest run of a batch; finished runs wait, in a window of at most
-/// [`BATCH_PER_THREAD`] per thread, until every earlier job has finished and they
+/// `BATCH_PER_THREAD` (4) per thread, until every earlier job has finished and they
 /// can be handed over in order. Once `stop()` says stop, no job is started: the jobs
 /// in flight finish and are handed over, and the end names the first job not run.
 ///

@@ -1,6 +1,6 @@
 //! The machinery that defines a model's inputs and outputs; it knows no model.
 //!
-//! A model declares each scenario parameter once, with [`define_params!`], giving its
+//! A model declares each scenario parameter once, with `define_params!`, giving its
 //! type, default, valid range, unit, meaning and source. The declaration generates the
 //! typed struct the model reads and the table of [`ParamDef`]s that the scenario
 //! loader checks files against and `cogov params` prints, so the documentation cannot
