@@ -8,6 +8,8 @@
 //! - `experiments`: sweeps, paired comparisons, shards and merge, killed and resumed
 //!   runs, failed runs: data files independent of threads, shards and interruptions.
 //! - `docs`: the generated references in `docs/` match the code's tables.
+//! - `layers`: every module of `src/` imports only the layers ARCHITECTURE.md allows
+//!   it, so no import goes up a layer and no import circle forms.
 //! - `golden`: fixed-seed runs of both models pinned to a hash of their outputs, so an
 //!   optimisation cannot change a result unnoticed.
 //! - `properties`: properties of the model core on random small districts (proptest):
@@ -29,6 +31,7 @@ mod directions;
 mod docs;
 mod experiments;
 mod golden;
+mod layers;
 mod properties;
 mod reference;
 mod scenarios;
