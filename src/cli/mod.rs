@@ -129,6 +129,8 @@ pub enum Format {
     Text,
     /// Markdown tables, for documentation
     Markdown,
+    /// JSON, one object per parameter or column, for tools
+    Json,
 }
 
 /// Flags every experiment shares: where results go and how the runs are executed.

@@ -1,19 +1,24 @@
 //! `cogov params` and `cogov metrics`: the parameter and output-column references,
 //! printed from the tables that define them so the documentation cannot drift.
 //!
-//! Text is for the terminal; Markdown (one table per section) is what the README
-//! embeds.
+//! Text is for the terminal; Markdown (one table per section) is what docs/ embeds;
+//! JSON (one object per parameter or column) is for tools: a sweep generator reads
+//! each free parameter's `plausible` range from it.
 
 use super::Format;
 use cogov::model::Model;
-use cogov::schema::ParamDef;
 use cogov::schema::metrics::MetricDef;
+use cogov::schema::{ParamDef, ParamType, ParamValue};
 
 /// Width text is wrapped to.
 const WIDTH: usize = 88;
 
 /// The parameter reference of `model`, grouped by section.
 pub fn params(model: Model, format: Format) -> String {
+    if format == Format::Json {
+        let all: Vec<ParamJson> = model.param_defs().iter().map(param_json).collect();
+        return json_text(&all);
+    }
     let mut out = String::new();
     for (i, section) in model.sections().into_iter().enumerate() {
         let defs: Vec<&ParamDef> = model
@@ -28,8 +33,11 @@ pub fn params(model: Model, format: Format) -> String {
             Format::Text => {
                 out.push_str(&format!("[{section}]\n"));
                 for def in defs {
+                    let plausible = def
+                        .plausible_text()
+                        .map_or(String::new(), |p| format!(", plausible {p}"));
                     out.push_str(&format!(
-                        "\n  {}  ({}, default {}, range {}, {})\n",
+                        "\n  {}  ({}, default {}, range {}{plausible}, {})\n",
                         def.path,
                         def.ty.name(),
                         def.default,
@@ -42,24 +50,104 @@ pub fn params(model: Model, format: Format) -> String {
             }
             Format::Markdown => {
                 out.push_str(&format!("### `[{section}]`\n\n"));
-                out.push_str("| Parameter | Type | Default | Range | Unit | Meaning | Source |\n");
-                out.push_str("|---|---|---|---|---|---|---|\n");
+                out.push_str(
+                    "| Parameter | Type | Default | Range | Plausible | Unit | Meaning | Source |\n",
+                );
+                out.push_str("|---|---|---|---|---|---|---|---|\n");
                 for def in defs {
                     out.push_str(&format!(
-                        "| `{}` | {} | {} | {} | {} | {} | {} |\n",
+                        "| `{}` | {} | {} | {} | {} | {} | {} | {} |\n",
                         def.path,
                         def.ty.name(),
                         def.default,
                         cell(&def.range_text()),
+                        def.plausible_text().unwrap_or_default(),
                         cell(def.unit),
                         cell(def.doc),
                         cell(def.source)
                     ));
                 }
             }
+            Format::Json => unreachable!("handled above"),
         }
     }
     out
+}
+
+/// One parameter as a JSON object: name, type, default, the valid minimum and maximum
+/// (null for booleans and choices, which list their `options`), unit, meaning, source
+/// and, for a free parameter, the `plausible` range `[low, high]` to sweep.
+fn param_json(def: &ParamDef) -> ParamJson<'_> {
+    let default = match def.default {
+        ParamValue::Real(x) => serde_json::json!(x),
+        ParamValue::Int(i) => serde_json::json!(i),
+        ParamValue::Bool(b) => serde_json::json!(b),
+        ParamValue::Choice(name) => serde_json::json!(name),
+    };
+    let numeric = matches!(def.ty, ParamType::Real | ParamType::Int);
+    let bound = |x: f64| match def.ty {
+        ParamType::Int => serde_json::json!(x as i64),
+        _ => serde_json::json!(x),
+    };
+    let limit = |x: f64| {
+        if numeric {
+            bound(x)
+        } else {
+            serde_json::Value::Null
+        }
+    };
+    ParamJson {
+        name: def.path,
+        ty: def.ty.name(),
+        default,
+        min: limit(def.min),
+        max: limit(def.max),
+        plausible: def.plausible.map(|(lo, hi)| [bound(lo), bound(hi)]),
+        options: match def.ty {
+            ParamType::Choice(options) => Some(options),
+            _ => None,
+        },
+        unit: def.unit,
+        doc: one_line(def.doc),
+        source: def.source,
+    }
+}
+
+/// A parameter in `cogov params --format json`, fields in the order a reader scans
+/// them.
+#[derive(serde::Serialize)]
+struct ParamJson<'a> {
+    name: &'a str,
+    #[serde(rename = "type")]
+    ty: &'a str,
+    default: serde_json::Value,
+    min: serde_json::Value,
+    max: serde_json::Value,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    plausible: Option<[serde_json::Value; 2]>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    options: Option<&'a [&'a str]>,
+    unit: &'a str,
+    doc: String,
+    source: &'a str,
+}
+
+/// A column in `cogov metrics --format json`.
+#[derive(serde::Serialize)]
+struct ColumnJson<'a> {
+    name: &'a str,
+    file: &'a str,
+    unit: &'a str,
+    /// Null when unbounded.
+    min: Option<f64>,
+    max: Option<f64>,
+    doc: &'a str,
+}
+
+/// A JSON array, pretty-printed, ending with a newline.
+fn json_text(items: &[impl serde::Serialize]) -> String {
+    // Values built from numbers and strings always serialise.
+    serde_json::to_string_pretty(items).unwrap_or_default() + "\n"
 }
 
 /// The output-column reference of `model`: the files' fixed columns, then every
@@ -92,6 +180,22 @@ pub fn metrics(model: Model, format: Format) -> String {
         replication (and the swept parameters), a comparison's with scenario, run; summary \
         rows of a sweep or comparison start with the point or scenario (see the README's \
         output section).";
+    if format == Format::Json {
+        let column = |file, def: &'static MetricDef| ColumnJson {
+            name: def.name,
+            file,
+            unit: def.unit,
+            min: def.min.is_finite().then_some(def.min),
+            max: def.max.is_finite().then_some(def.max),
+            doc: def.doc,
+        };
+        let all: Vec<ColumnJson> = metrics
+            .iter()
+            .map(|d| column("runs.csv", d))
+            .chain(series.iter().map(|d| column("timeseries.csv", d)))
+            .collect();
+        return json_text(&all);
+    }
     let mut out = String::new();
     match format {
         Format::Text => {
@@ -122,6 +226,7 @@ pub fn metrics(model: Model, format: Format) -> String {
             out.push_str("\n### Time series (`timeseries.csv`)\n\n");
             markdown_columns(&mut out, &fixed_series, series);
         }
+        Format::Json => unreachable!("handled above"),
     }
     out
 }
@@ -218,7 +323,7 @@ mod tests {
             assert_eq!(rows, model.param_defs().len());
             for line in text.lines().filter(|l| l.starts_with('|')) {
                 let cells = line.replace("\\|", "").matches('|').count();
-                assert_eq!(cells, 8, "{line}");
+                assert_eq!(cells, 9, "{line}");
             }
         }
     }
@@ -233,6 +338,45 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn json_lists_every_parameter_with_its_plausible_range_when_free() {
+        for model in Model::ALL {
+            let all: Vec<serde_json::Value> =
+                serde_json::from_str(&params(model, Format::Json)).unwrap();
+            assert_eq!(all.len(), model.param_defs().len());
+            for (json, def) in all.iter().zip(model.param_defs()) {
+                assert_eq!(json["name"], def.path);
+                assert_eq!(json["source"], def.source);
+                match def.plausible {
+                    Some((lo, hi)) => {
+                        let range = json["plausible"].as_array().unwrap();
+                        assert_eq!(range[0].as_f64(), Some(lo), "{}", def.path);
+                        assert_eq!(range[1].as_f64(), Some(hi), "{}", def.path);
+                    }
+                    None => assert!(json.get("plausible").is_none(), "{}", def.path),
+                }
+                if matches!(def.ty, ParamType::Real | ParamType::Int) {
+                    assert_eq!(json["min"].as_f64(), Some(def.min), "{}", def.path);
+                    assert_eq!(json["max"].as_f64(), Some(def.max), "{}", def.path);
+                }
+            }
+        }
+        let cg: Vec<serde_json::Value> =
+            serde_json::from_str(&params(Model::CoGovernance, Format::Json)).unwrap();
+        let het = cg
+            .iter()
+            .find(|p| p["name"] == "district.opportunity_heterogeneity")
+            .unwrap();
+        assert_eq!(het["plausible"], serde_json::json!([0.0, 2.0]));
+        assert_eq!(het["default"], serde_json::json!(0.8));
+        let columns: Vec<serde_json::Value> =
+            serde_json::from_str(&metrics(Model::CoGovernance, Format::Json)).unwrap();
+        assert_eq!(
+            columns.len(),
+            Model::CoGovernance.metrics().len() + Model::CoGovernance.series().len()
+        );
     }
 
     #[test]

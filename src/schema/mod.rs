@@ -81,12 +81,23 @@ pub struct ParamDef {
     pub unit: &'static str,
     /// What the parameter means and which rules read it.
     pub doc: &'static str,
-    /// Published source of the rule or level, or "free parameter: ..." with the range
-    /// worth sweeping.
+    /// Published source of the rule or level, or "free parameter: ..." for one that no
+    /// publication pins.
     pub source: &'static str,
+    /// For a free parameter, the range documented as worth sweeping: plausible values,
+    /// narrower than the valid `min..=max` the checks accept.
+    pub plausible: Option<(f64, f64)>,
 }
 
 impl ParamDef {
+    /// The plausible range in words (`"0.1 to 0.6"`), if the parameter is free.
+    pub fn plausible_text(&self) -> Option<String> {
+        self.plausible.map(|(lo, hi)| match self.ty {
+            ParamType::Int => format!("{} to {}", lo as i64, hi as i64),
+            _ => format!("{lo} to {hi}"),
+        })
+    }
+
     /// The valid range in words, for messages and the reference.
     pub fn range_text(&self) -> String {
         match self.ty {
@@ -301,6 +312,7 @@ macro_rules! define_params {
                 $field:ident : $ty:ty = $default:expr,
                     range $min:expr => $max:expr,
                     unit $unit:literal,
+                    $(plausible $plo:expr => $phi:expr,)?
                     source $source:literal;
             )*
         }
@@ -337,6 +349,7 @@ macro_rules! define_params {
                     unit: $unit,
                     doc: concat!($($doc, "\n"),*),
                     source: $source,
+                    plausible: None $( .or(Some(($plo as f64, $phi as f64))) )?,
                 },
             )*)*
         ]);

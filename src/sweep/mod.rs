@@ -446,20 +446,19 @@ mod tests {
 
     #[test]
     fn the_free_parameter_ranges_are_the_documented_ones() {
-        // Each factor of the LHS sweep spans the "free parameter: a to b" range its
-        // definition documents.
+        // Each factor of the LHS sweep spans the plausible range its definition
+        // documents.
         let lhs = SweepSpec::load(&scenarios_dir().join("sweeps/sweep_free_parameters_lhs.toml"))
             .unwrap();
         for f in &lhs.factors {
             let Levels::Bounds { min, max } = f.levels else {
                 panic!("{}: expected bounds", f.path);
             };
-            let want = format!("{min} to {max}");
-            assert!(
-                f.def.source.contains(&want),
-                "{}: bounds {want} are not in its source {:?}",
-                f.path,
-                f.def.source
+            assert_eq!(
+                f.def.plausible,
+                Some((min, max)),
+                "{}: bounds are not its plausible range",
+                f.path
             );
         }
     }

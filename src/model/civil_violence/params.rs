@@ -257,10 +257,12 @@ define_params! {
         /// The tick at which the cop schedule starts (ticks count from 1; a change at
         /// tick t applies before anyone acts in it).
         change_tick: u32 = 50, range 1 => 1_000_000, unit "tick",
-            source "free parameter: 1 to the run's length";
+            plausible 1 => 1000,
+            source "free parameter: any tick of the run (1 to run.ticks; the paper's runs last 1000 ticks or less)";
         /// Cops withdrawn per tick under `reduce` (0.25: one every four ticks).
         per_tick: f64 = 0.25, range 0.0 => 1_000_000.0, unit "cops per tick",
-            source "free parameter: 0.05 to 5; the paper gives no pace";
+            plausible 0.05 => 5,
+            source "free parameter: the paper gives no pace";
         /// Cop density the schedule ends at (`reduce`) or sets (`set_density`).
         target_density: f64 = 0.0, range 0.0 => 1.0, unit "share of cells",
             source "Epstein 2002, run 5";
@@ -285,7 +287,8 @@ define_params! {
             source "Epstein 2002, run 3";
         /// Lowest legitimacy a `decline` reaches; at most `level`.
         floor: f64 = 0.2, range 0.0 => 1.0, unit "legitimacy (0-1)",
-            source "free parameter: 0 to level; run 3 falls well past run 4's 0.7";
+            plausible 0.0 => 0.8,
+            source "free parameter: at most legitimacy.level (0.8 in run 3, which falls well past run 4's 0.7)";
         /// Size of the jump under `drop`; at most `level`.
         drop: f64 = 0.2, range 0.0 => 1.0, unit "legitimacy",
             source "Epstein 2002, run 4: 0.9 to 0.7 in one jump";
@@ -328,7 +331,8 @@ define_params! {
         /// Society has tipped into rebellion (time_to_tipping) once actives exceed this
         /// share of the citizens placed at the start.
         tipping_share: f64 = 0.1, range 0.0 => 1.0, unit "share of citizens",
-            source "free parameter: 0.05 to 0.5";
+            plausible 0.05 => 0.5,
+            source "free parameter";
     }
 }
 
@@ -827,5 +831,28 @@ mod tests {
             p.jail.max_term = MAX_JAIL_TERM + 1;
         });
         assert!(paths(&life).is_empty());
+    }
+
+    #[test]
+    fn free_parameters_and_only_they_have_a_plausible_range_inside_the_valid_one() {
+        for def in CV_PARAM_DEFS.iter() {
+            // Free outright ("free parameter: ...") or free in size ("level free a to b").
+            let free = def.source.contains("free");
+            assert_eq!(
+                def.plausible.is_some(),
+                free,
+                "{}: plausible range iff free",
+                def.path
+            );
+            if let Some((lo, hi)) = def.plausible {
+                assert!(
+                    def.min <= lo && lo <= hi && hi <= def.max,
+                    "{}: plausible {lo} to {hi} outside {} to {}",
+                    def.path,
+                    def.min,
+                    def.max
+                );
+            }
+        }
     }
 }

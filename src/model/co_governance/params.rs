@@ -29,7 +29,8 @@ define_params! {
         /// Ticks simulated before measuring, so trust, strategies and near-repeat state
         /// settle from their initial values.
         warmup_ticks: u32 = 365, range 0 => 100_000, unit "days",
-            source "free parameter: 0 to 1000; a year lets strategies, collaboration trust and near-repeat state settle from their initial values";
+            plausible 0 => 1000,
+            source "free parameter: a year lets strategies, collaboration trust and near-repeat state settle from their initial values";
         /// Monte Carlo replications `cogov run` performs unless `--replications` says
         /// otherwise.
         replications: u32 = 20, range 1 => 10_000_000, unit "runs",
@@ -44,9 +45,11 @@ define_params! {
     district: District {
         /// Grid columns of the district lattice.
         width: u32 = 6, range 1 => 2_000, unit "grids",
-            source "free parameter: a Tongxiang urban community is 20 to 60 grids";
+            plausible 4 => 8,
+            source "free parameter: a Tongxiang urban community is 20 to 60 grids, about 4 x 5 to 8 x 8";
         /// Grid rows of the district lattice.
         height: u32 = 6, range 1 => 2_000, unit "grids",
+            plausible 4 => 8,
             source "free parameter: see district.width";
         /// Households in each grid.
         households_per_grid: u32 = 300, range 1 => 100_000, unit "households",
@@ -57,26 +60,31 @@ define_params! {
         /// Spread (log-normal sigma) of the grids' criminal opportunity (markets, bars,
         /// transit): 0 makes all grids alike; larger values concentrate incidents.
         opportunity_heterogeneity: f64 = 0.8, range 0.0 => 3.0, unit "log-sd",
-            source "free parameter: 0 to 2; heterogeneous opportunity is what concentrates crime (Weisburd 2015)";
+            plausible 0 => 2,
+            source "free parameter: heterogeneous opportunity is what concentrates crime (Weisburd 2015)";
         /// Weight of each of the 8 neighbouring grids (Moore neighbourhood, no wrap) in
         /// what a resident sees: guardians and motivated offenders nearby.
         neighbour_weight: f64 = 0.25, range 0.0 => 1.0, unit "weight",
-            source "free parameter: 0 to 1; Epstein 2002 vision reaches beyond the agent's cell";
+            plausible 0 => 1,
+            source "free parameter: Epstein 2002 vision reaches beyond the agent's cell";
     }
 
     /// Residents: hardship, legitimacy and offending (mechanism 2 of docs/model.md; Epstein 2002, PNAS 99(suppl. 3):7243-7250).
     residents: Residents {
         /// Hardship H is drawn U(0, 1) x this scale (Epstein 2002 draws U(0, 1)).
         hardship_scale: f64 = 1.0, range 0.0 => 1.0, unit "fraction",
+            plausible 0.5 => 1,
             source "Epstein 2002, PNAS 99:7243 (H ~ U(0,1)); scale is a free parameter 0.5 to 1";
         /// Perceived legitimacy of the wider system (government, courts), the part of
         /// Epstein's L that local policing does not move.
         system_legitimacy: f64 = 0.6, range 0.0 => 1.0, unit "legitimacy (0-1)",
-            source "free parameter: 0.4 to 0.9";
+            plausible 0.4 => 0.9,
+            source "free parameter";
         /// Weight of trust in police in perceived legitimacy:
         /// L = (1 - w) system_legitimacy + w trust_in_police.
         legitimacy_trust_weight: f64 = 0.25, range 0.0 => 1.0, unit "weight",
-            source "free parameter: 0.1 to 0.6; Tyler 2006 (legitimacy rests in part on experience of police)";
+            plausible 0.1 => 0.6,
+            source "free parameter: Tyler 2006 (legitimacy rests in part on experience of police)";
         /// Epstein's threshold T: a resident is motivated to offend when G - N > T.
         offending_threshold: f64 = 0.1, range 0.0 => 1.0, unit "grievance units",
             source "Epstein 2002 (T = 0.1)";
@@ -84,35 +92,43 @@ define_params! {
         /// guardians in officer-equivalents and offenders those expected to offend that
         /// day, both in view. Recalibrated for these units.
         arrest_constant: f64 = 0.3, range 0.0 => 100.0, unit "1/ratio",
+            plausible 0.1 => 1,
             source "form from Epstein 2002 (k = 2.3 for per-agent counts); value free parameter 0.1 to 1";
         /// Chance per day that a motivated resident offends, at average opportunity and
         /// no near-repeat boost.
         offence_propensity: f64 = 0.00025, range 0.0 => 1.0, unit "per day",
-            source "free parameter: 0.0002 to 0.002; calibrated to about 40 incidents per 1,000 residents a year";
+            plausible 0.0002 => 0.002,
+            source "free parameter: calibrated to about 40 incidents per 1,000 residents a year";
         /// Share of offences against property.
         property_share: f64 = 0.6, range 0.0 => 1.0, unit "share",
-            source "free parameter: 0.4 to 0.8; property crime dominates recorded crime in Chinese cities";
+            plausible 0.4 => 0.8,
+            source "free parameter: property crime dominates recorded crime in Chinese cities";
         /// Share of offences that are violent (against the person).
         violent_share: f64 = 0.15, range 0.0 => 1.0, unit "share",
-            source "free parameter: 0.05 to 0.3; the rest (1 - property - violent) are public-order offences";
+            plausible 0.05 => 0.3,
+            source "free parameter: the rest (1 - property - violent) are public-order offences";
         /// Mean initial trust in police (0 none, 1 full); drawn Beta with
         /// concentration `trust.initial_concentration`.
         initial_trust_police: f64 = 0.6, range 0.0 => 1.0, unit "trust (0-1)",
-            source "free parameter: 0.5 to 0.8; Chinese surveys report high but not full trust";
+            plausible 0.5 => 0.8,
+            source "free parameter: Chinese surveys report high but not full trust";
         /// Mean initial trust in community organisations.
         initial_trust_community: f64 = 0.55, range 0.0 => 1.0, unit "trust (0-1)",
-            source "free parameter: 0.4 to 0.8";
+            plausible 0.4 => 0.8,
+            source "free parameter";
         /// Problem 1, weak awareness of cooperation: the intrinsic value a resident puts
         /// on contributing, per day, scaled by their trust in community organisations.
         cooperation_awareness: f64 = 2.3, range 0.0 => 20.0, unit "yuan-equivalent per day",
-            source "free parameter: 0 to 5; warm glow of contributing (Andreoni 1990) as a payoff term";
+            plausible 0 => 5,
+            source "free parameter: warm glow of contributing (Andreoni 1990) as a payoff term";
         /// Share of residents who contribute to public-safety work at the start; also the
         /// chance that each enterprise and NGO starts out contributing or engaged.
         initial_participation: f64 = 0.55, range 0.0 => 1.0, unit "share",
             source "documented level (docs/model.md, Levels): Zhejiang surveys report about 60% participation";
         /// Share of residents who free-ride at the start; the rest stay out (loners).
         initial_free_riders: f64 = 0.3, range 0.0 => 1.0, unit "share",
-            source "free parameter: 0.1 to 0.4";
+            plausible 0.1 => 0.4,
+            source "free parameter";
     }
 
     /// Police strength, time use and the remodelled role (Tongxiang mechanism 1;
@@ -127,57 +143,71 @@ define_params! {
         /// Share of auxiliaries' hours spent answering calls alongside officers (second
         /// crew member, minor calls); it adds to response capacity, hour for hour.
         auxiliary_response_share: f64 = 0.25, range 0.0 => 1.0, unit "share of hours",
-            source "free parameter: 0 to 0.5; Chinese auxiliaries assist in call response but cannot enforce alone";
+            plausible 0 => 0.5,
+            source "free parameter: Chinese auxiliaries assist in call response but cannot enforce alone";
         /// On-duty hours per officer (and per auxiliary) per calendar day.
         hours_per_officer_day: f64 = 6.0, range 0.0 => 24.0, unit "hours per day",
-            source "free parameter: 5 to 9; 8-hour shifts, 5 to 6 days a week, plus overtime";
+            plausible 5 => 9,
+            source "free parameter: 8-hour shifts, 5 to 6 days a week, plus overtime";
         /// Share of officer time spent as organiser and facilitator in the community
         /// (visits, meetings): the remodelled role. It drives police contacts, the
         /// collaborative process and presence.
         community_role_share: f64 = 0.15, range 0.0 => 0.9, unit "share of hours",
-            source "free parameter: 0.05 to 0.5; Tongxiang remodelled the role from enforcer to organiser";
+            plausible 0.05 => 0.5,
+            source "free parameter: Tongxiang remodelled the role from enforcer to organiser";
         /// Mean procedural-justice quality of a police contact (voice, neutrality,
         /// respect, trustworthy motives).
         procedural_justice: f64 = 0.7, range 0.0 => 1.0, unit "quality (0-1)",
+            plausible 0.3 => 0.9,
             source "Tyler 2006; Mazerolle et al. 2013 (contacts of higher quality raise trust); level free 0.3 to 0.9";
         /// Problem 4, inefficient policing mechanism: share of officer time lost to
         /// paperwork, meetings upward and duplicate reporting.
         admin_burden_share: f64 = 0.35, range 0.0 => 0.9, unit "share of hours",
-            source "free parameter: 0.1 to 0.5; Chinese front-line officers report heavy administrative load";
+            plausible 0.1 => 0.5,
+            source "free parameter: Chinese front-line officers report heavy administrative load";
         /// Community-work hours a single resident contact takes.
         hours_per_contact: f64 = 0.5, range 0.01 => 24.0, unit "hours",
-            source "free parameter: 0.25 to 2";
+            plausible 0.25 => 2,
+            source "free parameter";
     }
 
     /// Dispatch, response and clearance (mechanism 9 of docs/model.md; problem 4; reform 4).
     operations: Operations {
         /// Call-handling and dispatch delay before an officer is assigned, with no IT.
         dispatch_minutes: f64 = 5.0, range 0.0 => 600.0, unit "minutes",
-            source "free parameter: 3 to 20";
+            plausible 3 => 20,
+            source "free parameter";
         /// Share of the dispatch delay that integrated IT dispatch removes at
         /// `it.level` = 1 (problem 4 when low).
         dispatch_it_gain: f64 = 0.3, range 0.0 => 1.0, unit "share",
-            source "free parameter: 0 to 0.8";
+            plausible 0 => 0.8,
+            source "free parameter";
         /// Travel time to the scene with full logistics (vehicles, equipment).
         travel_minutes: f64 = 6.0, range 0.0 => 600.0, unit "minutes",
-            source "free parameter: 5 to 20";
+            plausible 5 => 20,
+            source "free parameter";
         /// Officer hours an incident takes at the scene and after (report, evidence).
         handling_hours: f64 = 1.5, range 0.01 => 100.0, unit "hours",
-            source "free parameter: 1 to 5";
+            plausible 1 => 5,
+            source "free parameter";
         /// Base clearance probability of a property offence at the reference response
         /// time.
         clearance_property: f64 = 0.25, range 0.0 => 1.0, unit "probability",
-            source "free parameter: 0.1 to 0.4; property clearance is low everywhere";
+            plausible 0.1 => 0.4,
+            source "free parameter: property clearance is low everywhere";
         /// Base clearance probability of a violent offence at the reference response time.
         clearance_violent: f64 = 0.6, range 0.0 => 1.0, unit "probability",
-            source "free parameter: 0.4 to 0.9";
+            plausible 0.4 => 0.9,
+            source "free parameter";
         /// Base clearance probability of a public-order incident at the reference
         /// response time.
         clearance_public_order: f64 = 0.5, range 0.0 => 1.0, unit "probability",
-            source "free parameter: 0.3 to 0.8";
+            plausible 0.3 => 0.8,
+            source "free parameter";
         /// Response time at which the base clearance probabilities hold.
         reference_response_minutes: f64 = 25.0, range 1.0 => 600.0, unit "minutes",
-            source "free parameter: 10 to 30";
+            plausible 10 => 30,
+            source "free parameter";
         /// Fall in clearance probability per unit rise in ln(response time): 0.493 makes
         /// a 10% slower response cost 4.7 percentage points.
         clearance_response_slope: f64 = 0.493, range 0.0 => 5.0, unit "probability per ln(minutes)",
@@ -185,22 +215,26 @@ define_params! {
         /// Officer hours per day per 1,000 residents spent on non-crime calls (110
         /// service calls, traffic, assistance), before the logistics multiplier.
         service_hours_per_1000: f64 = 0.5, range 0.0 => 1_000.0, unit "officer hours per 1,000 residents per day",
-            source "free parameter: 0.2 to 2; most 110 calls are not crimes";
+            plausible 0.2 => 2,
+            source "free parameter: most 110 calls are not crimes";
         /// Chance per unit of weighted guardianship in a grid that an unreported offence
         /// comes to police notice anyway (patrol, cameras).
         detection_per_guardian: f64 = 0.05, range 0.0 => 1.0, unit "probability per guardian",
-            source "free parameter: 0.01 to 0.2";
+            plausible 0.01 => 0.2,
+            source "free parameter";
     }
 
     /// Police logistics: vehicles, equipment, budget (problem 5; reform 5).
     logistics: Logistics {
         /// Logistics level (0 none, 1 fully equipped).
         level: f64 = 0.4, range 0.0 => 1.0, unit "level (0-1)",
-            source "free parameter: 0.2 to 1; the study found weak police logistics";
+            plausible 0.2 => 1,
+            source "free parameter: the study found weak police logistics";
         /// Relative slowdown of travel and handling at logistics 0: times are multiplied
         /// by 1 + penalty x (1 - level).
         penalty: f64 = 1.0, range 0.0 => 10.0, unit "factor",
-            source "free parameter: 0.5 to 2";
+            plausible 0.5 => 2,
+            source "free parameter";
     }
 
     /// Information technology (Tongxiang mechanism 2): cameras, app reporting,
@@ -208,13 +242,16 @@ define_params! {
     it: InformationTechnology {
         /// IT level (0 none, 1 fully integrated platform).
         level: f64 = 0.6, range 0.0 => 1.0, unit "level (0-1)",
-            source "free parameter: 0.3 to 1; Tongxiang invested in cameras and platforms";
+            plausible 0.3 => 1,
+            source "free parameter: Tongxiang invested in cameras and platforms";
         /// Cameras per grid at IT level 1.
         cameras_per_grid: f64 = 20.0, range 0.0 => 10_000.0, unit "cameras",
-            source "free parameter: 5 to 100";
+            plausible 5 => 100,
+            source "free parameter";
         /// Share of the reporting cost that app and online reporting remove at IT level 1.
         reporting_cost_gain: f64 = 0.4, range 0.0 => 1.0, unit "share",
-            source "free parameter: 0 to 0.8";
+            plausible 0 => 0.8,
+            source "free parameter";
     }
 
     /// Guardianship weights of each kind of guardian, relative to an officer on
@@ -222,26 +259,32 @@ define_params! {
     guardians: Guardians {
         /// Weight of an auxiliary police officer on duty.
         auxiliary_weight: f64 = 0.6, range 0.0 => 10.0, unit "officer-equivalents",
-            source "free parameter: 0.3 to 1";
+            plausible 0.3 => 1,
+            source "free parameter";
         /// Weight of a grid worker at work.
         grid_worker_weight: f64 = 0.4, range 0.0 => 10.0, unit "officer-equivalents",
-            source "free parameter: 0.2 to 0.8";
+            plausible 0.2 => 0.8,
+            source "free parameter";
         /// Weight of a volunteer on patrol.
         volunteer_weight: f64 = 0.2, range 0.0 => 10.0, unit "officer-equivalents",
-            source "free parameter: 0.1 to 0.5";
+            plausible 0.1 => 0.5,
+            source "free parameter";
         /// Weight of an enterprise security guard on duty.
         enterprise_security_weight: f64 = 0.5, range 0.0 => 10.0, unit "officer-equivalents",
-            source "free parameter: 0.2 to 0.8";
+            plausible 0.2 => 0.8,
+            source "free parameter";
         /// Weight of one working camera.
         camera_weight: f64 = 0.03, range 0.0 => 10.0, unit "officer-equivalents",
-            source "free parameter: 0.01 to 0.1; Welsh and Farrington 2009 find modest CCTV effects";
+            plausible 0.01 => 0.1,
+            source "free parameter: Welsh and Farrington 2009 find modest CCTV effects";
     }
 
     /// Absorbed community forces (Tongxiang mechanism 3).
     community: Community {
         /// Full-time grid workers per grid.
         grid_workers_per_grid: f64 = 1.0, range 0.0 => 100.0, unit "workers per grid",
-            source "free parameter: 0.5 to 3; grid management assigns about one worker per grid";
+            plausible 0.5 => 3,
+            source "free parameter: grid management assigns about one worker per grid";
         /// Hours a grid worker is on the street per day.
         grid_worker_hours: f64 = 8.0, range 0.0 => 24.0, unit "hours per day",
             source "convention: a working day";
@@ -250,16 +293,20 @@ define_params! {
             source "documented level (docs/model.md, Levels): volunteers about 1% of residents (0.017 x 60% participation)";
         /// Hours a volunteer patrols per day.
         volunteer_hours: f64 = 2.0, range 0.0 => 24.0, unit "hours per day",
-            source "free parameter: 1 to 4";
+            plausible 1 => 4,
+            source "free parameter";
         /// Community organisations and NGOs per grid (fractions spread over the grids).
         ngos_per_grid: f64 = 0.5, range 0.0 => 100.0, unit "organisations per grid",
-            source "free parameter: 0.2 to 2";
+            plausible 0.2 => 2,
+            source "free parameter";
         /// Community enterprises per grid (shops, property managers, factories).
         enterprises_per_grid: f64 = 4.0, range 0.0 => 1_000.0, unit "enterprises per grid",
-            source "free parameter: 1 to 20";
+            plausible 1 => 20,
+            source "free parameter";
         /// Security staff a contributing enterprise puts on duty around the clock.
         security_staff_per_enterprise: f64 = 0.5, range 0.0 => 100.0, unit "guards on duty",
-            source "free parameter: 0.2 to 2";
+            plausible 0.2 => 2,
+            source "free parameter";
     }
 
     /// Who answers for an incident (mechanism 5 of docs/model.md, volunteer's dilemma; problem 2;
@@ -268,14 +315,17 @@ define_params! {
         /// Problem 2: probability that an incident or dispute has one named responsible
         /// actor. Otherwise the co-responsible actors face a volunteer's dilemma.
         clarity: f64 = 0.3, range 0.0 => 1.0, unit "probability",
+            plausible 0 => 1,
             source "Darley and Latane 1968; Diekmann 1985; level free 0 to 1";
         /// Actors who could act when liability is unclear (grid worker, NGO, property
         /// manager, police station, ...).
         co_responsible_actors: u32 = 4, range 1 => 50, unit "actors",
-            source "free parameter: 2 to 8";
+            plausible 2 => 8,
+            source "free parameter";
         /// Cost of acting over the benefit of the incident being handled, c/b, for a
         /// fully motivated actor. Motivation m scales the benefit: c/(b m).
         cost_benefit_ratio: f64 = 0.2, range 0.001 => 10.0, unit "ratio",
+            plausible 0.1 => 0.9,
             source "Diekmann 1985 (equilibrium p = 1 - (c/b)^(1/(n-1))); level free 0.1 to 0.9";
     }
 
@@ -284,16 +334,20 @@ define_params! {
         /// Problem 3: share of assigned responsibilities that come with the authority and
         /// resources to act on them.
         authority_match: f64 = 0.4, range 0.0 => 1.0, unit "share",
-            source "free parameter: 0 to 1; the study found rights and responsibilities confused";
+            plausible 0 => 1,
+            source "free parameter: the study found rights and responsibilities confused";
         /// Success of an action taken without matching authority, relative to one with it.
         unmatched_success_factor: f64 = 0.4, range 0.0 => 1.0, unit "factor",
-            source "free parameter: 0.2 to 0.8";
+            plausible 0.2 => 0.8,
+            source "free parameter";
         /// How fast an actor group's motivation moves toward its recent success rate.
         motivation_rate: f64 = 0.02, range 0.0 => 1.0, unit "per attempt",
-            source "free parameter: 0.005 to 0.1";
+            plausible 0.005 => 0.1,
+            source "free parameter";
         /// Initial motivation of grid workers and NGOs.
         initial_motivation: f64 = 0.7, range 0.0 => 1.0, unit "level (0-1)",
-            source "free parameter: 0.5 to 0.9";
+            plausible 0.5 => 0.9,
+            source "free parameter";
     }
 
     /// Participation as an optional public-goods game with rewards and fines
@@ -302,7 +356,8 @@ define_params! {
         /// Daily cost of contributing to public-safety work (time, effort), with no
         /// participation channel.
         contribution_cost: f64 = 2.0, range 0.0 => 1_000.0, unit "yuan-equivalent per day",
-            source "free parameter: 0.5 to 5";
+            plausible 0.5 => 5,
+            source "free parameter";
         /// Public-goods multiplier r: the value contributions create for participants.
         multiplier: f64 = 3.0, range 0.0 => 100.0, unit "factor",
             source "Sigmund et al. 2010, Nature 466:861 (optional public goods game, r = 3)";
@@ -311,38 +366,48 @@ define_params! {
             source "Sigmund et al. 2010 (loner payoff sigma between 0 and r - 1)";
         /// Fermi-rule noise kappa: imitation probability 1/(1 + exp(-(pi_peer - pi_self)/kappa)).
         imitation_noise: f64 = 1.5, range 0.001 => 1_000.0, unit "yuan-equivalent",
+            plausible 0.5 => 3,
             source "Szabo and Toke 1998; Sigmund et al. 2010 (Fermi rule); level free 0.5 to 3, set so participation sits near the 60% Zhejiang surveys report";
         /// Share of residents, enterprises and NGOs who revise their strategy per day.
         revision_rate: f64 = 0.02, range 0.0 => 1.0, unit "per day",
-            source "free parameter: 0.005 to 0.1";
+            plausible 0.005 => 0.1,
+            source "free parameter";
         /// Chance that a revision picks a random strategy instead of imitating.
         exploration: f64 = 0.02, range 0.0 => 1.0, unit "probability",
-            source "free parameter: 0 to 0.05; mutation keeps every strategy present (Sigmund et al. 2010)";
+            plausible 0 => 0.05,
+            source "free parameter: mutation keeps every strategy present (Sigmund et al. 2010)";
         /// Daily cost of providing security for an enterprise that contributes.
         enterprise_cost: f64 = 60.0, range 0.0 => 100_000.0, unit "yuan per day",
-            source "free parameter: 20 to 200";
+            plausible 20 => 200,
+            source "free parameter";
         /// Chance per day that a free-riding enterprise is inspected; a fine needs a clear
         /// responsible party, so it is levied with probability `liability.clarity`.
         inspection_probability: f64 = 0.02, range 0.0 => 1.0, unit "per day",
-            source "free parameter: 0 to 0.1";
+            plausible 0 => 0.1,
+            source "free parameter";
         /// Log-sd of each enterprise's and NGO's own cost multiplier (log-normal, mean 1):
         /// organisations differ, so imitation settles on a mix rather than all or none.
         cost_heterogeneity: f64 = 0.5, range 0.0 => 3.0, unit "log-sd",
-            source "free parameter: 0.2 to 1";
+            plausible 0.2 => 1,
+            source "free parameter";
         /// Daily value to an enterprise of its own premises being guarded (losses
         /// avoided), which a free rider does not get.
         enterprise_private_benefit: f64 = 40.0, range 0.0 => 100_000.0, unit "yuan per day",
-            source "free parameter: 0 to 100";
+            plausible 0 => 100,
+            source "free parameter";
         /// Fermi-rule noise for enterprises and NGOs, whose payoffs are in yuan per day.
         organisation_noise: f64 = 10.0, range 0.001 => 100_000.0, unit "yuan per day",
-            source "free parameter: 2 to 50";
+            plausible 2 => 50,
+            source "free parameter";
         /// Daily operating cost of an engaged NGO.
         ngo_cost: f64 = 50.0, range 0.0 => 100_000.0, unit "yuan per day",
-            source "free parameter: 20 to 200";
+            plausible 20 => 200,
+            source "free parameter";
         /// Value an engaged NGO draws from a working partnership, per day, times the
         /// grid's collaboration trust.
         ngo_partnership_value: f64 = 70.0, range 0.0 => 100_000.0, unit "yuan-equivalent per day",
-            source "free parameter: 0 to 200";
+            plausible 0 => 200,
+            source "free parameter";
     }
 
     /// Policies and institutions that encourage taking part (Tongxiang mechanism 4;
@@ -350,19 +415,24 @@ define_params! {
     incentives: Incentives {
         /// Reward per contributing resident per day (points, vouchers).
         contribution_reward: f64 = 0.2, range 0.0 => 1_000.0, unit "yuan per day",
-            source "free parameter: 0 to 3";
+            plausible 0 => 3,
+            source "free parameter";
         /// Subsidy per contributing enterprise per day.
         enterprise_subsidy: f64 = 10.0, range 0.0 => 100_000.0, unit "yuan per day",
-            source "free parameter: 0 to 100";
+            plausible 0 => 100,
+            source "free parameter";
         /// Fine on a free-riding enterprise when inspected and liable.
         enterprise_fine: f64 = 500.0, range 0.0 => 10_000_000.0, unit "yuan",
-            source "free parameter: 0 to 5000";
+            plausible 0 => 5000,
+            source "free parameter";
         /// Funding per engaged NGO per day.
         ngo_funding: f64 = 20.0, range 0.0 => 100_000.0, unit "yuan per day",
-            source "free parameter: 0 to 150";
+            plausible 0 => 150,
+            source "free parameter";
         /// Reward per report of an incident.
         report_reward: f64 = 0.0, range 0.0 => 100_000.0, unit "yuan per report",
-            source "free parameter: 0 to 200";
+            plausible 0 => 200,
+            source "free parameter";
     }
 
     /// Participation channels (problem 6): hotline, app, WeChat groups, meetings,
@@ -371,13 +441,16 @@ define_params! {
         /// Number of working channels for reporting and taking part. Access is
         /// 1 - exp(-count / 2): the first channels matter most.
         count: u32 = 2, range 0 => 50, unit "channels",
-            source "free parameter: 0 to 8; the study found too few channels";
+            plausible 0 => 8,
+            source "free parameter: the study found too few channels";
         /// Share of the contribution cost that full channel access removes.
         participation_cost_gain: f64 = 0.5, range 0.0 => 1.0, unit "share",
-            source "free parameter: 0 to 0.8";
+            plausible 0 => 0.8,
+            source "free parameter";
         /// Share of the reporting cost that full channel access removes.
         reporting_cost_gain: f64 = 0.5, range 0.0 => 1.0, unit "share",
-            source "free parameter: 0 to 0.8";
+            plausible 0 => 0.8,
+            source "free parameter";
     }
 
     /// Reporting as co-production (mechanism 4 of docs/model.md): logit p = intercept
@@ -387,52 +460,65 @@ define_params! {
         /// Log-odds of reporting for a resident of middling trust, at middling clearance
         /// and no cost.
         intercept: f64 = 0.5, range -20.0 => 20.0, unit "log-odds",
-            source "free parameter: -1 to 1; calibrated to 40-50% reporting (US NCVS: Thompson and Tapp 2022, Criminal Victimization 2021, BJS NCJ 305101)";
+            plausible -1 => 1,
+            source "free parameter: calibrated to 40-50% reporting (US NCVS: Thompson and Tapp 2022, Criminal Victimization 2021, BJS NCJ 305101)";
         /// Effect of the reporter's trust in police.
         trust_weight: f64 = 2.0, range 0.0 => 20.0, unit "log-odds per trust unit",
+            plausible 0.5 => 4,
             source "Tyler and Fagan 2008 (trust predicts cooperation); size free 0.5 to 4";
         /// Effect of expected efficacy (perceived clearance rate).
         efficacy_weight: f64 = 1.0, range 0.0 => 20.0, unit "log-odds per unit",
-            source "free parameter: 0 to 3";
+            plausible 0 => 3,
+            source "free parameter";
         /// Effect of the cost of reporting (0 to 1 before channels and IT lower it).
         cost_weight: f64 = 1.5, range 0.0 => 20.0, unit "log-odds per cost unit",
-            source "free parameter: 0.5 to 3";
+            plausible 0.5 => 3,
+            source "free parameter";
         /// Cost of reporting with no channel and no IT (0 free, 1 prohibitive).
         base_cost: f64 = 0.8, range 0.0 => 1.0, unit "cost (0-1)",
-            source "free parameter: 0.3 to 1";
+            plausible 0.3 => 1,
+            source "free parameter";
         /// Effect of a reward, per unit of ln(1 + reward in yuan).
         reward_weight: f64 = 0.3, range 0.0 => 20.0, unit "log-odds per ln(yuan)",
-            source "free parameter: 0 to 1";
+            plausible 0 => 1,
+            source "free parameter";
     }
 
     /// Trust and legitimacy (mechanism 3 of docs/model.md; Tyler 1990; Mazerolle et al. 2013).
     trust: Trust {
         /// Share of the gap between trust and a contact's quality closed per contact.
         contact_rate: f64 = 0.15, range 0.0 => 1.0, unit "per contact",
-            source "free parameter: 0.05 to 0.3; Mazerolle et al. 2013, Campbell Syst Rev 9:1";
+            plausible 0.05 => 0.3,
+            source "free parameter: Mazerolle et al. 2013, Campbell Syst Rev 9:1";
         /// Weight of the outcome (case cleared or not) in a contact's quality, against
         /// procedural justice.
         outcome_weight: f64 = 0.3, range 0.0 => 1.0, unit "weight",
+            plausible 0.1 => 0.5,
             source "Tyler 2006 (process outweighs outcome); level free 0.1 to 0.5";
         /// Spread (sd) of a contact's quality around its mean, for police and community
         /// contacts alike.
         quality_sd: f64 = 0.15, range 0.0 => 1.0, unit "quality units",
-            source "free parameter: 0.05 to 0.3";
+            plausible 0.05 => 0.3,
+            source "free parameter";
         /// Daily drift of trust in police toward trust in community organisations
         /// (spillover).
         community_spillover: f64 = 0.003, range 0.0 => 1.0, unit "per day",
-            source "free parameter: 0 to 0.01; the Tongxiang study (docs/model.md): trust in community organisations spills over to police";
+            plausible 0 => 0.01,
+            source "free parameter: the Tongxiang study (docs/model.md): trust in community organisations spills over to police";
         /// Daily drift of trust in community organisations toward the grid's
         /// collaboration trust.
         collaboration_spillover: f64 = 0.005, range 0.0 => 1.0, unit "per day",
-            source "free parameter: 0 to 0.02";
+            plausible 0 => 0.02,
+            source "free parameter";
         /// Mean quality of a contact with an NGO or grid worker (mediation, activities);
         /// each contact's quality is drawn around it with sd `trust.quality_sd`.
         community_contact_quality: f64 = 0.7, range 0.0 => 1.0, unit "quality (0-1)",
-            source "free parameter: 0.4 to 0.9";
+            plausible 0.4 => 0.9,
+            source "free parameter";
         /// Concentration of the Beta distribution of initial trust.
         initial_concentration: f64 = 10.0, range 0.1 => 10_000.0, unit "alpha + beta",
-            source "free parameter: 2 to 50";
+            plausible 2 => 50,
+            source "free parameter";
     }
 
     /// The collaborative process (mechanism 8 of docs/model.md; Ansell and Gash 2008; Emerson,
@@ -440,28 +526,36 @@ define_params! {
     collaboration: Collaboration {
         /// Joint meetings (police, community, NGOs, enterprises) per grid per month.
         meetings_per_month: f64 = 1.0, range 0.0 => 31.0, unit "meetings per month",
-            source "free parameter: 0 to 8";
+            plausible 0 => 8,
+            source "free parameter";
         /// Share of the gap to full collaboration trust closed by a day of full dialogue.
         dialogue_rate: f64 = 0.02, range 0.0 => 1.0, unit "per day",
-            source "free parameter: 0.005 to 0.05";
+            plausible 0.005 => 0.05,
+            source "free parameter";
         /// Speed at which commitment follows collaboration trust.
         commitment_rate: f64 = 0.02, range 0.0 => 1.0, unit "per day",
-            source "free parameter: 0.005 to 0.05";
+            plausible 0.005 => 0.05,
+            source "free parameter";
         /// Speed at which shared understanding follows dialogue and trust.
         understanding_rate: f64 = 0.02, range 0.0 => 1.0, unit "per day",
-            source "free parameter: 0.005 to 0.05";
+            plausible 0.005 => 0.05,
+            source "free parameter";
         /// Rise in collaboration trust per joint success (small win).
         win_gain: f64 = 0.02, range 0.0 => 1.0, unit "trust units per win",
+            plausible 0.005 => 0.05,
             source "Ansell and Gash 2008 (small wins); size free 0.005 to 0.05";
         /// Fall in collaboration trust per failed joint action.
         failure_loss: f64 = 0.03, range 0.0 => 1.0, unit "trust units per failure",
-            source "free parameter: 0.005 to 0.05";
+            plausible 0.005 => 0.05,
+            source "free parameter";
         /// Daily erosion of collaboration trust without dialogue.
         decay: f64 = 0.003, range 0.0 => 1.0, unit "per day",
-            source "free parameter: 0 to 0.01";
+            plausible 0 => 0.01,
+            source "free parameter";
         /// Initial collaboration trust, commitment and shared understanding.
         initial_level: f64 = 0.3, range 0.0 => 1.0, unit "level (0-1)",
-            source "free parameter: 0.1 to 0.6";
+            plausible 0.1 => 0.6,
+            source "free parameter";
         /// Hours each partner group (police, grid workers, NGOs, enterprises) spends per
         /// meeting.
         meeting_hours: f64 = 2.0, range 0.0 => 24.0, unit "hours per group per meeting",
@@ -469,7 +563,8 @@ define_params! {
         /// Added clearance and mediation success when police and community act jointly
         /// (times 0.5 + 0.5 `it.level`: IT shares the information joint action needs).
         joint_bonus: f64 = 0.15, range 0.0 => 1.0, unit "probability",
-            source "free parameter: 0 to 0.3";
+            plausible 0 => 0.3,
+            source "free parameter";
     }
 
     /// Neighbourhood disputes and the Fengqiao practice of resolving them locally
@@ -477,37 +572,46 @@ define_params! {
     disputes: Disputes {
         /// New disputes per 1,000 residents per year.
         rate_per_1000: f64 = 25.0, range 0.0 => 10_000.0, unit "per 1,000 residents per year",
-            source "free parameter: 5 to 60; people's mediation handles about 6 per 1,000 a year nationally, plus disputes police handle";
+            plausible 5 => 60,
+            source "free parameter: people's mediation handles about 6 per 1,000 a year nationally, plus disputes police handle";
         /// Success probability of a mediation by an NGO with matching authority.
         ngo_success: f64 = 0.65, range 0.0 => 1.0, unit "probability",
-            source "free parameter: 0.4 to 0.9";
+            plausible 0.4 => 0.9,
+            source "free parameter";
         /// Success probability of a mediation by a grid worker with matching authority;
         /// also the base success of a police mediation and of every clean-up of a
         /// public-order incident, whoever does it.
         grid_worker_success: f64 = 0.55, range 0.0 => 1.0, unit "probability",
-            source "free parameter: 0.3 to 0.8";
+            plausible 0.3 => 0.8,
+            source "free parameter";
         /// Officer hours a mediation takes when police join it.
         police_hours: f64 = 1.0, range 0.0 => 100.0, unit "hours",
-            source "free parameter: 0.5 to 3";
+            plausible 0.5 => 3,
+            source "free parameter";
         /// Hours a mediation takes a grid worker or NGO.
         mediation_hours: f64 = 2.0, range 0.0 => 100.0, unit "hours",
-            source "free parameter: 1 to 5";
+            plausible 1 => 5,
+            source "free parameter";
         /// Chance per day that an unresolved dispute escalates into an incident.
         escalation_probability: f64 = 0.03, range 0.0 => 1.0, unit "per day",
-            source "free parameter: 0.01 to 0.1";
+            plausible 0.01 => 0.1,
+            source "free parameter";
         /// Chance per day that an unresolved dispute lapses on its own.
         lapse_probability: f64 = 0.05, range 0.0 => 1.0, unit "per day",
-            source "free parameter: 0.02 to 0.1";
+            plausible 0.02 => 0.1,
+            source "free parameter";
         /// Share of escalated disputes that become violent incidents (the rest are
         /// public-order incidents).
         violent_share: f64 = 0.4, range 0.0 => 1.0, unit "share",
-            source "free parameter: 0.2 to 0.6";
+            plausible 0.2 => 0.6,
+            source "free parameter";
     }
 
     /// Near-repeat victimisation, disorder and collective efficacy (mechanism 11 of docs/model.md).
     contagion: Contagion {
         /// Rise in a grid's attractiveness per incident (Short et al.'s theta).
         near_repeat_boost: f64 = 0.05, range 0.0 => 100.0, unit "per incident",
+            plausible 0.01 => 0.2,
             source "Short et al. 2008, Math Models Methods Appl Sci 18:1249; size free 0.01 to 0.2; a grid holds hundreds of households, so one incident raises its risk a little";
         /// Daily decay of the near-repeat boost (omega).
         near_repeat_decay: f64 = 0.1, range 0.0 => 1.0, unit "per day",
@@ -518,19 +622,23 @@ define_params! {
         /// Rise in a grid's disorder index per unhandled public-order incident, times
         /// (1 - disorder).
         disorder_gain: f64 = 0.1, range 0.0 => 1.0, unit "per incident",
-            source "free parameter: 0.02 to 0.3";
+            plausible 0.02 => 0.3,
+            source "free parameter";
         /// Daily decay of disorder without intervention.
         disorder_decay: f64 = 0.01, range 0.0 => 1.0, unit "per day",
-            source "free parameter: 0.005 to 0.05";
+            plausible 0.005 => 0.05,
+            source "free parameter";
         /// Hours a clean-up of a public-order incident takes the actor who acts.
         cleanup_hours: f64 = 1.0, range 0.0 => 100.0, unit "hours",
-            source "free parameter: 0.5 to 3";
+            plausible 0.5 => 3,
+            source "free parameter";
         /// Relative rise in offending at full disorder (broken windows).
         disorder_effect: f64 = 1.0, range 0.0 => 100.0, unit "factor",
             source "Keizer, Lindenberg and Steg 2008, Science 322:1681 (disorder doubled norm violations)";
         /// Relative fall in offending at full collective efficacy (mean community trust x
         /// participation share of the grid).
         efficacy_effect: f64 = 0.3, range 0.0 => 1.0, unit "factor",
+            plausible 0.1 => 0.6,
             source "Sampson, Raudenbush and Earls 1997, Science 277:918; size free 0.1 to 0.6";
     }
 
@@ -539,9 +647,11 @@ define_params! {
         /// Grid incident rate, per 1,000 residents a year, at which fear reaches
         /// 1 - 1/e if nothing else frightens.
         fear_scale: f64 = 300.0, range 0.001 => 100_000.0, unit "incidents per 1,000 per year",
-            source "free parameter: 50 to 300";
+            plausible 50 => 300,
+            source "free parameter";
         /// Fear added by full disorder.
         disorder_fear: f64 = 0.5, range 0.0 => 10.0, unit "fear units",
+            plausible 0.5 => 2,
             source "Hinkle and Weisburd 2008 (disorder raises fear of crime); size free 0.5 to 2";
     }
 
@@ -549,10 +659,12 @@ define_params! {
     costs: Costs {
         /// Cost of an officer hour (salary, overheads).
         officer_hour: f64 = 120.0, range 0.0 => 100_000.0, unit "yuan per hour",
-            source "free parameter: 60 to 200";
+            plausible 60 => 200,
+            source "free parameter";
         /// Cost of an auxiliary or grid-worker hour.
         auxiliary_hour: f64 = 40.0, range 0.0 => 100_000.0, unit "yuan per hour",
-            source "free parameter: 25 to 80";
+            plausible 25 => 80,
+            source "free parameter";
     }
 }
 
@@ -737,5 +849,28 @@ mod tests {
             }
         }
         assert_eq!(count, PARAM_DEFS.len());
+    }
+
+    #[test]
+    fn free_parameters_and_only_they_have_a_plausible_range_inside_the_valid_one() {
+        for def in PARAM_DEFS.iter() {
+            // Free outright ("free parameter: ...") or free in size ("level free a to b").
+            let free = def.source.contains("free");
+            assert_eq!(
+                def.plausible.is_some(),
+                free,
+                "{}: plausible range iff free",
+                def.path
+            );
+            if let Some((lo, hi)) = def.plausible {
+                assert!(
+                    def.min <= lo && lo <= hi && hi <= def.max,
+                    "{}: plausible {lo} to {hi} outside {} to {}",
+                    def.path,
+                    def.min,
+                    def.max
+                );
+            }
+        }
     }
 }
