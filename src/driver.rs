@@ -251,7 +251,8 @@ mod tests {
     use super::*;
     use crate::experiment::compare::PairedAccumulator;
     use crate::experiment::{Kind, Point};
-    use crate::model::co_governance::Params;
+    use crate::output::store::tests::files;
+    use crate::runner::tests::{pool, small};
     use std::cell::RefCell;
 
     #[test]
@@ -262,38 +263,6 @@ mod tests {
         assert_eq!(next_owned_after(17, 20, shard), 19);
         assert_eq!(next_owned_after(20, 20, shard), 20);
         assert_eq!(next_owned_after(3, 10, Shard::ALL), 3);
-    }
-
-    fn small(ticks: u32) -> Params {
-        let mut p = Params::default();
-        p.run.ticks = ticks;
-        p.run.warmup_ticks = 0;
-        p.district.width = 2;
-        p.district.height = 2;
-        p
-    }
-
-    fn pool(threads: usize) -> rayon::ThreadPool {
-        rayon::ThreadPoolBuilder::new()
-            .num_threads(threads)
-            .build()
-            .unwrap()
-    }
-
-    /// Every file of a finished directory, by name.
-    fn files(dir: &Path) -> Vec<(String, Vec<u8>)> {
-        let mut out: Vec<_> = std::fs::read_dir(dir)
-            .unwrap()
-            .map(|e| {
-                let e = e.unwrap();
-                (
-                    e.file_name().to_string_lossy().into_owned(),
-                    std::fs::read(e.path()).unwrap(),
-                )
-            })
-            .collect();
-        out.sort();
-        out
     }
 
     fn run_to_end(e: &Experiment, target: &Path, threads: usize, stop_after: Option<u64>) {
@@ -326,7 +295,7 @@ mod tests {
 
     #[test]
     fn thread_counts_and_an_interruption_give_the_same_files() {
-        let e = Experiment::single("small", small(5).into(), 24, 9);
+        let e = Experiment::single("small", small().into(), 24, 9);
         let tmp = tempfile::tempdir().unwrap();
         let one = tmp.path().join("one");
         run_to_end(&e, &one, 1, None);
@@ -342,7 +311,7 @@ mod tests {
 
     #[test]
     fn an_adaptive_comparison_stops_at_a_batch_boundary_and_refuses_shards() {
-        let base = small(20);
+        let base = small();
         let mut reform = base.clone();
         reform.liability.clarity = 0.9;
         let e = Experiment {

@@ -333,11 +333,12 @@ pub fn replicate(
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::model::co_governance::params::Params;
 
-    fn small() -> Params {
+    /// A 2 x 2 district run for 5 + 20 days: a run in about a millisecond.
+    pub(crate) fn small() -> Params {
         let mut p = Params::default();
         p.run.ticks = 20;
         p.run.warmup_ticks = 5;
@@ -346,7 +347,8 @@ mod tests {
         p
     }
 
-    fn pool(threads: usize) -> rayon::ThreadPool {
+    /// A pool of `threads` workers.
+    pub(crate) fn pool(threads: usize) -> rayon::ThreadPool {
         rayon::ThreadPoolBuilder::new()
             .num_threads(threads)
             .build()

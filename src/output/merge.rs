@@ -279,69 +279,8 @@ pub fn merge(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::experiment::{Experiment, Point, Shard};
-    use crate::model::RunOutput;
-    use crate::model::co_governance::params::Params;
-    use crate::runner::{JobRecord, Outcome};
-
-    fn experiment(points: usize, replications: u64) -> Experiment {
-        Experiment {
-            kind: Kind::Sweep,
-            model: crate::model::Model::CoGovernance,
-            columns: vec![],
-            points: (0..points)
-                .map(|p| Point {
-                    label: p.to_string(),
-                    values: vec![],
-                    params: Ok(Params::default().into()),
-                })
-                .collect(),
-            replications,
-            seed: 3,
-            common_random_numbers: true,
-        }
-    }
-
-    /// Fake records: metric k of job j is j * 100 + k, job 5 fails.
-    fn records(e: &Experiment, range: std::ops::Range<u64>, shard: Shard) -> Vec<JobRecord> {
-        use crate::model::co_governance::{METRICS, SERIES};
-        range
-            .filter(|&i| shard.owns(i))
-            .map(|i| {
-                let outcome = if i == 5 {
-                    Outcome::Failed("bad point".into())
-                } else {
-                    Outcome::Finished(RunOutput {
-                        metrics: (0..METRICS.len())
-                            .map(|k| (i * 100 + k as u64) as f64 / 7.0)
-                            .collect(),
-                        series: vec![0.5; 2 * SERIES.len()],
-                    })
-                };
-                JobRecord {
-                    job: e.job(i),
-                    outcome,
-                }
-            })
-            .collect()
-    }
-
-    /// Every file of a directory but the manifest, by name.
-    fn files(dir: &Path) -> Vec<(String, Vec<u8>)> {
-        let mut out: Vec<(String, Vec<u8>)> = fs::read_dir(dir)
-            .unwrap()
-            .map(|e| e.unwrap().path())
-            .filter(|p| p.file_name().unwrap() != MANIFEST_FILE)
-            .map(|p| {
-                (
-                    p.file_name().unwrap().to_string_lossy().into_owned(),
-                    fs::read(&p).unwrap(),
-                )
-            })
-            .collect();
-        out.sort();
-        out
-    }
+    use crate::experiment::{Experiment, Shard};
+    use crate::output::store::tests::{experiment, files, records};
 
     /// A manifest with what merging reads.
     fn manifest(plan: &Plan) -> Vec<u8> {

@@ -412,13 +412,13 @@ impl Store {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::experiment::Point;
     use crate::model::RunOutput;
     use crate::model::co_governance::params::Params;
 
-    fn experiment(points: usize, replications: u64) -> Experiment {
+    pub(in crate::output) fn experiment(points: usize, replications: u64) -> Experiment {
         Experiment {
             kind: Kind::Sweep,
             model: crate::model::Model::CoGovernance,
@@ -437,7 +437,11 @@ mod tests {
     }
 
     /// Fake records: metric k of job j is j * 100 + k, job 5 fails.
-    fn records(e: &Experiment, range: std::ops::Range<u64>, shard: Shard) -> Vec<JobRecord> {
+    pub(in crate::output) fn records(
+        e: &Experiment,
+        range: std::ops::Range<u64>,
+        shard: Shard,
+    ) -> Vec<JobRecord> {
         range
             .filter(|&i| shard.owns(i))
             .map(|i| {
@@ -457,7 +461,8 @@ mod tests {
             .collect()
     }
 
-    fn files(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    /// Every file of a directory but the manifest, by name.
+    pub(crate) fn files(dir: &Path) -> Vec<(String, Vec<u8>)> {
         let mut out: Vec<(String, Vec<u8>)> = fs::read_dir(dir)
             .unwrap()
             .map(|e| e.unwrap().path())
