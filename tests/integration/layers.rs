@@ -46,9 +46,12 @@ fn module_of(relative: &str) -> Option<String> {
 
 /// The modules a file's production code names, in the same naming.
 fn imports(text: &str) -> BTreeSet<String> {
-    let code = text.split("#[cfg(test)]\nmod tests").next().unwrap_or("");
     let mut out = BTreeSet::new();
-    for line in code.lines() {
+    // The test module (`mod tests`, whatever its visibility) closes the production code.
+    let code = text
+        .lines()
+        .take_while(|l| !(l.starts_with("mod tests") || l.contains(" mod tests {")));
+    for line in code {
         let line = line.split("//").next().unwrap_or("");
         for prefix in ["crate::", "cogov::"] {
             for (at, _) in line.match_indices(prefix) {
@@ -128,6 +131,10 @@ fn the_check_sees_imports_and_ignores_tests_and_comments() {
     let text = "use crate::model::co_governance::Params;\n// crate::cli\nfn f() { cogov::output::x(); }\n#[cfg(test)]\nmod tests {\n use crate::driver;\n}\n";
     let found: Vec<String> = imports(text).into_iter().collect();
     assert_eq!(found, ["model/co_governance", "output"]);
+    let shared =
+        "use crate::stats;\n#[cfg(test)]\npub(crate) mod tests {\n use crate::driver;\n}\n";
+    let found: Vec<String> = imports(shared).into_iter().collect();
+    assert_eq!(found, ["stats"]);
     assert_eq!(module_of("model/mod.rs").as_deref(), Some("model"));
     assert_eq!(
         module_of("model/civil_violence/world/torus.rs").as_deref(),
