@@ -15,10 +15,14 @@ const WIDTH: usize = 88;
 
 /// The parameter reference of `model`, grouped by section.
 pub fn params(model: Model, format: Format) -> String {
-    if format == Format::Json {
-        let all: Vec<ParamJson> = model.param_defs().iter().map(param_json).collect();
-        return json_text(&all);
-    }
+    let write_section: fn(&mut String, &str, &[&ParamDef]) = match format {
+        Format::Json => {
+            let all: Vec<ParamJson> = model.param_defs().iter().map(param_json).collect();
+            return json_text(&all);
+        }
+        Format::Text => text_section,
+        Format::Markdown => markdown_section,
+    };
     let mut out = String::new();
     for (i, section) in model.sections().into_iter().enumerate() {
         let defs: Vec<&ParamDef> = model
@@ -29,49 +33,49 @@ pub fn params(model: Model, format: Format) -> String {
         if i > 0 {
             out.push('\n');
         }
-        match format {
-            Format::Text => {
-                out.push_str(&format!("[{section}]\n"));
-                for def in defs {
-                    let plausible = def
-                        .plausible_text()
-                        .map_or(String::new(), |p| format!(", plausible {p}"));
-                    out.push_str(&format!(
-                        "\n  {}  ({}, default {}, range {}{plausible}, {})\n",
-                        def.path,
-                        def.ty.name(),
-                        def.default,
-                        def.range_text(),
-                        def.unit
-                    ));
-                    out.push_str(&wrap(&one_line(def.doc), 6));
-                    out.push_str(&wrap(&format!("Source: {}", one_line(def.source)), 6));
-                }
-            }
-            Format::Markdown => {
-                out.push_str(&format!("### `[{section}]`\n\n"));
-                out.push_str(
-                    "| Parameter | Type | Default | Range | Plausible | Unit | Meaning | Source |\n",
-                );
-                out.push_str("|---|---|---|---|---|---|---|---|\n");
-                for def in defs {
-                    out.push_str(&format!(
-                        "| `{}` | {} | {} | {} | {} | {} | {} | {} |\n",
-                        def.path,
-                        def.ty.name(),
-                        def.default,
-                        cell(&def.range_text()),
-                        def.plausible_text().unwrap_or_default(),
-                        cell(def.unit),
-                        cell(def.doc),
-                        cell(def.source)
-                    ));
-                }
-            }
-            Format::Json => unreachable!("handled above"),
-        }
+        write_section(&mut out, section, &defs);
     }
     out
+}
+
+/// One section of the plain-text parameter reference.
+fn text_section(out: &mut String, section: &str, defs: &[&ParamDef]) {
+    out.push_str(&format!("[{section}]\n"));
+    for def in defs {
+        let plausible = def
+            .plausible_text()
+            .map_or(String::new(), |p| format!(", plausible {p}"));
+        out.push_str(&format!(
+            "\n  {}  ({}, default {}, range {}{plausible}, {})\n",
+            def.path,
+            def.ty.name(),
+            def.default,
+            def.range_text(),
+            def.unit
+        ));
+        out.push_str(&wrap(&one_line(def.doc), 6));
+        out.push_str(&wrap(&format!("Source: {}", one_line(def.source)), 6));
+    }
+}
+
+/// One section of the Markdown parameter reference: a table.
+fn markdown_section(out: &mut String, section: &str, defs: &[&ParamDef]) {
+    out.push_str(&format!("### `[{section}]`\n\n"));
+    out.push_str("| Parameter | Type | Default | Range | Plausible | Unit | Meaning | Source |\n");
+    out.push_str("|---|---|---|---|---|---|---|---|\n");
+    for def in defs {
+        out.push_str(&format!(
+            "| `{}` | {} | {} | {} | {} | {} | {} | {} |\n",
+            def.path,
+            def.ty.name(),
+            def.default,
+            cell(&def.range_text()),
+            def.plausible_text().unwrap_or_default(),
+            cell(def.unit),
+            cell(def.doc),
+            cell(def.source)
+        ));
+    }
 }
 
 /// One parameter as a JSON object: name, type, default, the valid minimum and maximum
@@ -180,22 +184,6 @@ pub fn metrics(model: Model, format: Format) -> String {
         replication (and the swept parameters), a comparison's with scenario, run; summary \
         rows of a sweep or comparison start with the point or scenario (see the README's \
         output section).";
-    if format == Format::Json {
-        let column = |file, def: &'static MetricDef| ColumnJson {
-            name: def.name,
-            file,
-            unit: def.unit,
-            min: def.min.is_finite().then_some(def.min),
-            max: def.max.is_finite().then_some(def.max),
-            doc: def.doc,
-        };
-        let all: Vec<ColumnJson> = metrics
-            .iter()
-            .map(|d| column("runs.csv", d))
-            .chain(series.iter().map(|d| column("timeseries.csv", d)))
-            .collect();
-        return json_text(&all);
-    }
     let mut out = String::new();
     match format {
         Format::Text => {
@@ -226,7 +214,22 @@ pub fn metrics(model: Model, format: Format) -> String {
             out.push_str("\n### Time series (`timeseries.csv`)\n\n");
             markdown_columns(&mut out, &fixed_series, series);
         }
-        Format::Json => unreachable!("handled above"),
+        Format::Json => {
+            let column = |file, def: &'static MetricDef| ColumnJson {
+                name: def.name,
+                file,
+                unit: def.unit,
+                min: def.min.is_finite().then_some(def.min),
+                max: def.max.is_finite().then_some(def.max),
+                doc: def.doc,
+            };
+            let all: Vec<ColumnJson> = metrics
+                .iter()
+                .map(|d| column("runs.csv", d))
+                .chain(series.iter().map(|d| column("timeseries.csv", d)))
+                .collect();
+            return json_text(&all);
+        }
     }
     out
 }
