@@ -1,17 +1,17 @@
-//! The parameter table: every scenario parameter with its default, valid range, unit,
-//! meaning and source, plus the rules that tie parameters together.
+//! The parameter table: every scenario parameter with its default, valid range,
+//! plausible range (free parameters), unit, meaning and source. The rules that tie
+//! parameters together are in `constraints.rs`.
 //!
 //! Defaults describe a Tongxiang-like district "as found" by the study (all seven
-//! problems present) at the documented levels (docs/model.md, Levels); a source naming "free parameter" is
-//! not pinned by any publication and comes with the range worth sweeping.
+//! problems present) at the documented levels (docs/model.md, Levels); a source naming
+//! "free parameter" is not pinned by any publication and comes with the plausible range
+//! worth sweeping.
 
-use crate::schema::{ConstraintError, define_params};
+mod constraints;
 
-/// Largest number of residents one run may hold (about 2 GB of agent state).
-pub const MAX_RESIDENTS: u64 = 50_000_000;
-/// Bytes of state a resident occupies in a run (the per-resident vectors of
-/// `model::co_governance::world::World`).
-pub const BYTES_PER_RESIDENT: u64 = 40;
+pub use constraints::{BYTES_PER_RESIDENT, MAX_RESIDENTS};
+
+use crate::schema::define_params;
 
 define_params! {
     /// Every parameter of a co-governance scenario, typed. The loaders build it only
@@ -665,84 +665,6 @@ define_params! {
         auxiliary_hour: f64 = 40.0, range 0.0 => 100_000.0, unit "yuan per hour",
             plausible 25 => 80,
             source "free parameter";
-    }
-}
-
-impl Params {
-    /// Residents in one grid.
-    pub fn residents_per_grid(&self) -> u64 {
-        let per =
-            f64::from(self.district.households_per_grid) * self.district.persons_per_household;
-        per.round().max(1.0) as u64
-    }
-
-    /// Grids in the district.
-    pub fn grid_count(&self) -> u64 {
-        u64::from(self.district.width) * u64::from(self.district.height)
-    }
-
-    /// Residents in the district.
-    pub fn residents(&self) -> u64 {
-        self.grid_count().saturating_mul(self.residents_per_grid())
-    }
-
-    /// Checks the rules that tie parameters together; returns every broken rule.
-    pub fn validate(&self) -> Vec<ConstraintError> {
-        let mut errors = Vec::new();
-        let r = &self.residents;
-        if r.property_share + r.violent_share > 1.0 + 1e-12 {
-            errors.push(ConstraintError {
-                paths: vec!["residents.property_share", "residents.violent_share"],
-                message: format!(
-                    "property_share + violent_share must be at most 1 (the rest are public-order offences), found {} + {} = {}",
-                    r.property_share,
-                    r.violent_share,
-                    r.property_share + r.violent_share
-                ),
-            });
-        }
-        if r.initial_participation + r.initial_free_riders > 1.0 + 1e-12 {
-            errors.push(ConstraintError {
-                paths: vec!["residents.initial_participation", "residents.initial_free_riders"],
-                message: format!(
-                    "initial_participation + initial_free_riders must be at most 1 (the rest stay out), found {}",
-                    r.initial_participation + r.initial_free_riders
-                ),
-            });
-        }
-        let p = &self.police;
-        if p.community_role_share + p.admin_burden_share > 0.95 + 1e-12 {
-            errors.push(ConstraintError {
-                paths: vec!["police.community_role_share", "police.admin_burden_share"],
-                message: format!(
-                    "community_role_share + admin_burden_share must leave at least 5% of officer time for response, found {}",
-                    p.community_role_share + p.admin_burden_share
-                ),
-            });
-        }
-        let residents = self.residents();
-        if residents > MAX_RESIDENTS {
-            let gib = residents.saturating_mul(BYTES_PER_RESIDENT) as f64 / (1u64 << 30) as f64;
-            errors.push(ConstraintError {
-                paths: vec![
-                    "district.width",
-                    "district.height",
-                    "district.households_per_grid",
-                    "district.persons_per_household",
-                ],
-                message: format!(
-                    "the district would hold {residents} residents (about {gib:.1} GiB per run); at most {MAX_RESIDENTS} are allowed"
-                ),
-            });
-        }
-        let ticks = u64::from(self.run.ticks) + u64::from(self.run.warmup_ticks);
-        if ticks > 200_000 {
-            errors.push(ConstraintError {
-                paths: vec!["run.ticks", "run.warmup_ticks"],
-                message: format!("ticks + warmup_ticks must be at most 200000, found {ticks}"),
-            });
-        }
-        errors
     }
 }
 
