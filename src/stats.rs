@@ -298,6 +298,48 @@ const AS241_F: [f64; 8] = [
     2.04426310338993978564e-15,
 ];
 
+/// How many times its point's median a run's value must exceed to be flagged as a
+/// runaway. A modelling convention, not a calibrated figure: an order of magnitude
+/// above what the same parameters usually give is a feedback loop gone wild, not
+/// chance.
+pub const RUNAWAY_FACTOR: f64 = 10.0;
+
+/// The median of the defined (non-NaN) values, NaN when there are none.
+pub fn median(values: &[f64]) -> f64 {
+    let mut defined: Vec<f64> = values.iter().copied().filter(|x| !x.is_nan()).collect();
+    if defined.is_empty() {
+        return f64::NAN;
+    }
+    defined.sort_by(f64::total_cmp);
+    let mid = defined.len() / 2;
+    if defined.len() % 2 == 1 {
+        defined[mid]
+    } else {
+        (defined[mid - 1] + defined[mid]) / 2.0
+    }
+}
+
+/// The indices of `values` that look like runaways: more than [`RUNAWAY_FACTOR`]
+/// times the median of the values, when there are at least three defined values and
+/// their median is positive (fewer values have no median to speak of).
+///
+/// # Examples
+/// ```
+/// use cogov::stats::runaways;
+/// assert_eq!(runaways(&[30.0, 35.0, 40.0, 2_000.0]), vec![3]);
+/// assert!(runaways(&[30.0, 2_000.0]).is_empty());
+/// ```
+pub fn runaways(values: &[f64]) -> Vec<usize> {
+    let defined = values.iter().filter(|x| !x.is_nan()).count();
+    let m = median(values);
+    if defined < 3 || m.is_nan() || m <= 0.0 {
+        return Vec::new();
+    }
+    (0..values.len())
+        .filter(|&i| values[i] > RUNAWAY_FACTOR * m)
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -412,5 +454,23 @@ mod tests {
     fn spread_survives_a_large_mean() {
         let s = Summary::of(&[1e9 + 1.0, 1e9 + 2.0, 1e9 + 3.0]);
         assert!(close(s.sd, 1.0, 1e-9));
+    }
+
+    #[test]
+    fn medians_skip_undefined_values() {
+        assert_eq!(median(&[3.0, 1.0, 2.0]), 2.0);
+        assert_eq!(median(&[4.0, 1.0, f64::NAN, 2.0, 3.0]), 2.5);
+        assert!(median(&[f64::NAN]).is_nan());
+    }
+
+    #[test]
+    fn a_runaway_is_an_order_of_magnitude_above_its_point_s_median() {
+        assert_eq!(runaways(&[30.0, 35.0, 40.0, 401.0, 399.0]), vec![3]);
+        assert_eq!(runaways(&[1.0, 1.0, f64::NAN, 50.0, 2.0]), vec![3]);
+        assert!(
+            runaways(&[0.0, 0.0, 0.0, 5.0]).is_empty(),
+            "no positive median"
+        );
+        assert!(runaways(&[1.0, 500.0]).is_empty(), "too few runs");
     }
 }

@@ -4,7 +4,7 @@
 //! Tongxiang baseline with each reform and their union.
 
 use super::exec::{self, execute, stop_text};
-use super::run::{check_flag, entry, exit_for_failures, failure_note};
+use super::run::{check_flag, entry, exit_for_failures, failure_note, warn_runaways};
 use super::{CompareArgs, ExecArgs, InputError, print_stdout};
 use cogov::experiment::compare::{Adaptive, PairedAccumulator};
 use cogov::experiment::{Experiment, Kind, Point, unique_labels};
@@ -178,6 +178,7 @@ fn compare(
         .stopped
         .map(|r| stop_text(r, args.precision.unwrap_or(0.0), done.finished.replications));
     let failures = done.finished.store.failures();
+    let runaways = done.finished.store.runaways().len();
     let manifest = Manifest {
         reforms: scenarios[1..].iter().map(entry).collect(),
         stopped: stopped.clone(),
@@ -189,6 +190,7 @@ fn compare(
         vec![(COMPARISON_FILE, comparison_csv(&labels, metric_defs, &rows))]
     };
     let dir = done.finished.store.finish(&manifest.to_json(), &extra)?;
+    warn_runaways(runaways, experiment.model);
     let stop_line = stopped.map_or(String::new(), |s| format!("\n{s}"));
     if args.exec.quiet {
         print_stdout(&format!("{}\n", dir.display()))?;

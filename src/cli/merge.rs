@@ -62,7 +62,9 @@ pub fn run(args: MergeArgs, command_line: Vec<String>) -> anyhow::Result<()> {
         )],
         None => vec![],
     };
+    let runaways = store.runaways().len();
     let dir = store.finish(&bytes, &extra)?;
+    super::run::warn_runaways(runaways, model);
     print_stdout(&format!(
         "merged {} shards into {}\n",
         args.dirs.len(),

@@ -38,8 +38,10 @@ pub fn run(args: RunArgs, command_line: Vec<String>) -> anyhow::Result<()> {
     )?;
     let summaries = done.finished.store.summaries();
     let failures = done.finished.store.failures();
+    let runaways = done.finished.store.runaways().len();
     let manifest = done.manifest(entry(&scenario), seed, command_line);
     let dir = done.finished.store.finish(&manifest.to_json(), &[])?;
+    warn_runaways(runaways, experiment.model);
     let failed = failure_note(failures);
     if args.exec.quiet {
         print_stdout(&format!("{}\n", dir.display()))?;
@@ -74,6 +76,22 @@ pub fn failure_note(failures: usize) -> String {
             if failures == 1 { "" } else { "s" }
         )
     }
+}
+
+/// Warns on stderr (even with `--quiet`) when runs were flagged as runaways.
+pub fn warn_runaways(runaways: usize, model: Model) {
+    if runaways == 0 {
+        return;
+    }
+    let metric = model
+        .runaway_metric()
+        .map_or("the watched metric", |m| model.metrics()[m].name);
+    eprintln!(
+        "warning: {runaways} run{} look{} like runaways ({metric} above {} times its point's median); they are listed in runaways.csv. Near repeat can feed on itself at extreme settings: see docs/model.md, Known limitations",
+        if runaways == 1 { "" } else { "s" },
+        if runaways == 1 { "s" } else { "" },
+        cogov::stats::RUNAWAY_FACTOR
+    );
 }
 
 /// Some runs failed: the results are complete for the others, the exit code says so.

@@ -1,7 +1,7 @@
 //! `cogov sweep`: run every point of a design declared in an experiment file.
 
 use super::exec::{self, execute};
-use super::run::{check_flag, entry, exit_for_failures, failure_note};
+use super::run::{check_flag, entry, exit_for_failures, failure_note, warn_runaways};
 use super::{InputError, SweepArgs, print_stdout};
 use cogov::output::{Layout, Manifest};
 use cogov::sweep::SweepSpec;
@@ -35,6 +35,7 @@ pub fn run(args: SweepArgs, command_line: Vec<String>) -> anyhow::Result<()> {
         &mut |_, _| {},
     )?;
     let failures = done.finished.store.failures();
+    let runaways = done.finished.store.runaways().len();
     let sweep = serde_json::json!({
         "name": spec.name,
         "description": spec.description,
@@ -48,6 +49,7 @@ pub fn run(args: SweepArgs, command_line: Vec<String>) -> anyhow::Result<()> {
         ..done.manifest(entry(&spec.scenario), experiment.seed, command_line)
     };
     let dir = done.finished.store.finish(&manifest.to_json(), &[])?;
+    warn_runaways(runaways, experiment.model);
     if args.exec.quiet {
         print_stdout(&format!("{}\n", dir.display()))?;
     } else {

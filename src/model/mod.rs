@@ -105,6 +105,16 @@ impl Model {
         }
     }
 
+    /// The metric watched for runaway runs (see [`crate::stats::runaways`]): the
+    /// co-governance model's incident rate; none for the reference model, whose
+    /// outbursts are what it is meant to show.
+    pub fn runaway_metric(self) -> Option<usize> {
+        match self {
+            Model::CoGovernance => Some(co_governance::Metric::IncidentsPer1000 as usize),
+            Model::CivilViolence => None,
+        }
+    }
+
     /// The per-tick series columns, in [`RunOutput::series`] order.
     pub fn series(self) -> &'static [MetricDef] {
         match self {

@@ -284,6 +284,26 @@ impl Layout {
         out
     }
 
+    /// `runaways.csv`: one row per flagged run, led by its identity (as in
+    /// `runs.csv`), then the watched metric's name, the run's value and its point's
+    /// median.
+    pub fn runaways_csv(&self, runaways: &[super::store::Runaway]) -> String {
+        let mut out = format!("{},metric,value,point_median\n", self.identity_header());
+        let name = self
+            .model
+            .runaway_metric()
+            .map_or("", |m| self.metrics()[m].name);
+        for r in runaways {
+            out.push_str(&self.identity(r.point, r.replication));
+            out.push_str(&format!(",{name},"));
+            super::push_number(&mut out, r.value);
+            out.push(',');
+            super::push_number(&mut out, r.median);
+            out.push('\n');
+        }
+        out
+    }
+
     /// `summary.csv` from each point's summaries (in [`Layout::metrics`] order).
     pub fn summary_csv(&self, summaries: &[Vec<Summary>]) -> String {
         let prefix_header = match self.kind {

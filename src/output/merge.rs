@@ -252,9 +252,7 @@ pub fn merge(
                     path: target.join(RUNS_FILE),
                     reason: format!("unreadable row: {line}"),
                 })?;
-        for (acc, &x) in store.accumulators[point].iter_mut().zip(&metrics) {
-            acc.push(x);
-        }
+        store.count(point, replication, &metrics);
         observe(point, replication, &metrics);
     }
     store

@@ -31,6 +31,8 @@ use std::path::{Path, PathBuf};
 
 pub const FAILURES_FILE: &str = "failures.csv";
 pub const POINTS_FILE: &str = "points.csv";
+/// Runs flagged as runaways; written only when there are some.
+pub const RUNAWAYS_FILE: &str = "runaways.csv";
 const PLAN_FILE: &str = "plan.json";
 const CHECKPOINT_FILE: &str = "checkpoint.json";
 
@@ -129,6 +131,18 @@ pub struct Store {
     pub(super) failures: File,
     pub(super) timeseries: Option<File>,
     pub(super) accumulators: Vec<Vec<Accumulator>>,
+    /// Each point's values of the model's runaway metric, with their replications.
+    watched: Vec<Vec<(u64, f64)>>,
+}
+
+/// A run whose watched metric is far above its point's median.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Runaway {
+    pub point: usize,
+    pub replication: u64,
+    pub value: f64,
+    /// The point's median of the metric over its replications.
+    pub median: f64,
 }
 
 impl Store {
@@ -240,7 +254,8 @@ impl Store {
             BufReader::new(File::open(&runs_path).map_err(|e| io_error("open", &runs_path, e))?);
         let mut lines = reader.lines().skip(1);
         let mut store = Store::open(target, partial.clone(), layout, checkpoint)?;
-        let mut failed = store.checkpoint.failed.iter().peekable();
+        let failed_jobs = store.checkpoint.failed.clone();
+        let mut failed = failed_jobs.iter().peekable();
         for index in 0..store.checkpoint.next_job {
             if !shard.owns(index) {
                 continue;
@@ -268,9 +283,7 @@ impl Store {
                     "row for point {point} replication {replication} where job {index} was expected"
                 )));
             }
-            for (acc, &x) in store.accumulators[point].iter_mut().zip(&metrics) {
-                acc.push(x);
-            }
+            store.count(point, replication, &metrics);
             replay(&job, Some(&metrics));
         }
         Ok(store)
@@ -295,6 +308,7 @@ impl Store {
                 vec![Accumulator::new(); layout.metrics().len()];
                 layout.labels.len()
             ],
+            watched: vec![Vec::new(); layout.labels.len()],
             layout,
             target: target.to_path_buf(),
             partial,
@@ -336,12 +350,7 @@ impl Store {
                         .runs_row(&mut runs, &record.job, &output.metrics);
                     self.layout
                         .timeseries_rows(&mut series, &record.job, &output.series);
-                    for (acc, &x) in self.accumulators[record.job.point]
-                        .iter_mut()
-                        .zip(&output.metrics)
-                    {
-                        acc.push(x);
-                    }
+                    self.count(record.job.point, record.job.replication, &output.metrics);
                 }
                 Outcome::Failed(message) => {
                     self.layout.failure_row(&mut failures, &record.job, message);
@@ -369,6 +378,42 @@ impl Store {
         replace_file(&self.partial.join(CHECKPOINT_FILE), &bytes)
     }
 
+    /// Adds one finished run's metrics to its point's summaries and watch list.
+    pub(super) fn count(&mut self, point: usize, replication: u64, metrics: &[f64]) {
+        for (acc, &x) in self.accumulators[point].iter_mut().zip(metrics) {
+            acc.push(x);
+        }
+        if let Some(&x) = self
+            .layout
+            .model
+            .runaway_metric()
+            .and_then(|m| metrics.get(m))
+        {
+            self.watched[point].push((replication, x));
+        }
+    }
+
+    /// The runs so far whose watched metric (`Model::runaway_metric`) is more than
+    /// `stats::RUNAWAY_FACTOR` times its point's median, in point then replication
+    /// order.
+    pub fn runaways(&self) -> Vec<Runaway> {
+        let mut out = Vec::new();
+        for (point, runs) in self.watched.iter().enumerate() {
+            let values: Vec<f64> = runs.iter().map(|&(_, x)| x).collect();
+            let median = crate::stats::median(&values);
+            for i in crate::stats::runaways(&values) {
+                out.push(Runaway {
+                    point,
+                    replication: runs[i].0,
+                    value: values[i],
+                    median,
+                });
+            }
+        }
+        out.sort_by_key(|r| (r.point, r.replication));
+        out
+    }
+
     /// Each point's summary of each metric, over the runs written so far.
     pub fn summaries(&self) -> Vec<Vec<Summary>> {
         self.accumulators
@@ -388,8 +433,13 @@ impl Store {
         extra: &[(&str, Vec<u8>)],
     ) -> Result<PathBuf, OutputError> {
         let summary = self.layout.summary_csv(&self.summaries());
+        let runaways = self.runaways();
         drop((self.runs, self.failures, self.timeseries));
         write_file(&self.partial.join(SUMMARY_FILE), summary.as_bytes())?;
+        if !runaways.is_empty() {
+            let text = self.layout.runaways_csv(&runaways);
+            write_file(&self.partial.join(RUNAWAYS_FILE), text.as_bytes())?;
+        }
         for (name, bytes) in extra {
             write_file(&self.partial.join(name), bytes)?;
         }
@@ -539,5 +589,55 @@ pub(crate) mod tests {
             .err()
             .unwrap();
         assert!(err.to_string().contains("seed was 3, now 4"), "{err}");
+    }
+
+    #[test]
+    fn a_run_far_above_its_point_s_median_is_listed_in_runaways_csv_and_survives_resume() {
+        use crate::model::co_governance::Metric;
+        let e = experiment(2, 5);
+        let layout = Layout::of(&e, 0);
+        let plan = Plan::new(&e, Shard::ALL, 0, None);
+        // Job 7 (point 1, replication 3) is 1,000 times the others.
+        let mut batch = records(&e, 0..10, Shard::ALL);
+        for r in batch.iter_mut() {
+            if let Outcome::Finished(out) = &mut r.outcome {
+                let x = &mut out.metrics[Metric::IncidentsPer1000 as usize];
+                *x = if r.job.index == 7 { 40_000.0 } else { 40.0 };
+            }
+        }
+        let tmp = tempfile::tempdir().unwrap();
+        let mut store = Store::create(&tmp.path().join("a"), layout.clone(), &plan).unwrap();
+        store.write_batch(&batch[..8], 8).unwrap();
+        drop(store);
+        let mut store = Store::resume(
+            &tmp.path().join("a"),
+            layout,
+            &plan,
+            &e,
+            Shard::ALL,
+            |_, _| {},
+        )
+        .unwrap();
+        store.write_batch(&batch[8..], 10).unwrap();
+        let flagged = store.runaways();
+        assert_eq!(flagged.len(), 1, "{flagged:?}");
+        assert_eq!((flagged[0].point, flagged[0].replication), (1, 3));
+        let dir = store.finish(b"{}", &[]).unwrap();
+        assert_eq!(
+            fs::read_to_string(dir.join(RUNAWAYS_FILE)).unwrap(),
+            "point,replication,metric,value,point_median\n1,3,incidents_per_1000,40000,40\n"
+        );
+        // A run with none writes no file.
+        let mut store = Store::create(
+            &tmp.path().join("b"),
+            Layout::of(&e, 0),
+            &Plan::new(&e, Shard::ALL, 0, None),
+        )
+        .unwrap();
+        store
+            .write_batch(&records(&e, 0..10, Shard::ALL), 10)
+            .unwrap();
+        let dir = store.finish(b"{}", &[]).unwrap();
+        assert!(!dir.join(RUNAWAYS_FILE).exists());
     }
 }

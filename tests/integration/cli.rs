@@ -278,3 +278,42 @@ fn check_prints_ok_and_the_resolved_parameters() {
         .stdout(predicate::str::contains("[district]\nwidth = 3\n"))
         .stdout(predicate::str::contains("ticks = 30"));
 }
+
+#[test]
+fn runaway_runs_are_flagged_on_the_terminal_and_listed_in_runaways_csv() {
+    // At opportunity heterogeneity 1.5 (inside its plausible range) near repeat runs
+    // away in about one run in five on the 6 x 6 baseline district.
+    let dir = tempfile::tempdir().unwrap();
+    let path = write(
+        dir.path(),
+        "hot.toml",
+        &format!(
+            "name = \"hot\"\nextends = {:?}\n[district]\nopportunity_heterogeneity = 1.5\n",
+            crate::util::repo_path("scenarios/tongxiang_baseline.toml")
+        ),
+    );
+    cogov(dir.path())
+        .args(["run", "-q", "-n", "20", "--out", "hot"])
+        .arg(&path)
+        .assert()
+        .success()
+        .stderr(
+            predicate::str::contains("look like runaways").and(predicate::str::contains(
+                "incidents_per_1000 above 10 times its point's median",
+            )),
+        );
+    let text = read(&dir.path().join("hot/runaways.csv"));
+    let mut lines = text.lines();
+    assert_eq!(lines.next(), Some("run,metric,value,point_median"));
+    let rows: Vec<&str> = lines.collect();
+    assert!(!rows.is_empty());
+    for row in rows {
+        let cells: Vec<&str> = row.split(',').collect();
+        let (value, median): (f64, f64) = (cells[2].parse().unwrap(), cells[3].parse().unwrap());
+        assert_eq!(cells[1], "incidents_per_1000");
+        assert!(value > 10.0 * median, "{row}");
+    }
+    // The default district runs no runaway and writes no such file.
+    run_small(dir.path(), "calm", "1", "5");
+    assert!(!dir.path().join("calm/runaways.csv").exists());
+}
