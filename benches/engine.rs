@@ -23,12 +23,13 @@
 use cogov::experiment::{Experiment, Kind, Point, Shard};
 use cogov::model::ModelParams;
 use cogov::model::civil_violence::{self, mesa_parity};
+use cogov::model::co_governance::params::Params;
 use cogov::model::co_governance::simulate;
 use cogov::runner::{JobRecord, run_jobs};
 use cogov::scenario::{BUILTIN_FILES, Scenario};
+use cogov::schema::ParamValue;
 use divan::counter::ItemsCount;
 use divan::{Bencher, black_box};
-use {cogov::model::co_governance::params::Params, cogov::schema::ParamValue};
 
 const TICKS: u32 = 100;
 

@@ -148,11 +148,6 @@ impl<'e> Driver<'e> {
         self.shard
     }
 
-    /// The results directory being written (`DIR.partial`).
-    pub fn partial(&self) -> &Path {
-        self.store.partial()
-    }
-
     /// Runs the jobs still to do on `pool`, handing each finished run to `observe` in
     /// job order (`None` for a failed run). `progress(done)` hears how many runs of
     /// this shard are done; `stop()` is asked after each hand-over; `decide()` (an

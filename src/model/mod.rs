@@ -317,4 +317,29 @@ mod tests {
         let first = Model::CivilViolence.headline_metrics()[0];
         assert_eq!(Model::CivilViolence.metrics()[first].name, "outbursts");
     }
+
+    #[test]
+    fn free_parameters_and_only_they_have_a_plausible_range_inside_the_valid_one() {
+        for model in Model::ALL {
+            for def in model.param_defs() {
+                // Free outright ("free parameter: ...") or in size ("level free a to b").
+                let free = def.source.contains("free");
+                assert_eq!(
+                    def.plausible.is_some(),
+                    free,
+                    "{}: plausible range iff free",
+                    def.path
+                );
+                if let Some((lo, hi)) = def.plausible {
+                    assert!(
+                        def.min <= lo && lo <= hi && hi <= def.max,
+                        "{}: plausible {lo} to {hi} outside {} to {}",
+                        def.path,
+                        def.min,
+                        def.max
+                    );
+                }
+            }
+        }
+    }
 }

@@ -15,7 +15,7 @@ use sha2::{Digest, Sha256};
 /// The adaptive stopping settings of a comparison, part of its identity.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct AdaptivePlan {
-    /// The widest 95% half-width allowed, on the relative scale.
+    /// The widest 95% half-width allowed, in each watched metric's own unit.
     pub precision: f64,
     /// The metrics the rule watches.
     pub metrics: Vec<String>,
@@ -85,38 +85,47 @@ impl Plan {
     /// in words, naming the settings a user chooses before the hash that stands for
     /// the scenario and design; `None` when they are equal.
     pub fn difference(&self, other: &Plan) -> Option<String> {
-        fn was<T: std::fmt::Debug + PartialEq>(key: &str, a: &T, b: &T) -> Option<String> {
-            (a != b).then(|| format!("{key} was {a:?}, now {b:?}"))
+        fn was<T: std::fmt::Display + PartialEq>(key: &str, a: T, b: T) -> Option<String> {
+            (a != b).then(|| format!("{key} was {a}, now {b}"))
         }
-        was("seed", &self.seed, &other.seed)
-            .or_else(|| was("replications", &self.replications, &other.replications))
-            .or_else(|| {
-                (self.shard != other.shard)
-                    .then(|| format!("shard was {}, now {}", self.shard, other.shard))
-            })
-            .or_else(|| {
-                (self.kind != other.kind)
-                    .then(|| format!("kind was {}, now {}", self.kind.name(), other.kind.name()))
-            })
-            .or_else(|| {
-                (self.model != other.model)
-                    .then(|| format!("model was {}, now {}", self.model, other.model))
-            })
-            .or_else(|| was("points", &self.points, &other.points))
+        let adaptive = |plan: &Plan| {
+            plan.adaptive
+                .as_ref()
+                .map_or("none".to_string(), |a| a.to_string())
+        };
+        was("seed", self.seed, other.seed)
+            .or_else(|| was("replications", self.replications, other.replications))
+            .or_else(|| was("shard", self.shard, other.shard))
+            .or_else(|| was("kind", self.kind.name(), other.kind.name()))
+            .or_else(|| was("model", self.model, other.model))
+            .or_else(|| was("points", self.points, other.points))
             .or_else(|| {
                 was(
                     "timeseries_every",
-                    &self.timeseries_every,
-                    &other.timeseries_every,
+                    self.timeseries_every,
+                    other.timeseries_every,
                 )
             })
-            .or_else(|| was("adaptive settings", &self.adaptive, &other.adaptive))
+            .or_else(|| was("the adaptive rule", adaptive(self), adaptive(other)))
             .or_else(|| was("cogov_version", &self.cogov_version, &other.cogov_version))
             .or_else(|| {
                 (self.experiment_hash != other.experiment_hash)
                     .then(|| "the scenario's parameters or the design differ".to_string())
             })
             .or_else(|| (self != other).then(|| "the plans differ".to_string()))
+    }
+}
+
+impl std::fmt::Display for AdaptivePlan {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "precision {} on {}, batches of {}, at most {}",
+            self.precision,
+            self.metrics.join(", "),
+            self.batch,
+            self.max
+        )
     }
 }
 
@@ -200,6 +209,17 @@ mod tests {
             "the scenario's parameters or the design differ"
         );
         assert_eq!(c.whole(), a);
+        let rule = AdaptivePlan {
+            precision: 0.5,
+            metrics: vec!["incidents_per_1000".into()],
+            batch: 10,
+            max: 100,
+        };
+        let e = Plan::new(&experiment(1), Shard::ALL, 1, Some(rule));
+        assert_eq!(
+            a.difference(&e).unwrap(),
+            "the adaptive rule was none, now precision 0.5 on incidents_per_1000, batches of 10, at most 100"
+        );
     }
 
     #[test]

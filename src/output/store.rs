@@ -410,7 +410,6 @@ impl Store {
                 });
             }
         }
-        out.sort_by_key(|r| (r.point, r.replication));
         out
     }
 

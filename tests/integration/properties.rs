@@ -13,17 +13,13 @@
 //! quick without an optimised test profile.
 
 use cogov::model::RunOutput;
+use cogov::model::co_governance::metrics::{METRICS, SERIES, Series};
+use cogov::model::co_governance::params::Params;
 use cogov::model::co_governance::simulate;
 use cogov::scenario::Scenario;
+use cogov::schema::metrics::MetricDef;
+use cogov::schema::{ParamDef, ParamType, ParamValue};
 use proptest::prelude::*;
-use {
-    cogov::model::co_governance::metrics::{METRICS, SERIES, Series},
-    cogov::schema::metrics::MetricDef,
-};
-use {
-    cogov::model::co_governance::params::Params,
-    cogov::schema::{ParamDef, ParamType, ParamValue},
-};
 
 /// Model parameters drawn anywhere in their documented range, ends included (0 officers,
 /// NGOs, enterprises and grid workers among them).

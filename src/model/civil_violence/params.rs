@@ -832,27 +832,4 @@ mod tests {
         });
         assert!(paths(&life).is_empty());
     }
-
-    #[test]
-    fn free_parameters_and_only_they_have_a_plausible_range_inside_the_valid_one() {
-        for def in CV_PARAM_DEFS.iter() {
-            // Free outright ("free parameter: ...") or free in size ("level free a to b").
-            let free = def.source.contains("free");
-            assert_eq!(
-                def.plausible.is_some(),
-                free,
-                "{}: plausible range iff free",
-                def.path
-            );
-            if let Some((lo, hi)) = def.plausible {
-                assert!(
-                    def.min <= lo && lo <= hi && hi <= def.max,
-                    "{}: plausible {lo} to {hi} outside {} to {}",
-                    def.path,
-                    def.min,
-                    def.max
-                );
-            }
-        }
-    }
 }
