@@ -7,6 +7,9 @@
 //! arrival order on one thread, so a summary is bit-for-bit the same whatever the
 //! thread count of the run that produced the values.
 //!
+//! [`median`] and [`runaways`] judge a point's runs after the fact: a run more than
+//! [`RUNAWAY_FACTOR`] times its point's median is flagged.
+//!
 //! The t quantile is computed here rather than taken from a statistics crate: it is
 //! the only distribution function cogov needs. This module does no I/O.
 
