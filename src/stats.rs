@@ -322,24 +322,28 @@ pub fn median(values: &[f64]) -> f64 {
     }
 }
 
-/// The indices of `values` that look like runaways: more than [`RUNAWAY_FACTOR`]
-/// times the median of the values, when there are at least three defined values and
-/// their median is positive (fewer values have no median to speak of).
+/// The indices of `values` that look like runaways: above `ceiling` (the highest
+/// value a real system plausibly shows), or more than [`RUNAWAY_FACTOR`] times the
+/// median of the values when there are at least three defined values and their
+/// median is positive (fewer values have no median to speak of).
 ///
 /// # Examples
 /// ```
 /// use cogov::stats::runaways;
-/// assert_eq!(runaways(&[30.0, 35.0, 40.0, 2_000.0]), vec![3]);
-/// assert!(runaways(&[30.0, 2_000.0]).is_empty());
+/// assert_eq!(runaways(&[30.0, 35.0, 40.0, 2_000.0], f64::INFINITY), vec![3]);
+/// assert!(runaways(&[30.0, 2_000.0], f64::INFINITY).is_empty());
+/// assert_eq!(runaways(&[30.0, 2_000.0], 1_000.0), vec![1]);
 /// ```
-pub fn runaways(values: &[f64]) -> Vec<usize> {
+pub fn runaways(values: &[f64], ceiling: f64) -> Vec<usize> {
     let defined = values.iter().filter(|x| !x.is_nan()).count();
     let m = median(values);
-    if defined < 3 || m.is_nan() || m <= 0.0 {
-        return Vec::new();
-    }
+    let relative = if defined < 3 || m.is_nan() || m <= 0.0 {
+        f64::INFINITY
+    } else {
+        RUNAWAY_FACTOR * m
+    };
     (0..values.len())
-        .filter(|&i| values[i] > RUNAWAY_FACTOR * m)
+        .filter(|&i| values[i] > relative || values[i] > ceiling)
         .collect()
 }
 
@@ -468,12 +472,20 @@ mod tests {
 
     #[test]
     fn a_runaway_is_an_order_of_magnitude_above_its_point_s_median() {
-        assert_eq!(runaways(&[30.0, 35.0, 40.0, 401.0, 399.0]), vec![3]);
-        assert_eq!(runaways(&[1.0, 1.0, f64::NAN, 50.0, 2.0]), vec![3]);
+        let none = f64::INFINITY;
+        assert_eq!(runaways(&[30.0, 35.0, 40.0, 401.0, 399.0], none), vec![3]);
+        assert_eq!(runaways(&[1.0, 1.0, f64::NAN, 50.0, 2.0], none), vec![3]);
+        // Above the ceiling is flagged whatever the median, even for a lone run.
+        assert_eq!(
+            runaways(&[1_500.0, 1_200.0, 1_400.0], 1_000.0),
+            vec![0, 1, 2]
+        );
+        assert_eq!(runaways(&[1_500.0], 1_000.0), vec![0]);
+        assert!(runaways(&[1_000.0], 1_000.0).is_empty());
         assert!(
-            runaways(&[0.0, 0.0, 0.0, 5.0]).is_empty(),
+            runaways(&[0.0, 0.0, 0.0, 5.0], none).is_empty(),
             "no positive median"
         );
-        assert!(runaways(&[1.0, 500.0]).is_empty(), "too few runs");
+        assert!(runaways(&[1.0, 500.0], none).is_empty(), "too few runs");
     }
 }

@@ -86,8 +86,14 @@ pub fn warn_runaways(runaways: usize, model: Model) {
     let metric = model
         .runaway_metric()
         .map_or("the watched metric", |m| model.metrics()[m].name);
+    let ceiling = model.runaway_ceiling();
+    let above = if ceiling.is_finite() {
+        format!(" or above {ceiling}, more than any real district records")
+    } else {
+        String::new()
+    };
     eprintln!(
-        "warning: {runaways} run{} look{} like runaways ({metric} above {} times its point's median); they are listed in runaways.csv. Near repeat can feed on itself at extreme settings: see docs/model.md, Known limitations",
+        "warning: {runaways} run{} look{} like runaways ({metric} above {} times its point's median{above}); they are listed in runaways.csv. Check the parameters against their plausible ranges (`cogov params`); see docs/model.md, Stability",
         if runaways == 1 { "" } else { "s" },
         if runaways == 1 { "s" } else { "" },
         cogov::stats::RUNAWAY_FACTOR

@@ -115,6 +115,15 @@ impl Model {
         }
     }
 
+    /// The highest value of [`Model::runaway_metric`] a real system plausibly shows; a
+    /// run above it is flagged whatever its point's median (infinite when none).
+    pub fn runaway_ceiling(self) -> f64 {
+        match self {
+            Model::CoGovernance => co_governance::metrics::PLAUSIBLE_MAX_INCIDENTS_PER_1000,
+            Model::CivilViolence => f64::INFINITY,
+        }
+    }
+
     /// The per-tick series columns, in [`RunOutput::series`] order.
     pub fn series(self) -> &'static [MetricDef] {
         match self {

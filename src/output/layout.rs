@@ -285,10 +285,14 @@ impl Layout {
     }
 
     /// `runaways.csv`: one row per flagged run, led by its identity (as in
-    /// `runs.csv`), then the watched metric's name, the run's value and its point's
-    /// median.
+    /// `runs.csv`), then the watched metric's name, the run's value, its point's
+    /// median and the model's plausible ceiling.
     pub fn runaways_csv(&self, runaways: &[super::store::Runaway]) -> String {
-        let mut out = format!("{},metric,value,point_median\n", self.identity_header());
+        let mut out = format!(
+            "{},metric,value,point_median,plausible_max\n",
+            self.identity_header()
+        );
+        let ceiling = self.model.runaway_ceiling();
         let name = self
             .model
             .runaway_metric()
@@ -299,6 +303,8 @@ impl Layout {
             super::push_number(&mut out, r.value);
             out.push(',');
             super::push_number(&mut out, r.median);
+            out.push(',');
+            super::push_number(&mut out, ceiling);
             out.push('\n');
         }
         out

@@ -394,14 +394,15 @@ impl Store {
     }
 
     /// The runs so far whose watched metric (`Model::runaway_metric`) is more than
-    /// `stats::RUNAWAY_FACTOR` times its point's median, in point then replication
-    /// order.
+    /// `stats::RUNAWAY_FACTOR` times its point's median or above the model's
+    /// plausible ceiling (`Model::runaway_ceiling`), in point then replication order.
     pub fn runaways(&self) -> Vec<Runaway> {
         let mut out = Vec::new();
         for (point, runs) in self.watched.iter().enumerate() {
             let values: Vec<f64> = runs.iter().map(|&(_, x)| x).collect();
             let median = crate::stats::median(&values);
-            for i in crate::stats::runaways(&values) {
+            let ceiling = self.layout.model.runaway_ceiling();
+            for i in crate::stats::runaways(&values, ceiling) {
                 out.push(Runaway {
                     point,
                     replication: runs[i].0,
@@ -624,7 +625,7 @@ pub(crate) mod tests {
         let dir = store.finish(b"{}", &[]).unwrap();
         assert_eq!(
             fs::read_to_string(dir.join(RUNAWAYS_FILE)).unwrap(),
-            "point,replication,metric,value,point_median\n1,3,incidents_per_1000,40000,40\n"
+            "point,replication,metric,value,point_median,plausible_max\n1,3,incidents_per_1000,40000,40,1000\n"
         );
         // A run with none writes no file.
         let mut store = Store::create(

@@ -21,6 +21,9 @@
 //! - `scenarios`: every file in `scenarios/` passes `cogov check`, every file in
 //!   `tests/data/malformed/` is refused with its expected message, and the reform
 //!   files add up to `reform_combined.toml`.
+//! - `stability`: a Latin hypercube over every free parameter's plausible range (read
+//!   from `cogov params --format json`) gives no implausible incident rate and no
+//!   runaway; districts of different sizes give the same per-capita results.
 //! - `validation`: fast versions of VALIDATION.md's results (diffusion of
 //!   responsibility against the volunteer's-dilemma closed form, concentration of
 //!   incidents, the community-policing signature), fixed seeds, tolerances from the
@@ -35,5 +38,6 @@ mod layers;
 mod properties;
 mod reference;
 mod scenarios;
+mod stability;
 mod util;
 mod validation;

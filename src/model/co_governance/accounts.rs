@@ -42,6 +42,7 @@ pub struct Accounts {
     pub staff_cost: f64,
     // Sums of daily means.
     pub disorder: f64,
+    pub held: f64,
     pub safety: f64,
     pub participation: f64,
     pub free_riders: f64,
@@ -127,6 +128,7 @@ impl Accounts {
             ratio(self.response_minutes, self.responses as f64),
         );
         set(Metric::DisorderIndex, ratio(self.disorder, days));
+        set(Metric::HeldShare, ratio(self.held, days));
         set(Metric::PerceivedSafety, ratio(self.safety, days));
         let mut scratch = Vec::with_capacity(grid_incidents.len());
         let grids = grid_incidents.len();

@@ -71,10 +71,26 @@ metric_table! {
             "On-duty officer hours, per 1,000 residents, annualised.";
         IncentivesPaid => "incentives_paid", "yuan per year", [0.0, INF],
             "Rewards, subsidies and funding paid to residents, enterprises and NGOs in the window, annualised, for the whole district.";
+        HeldShare => "held_share", "share of residents", [0.0, 1.0],
+            "Mean over window days of the share of residents held after a cleared offence (incapacitated: they cannot offend).";
         CostPerResolvedIncident => "cost_per_resolved_incident", "yuan", [0.0, INF],
             "Officer, auxiliary and grid-worker hours at their unit costs plus incentives paid, over cleared incidents plus locally resolved disputes, in the window.";
     }
 }
+
+/// The highest incident rate, per 1,000 residents a year, that cogov treats as
+/// plausible for a residential district; a run above it is flagged as a runaway.
+///
+/// The highest rates recorded for whole districts are in city centres: Westminster,
+/// the highest of England and Wales' districts with a real resident population,
+/// records about 430 crimes and anti-social behaviour incidents per 1,000 residents
+/// a year (police.uk and Office for National Statistics, year to mid-2025), a figure
+/// inflated by the daily visitors its resident count leaves out; no large US city
+/// records more than about 100 Part I offences per 1,000 residents a year (FBI,
+/// Crime in the United States). The ceiling allows more than twice Westminster's rate:
+/// above it every resident would meet an incident every year, which no recorded urban
+/// district comes near.
+pub const PLAUSIBLE_MAX_INCIDENTS_PER_1000: f64 = 1_000.0;
 
 /// The metrics a comparison's table shows unless `--metric` says otherwise: the
 /// study's public-order and cooperation headline figures and the cost, in order.
@@ -110,7 +126,9 @@ metric_table! {
         DisputesEscalated => "disputes_escalated", "count", [0.0, INF],
             "Disputes that escalated into an incident this day.";
         MotivatedShare => "motivated_share", "share of residents", [0.0, 1.0],
-            "Residents whose grievance minus net risk exceeds the threshold (Epstein's active state).";
+            "Residents whose grievance minus net risk exceeds the threshold (Epstein's active state), not counting those held.";
+        HeldShare => "held_share", "share of residents", [0.0, 1.0],
+            "Residents held (custody, detention, prison) after a cleared offence, who cannot offend.";
         ArrestProbability => "perceived_arrest_probability", "probability", [0.0, 1.0],
             "Resident-weighted mean of the grids' perceived arrest probability P.";
         TrustInPolice => "trust_in_police", "trust (0-1)", [0.0, 1.0],

@@ -96,9 +96,14 @@ define_params! {
             source "form from Epstein 2002 (k = 2.3 for per-agent counts); value free parameter 0.1 to 1";
         /// Chance per day that a motivated resident offends, at average opportunity and
         /// no near-repeat boost.
-        offence_propensity: f64 = 0.00025, range 0.0 => 1.0, unit "per day",
-            plausible 0.0002 => 0.002,
-            source "free parameter: calibrated to about 40 incidents per 1,000 residents a year";
+        offence_propensity: f64 = 0.0003, range 0.0 => 1.0, unit "per day",
+            plausible 0.0001 => 0.001,
+            source "free parameter: calibrated to about 40 incidents per 1,000 residents a year; the plausible range gives, all else at default, about 10 to 350 a year, quiet residential districts to nearly the busiest recorded (Westminster, about 430: police.uk and ONS)";
+        /// Mean days an offender whose offence is cleared is held (custody, detention,
+        /// prison), during which they cannot offend; each term is drawn exponential.
+        incapacitation_days: f64 = 30.0, range 0.0 => 3650.0, unit "days",
+            plausible 5 => 180,
+            source "free parameter: administrative detention runs 1 to 20 days (PRC Public Security Administration Punishments Law 2005, arts. 10 and 16), custodial sentences months to years; incapacitation as in Blumstein, Cohen, Roth and Visher 1986, Criminal Careers and Career Criminals, National Academy Press";
         /// Share of offences against property.
         property_share: f64 = 0.6, range 0.0 => 1.0, unit "share",
             plausible 0.4 => 0.8,
@@ -212,6 +217,11 @@ define_params! {
         /// a 10% slower response cost 4.7 percentage points.
         clearance_response_slope: f64 = 0.493, range 0.0 => 5.0, unit "probability per ln(minutes)",
             source "Blanes i Vidal and Kirchmaier 2018, Rev Econ Stud 85:855 (10% slower, 4.7 pp lower clearance)";
+        /// Share of a base clearance probability that no delay removes: clearance by
+        /// later investigation, the floor under the response-time effect.
+        clearance_floor_share: f64 = 0.5, range 0.0 => 1.0, unit "share of base clearance",
+            plausible 0.3 => 0.8,
+            source "free parameter: Spelman and Brown 1984, Calling the Police, PERF (few clearances depend on the response); Blanes i Vidal and Kirchmaier 2018 (the response effect runs through on-scene arrests and named suspects)";
         /// Officer hours per day per 1,000 residents spent on non-crime calls (110
         /// service calls, traffic, assistance), before the logistics multiplier.
         service_hours_per_1000: f64 = 0.5, range 0.0 => 1_000.0, unit "officer hours per 1,000 residents per day",
@@ -273,6 +283,12 @@ define_params! {
         enterprise_security_weight: f64 = 0.5, range 0.0 => 10.0, unit "officer-equivalents",
             plausible 0.2 => 0.8,
             source "free parameter";
+        /// Share of officers' and auxiliaries' patrol presence sent to grids in
+        /// proportion to their recently observed incident rates (hot-spot policing); the
+        /// rest is spread evenly.
+        hot_spot_share: f64 = 0.3, range 0.0 => 1.0, unit "share",
+            plausible 0 => 0.8,
+            source "free parameter: Sherman and Weisburd 1995, Justice Q 12:625; Braga, Papachristos and Hureau 2014, Justice Q 31:633 (hot-spot patrols cut crime there without displacing it)";
         /// Weight of one working camera.
         camera_weight: f64 = 0.03, range 0.0 => 10.0, unit "officer-equivalents",
             plausible 0.01 => 0.1,
@@ -609,10 +625,16 @@ define_params! {
 
     /// Near-repeat victimisation, disorder and collective efficacy (mechanism 11 of docs/model.md).
     contagion: Contagion {
-        /// Rise in a grid's attractiveness per incident (Short et al.'s theta).
-        near_repeat_boost: f64 = 0.05, range 0.0 => 100.0, unit "per incident",
-            plausible 0.01 => 0.2,
-            source "Short et al. 2008, Math Models Methods Appl Sci 18:1249; size free 0.01 to 0.2; a grid holds hundreds of households, so one incident raises its risk a little";
+        /// Rise in a grid's attractiveness per incident per 1,000 of its residents
+        /// (Short et al.'s theta, per resident so that a grid's size does not change it).
+        near_repeat_boost: f64 = 0.04, range 0.0 => 100.0, unit "per incident per 1,000 residents",
+            plausible 0.008 => 0.16,
+            source "Short et al. 2008, Math Models Methods Appl Sci 18:1249; size free 0.008 to 0.16 (0.01 to 0.2 per incident in a default grid of 786 residents)";
+        /// Highest rise in a grid's offending from near repeat: the multiplier
+        /// 1 + M (1 - exp(-B / M)) saturates at 1 + M.
+        near_repeat_cap: f64 = 1.0, range 0.0 => 100.0, unit "relative rise",
+            plausible 0.5 => 2,
+            source "Townsley, Homel and Chaseling 2003, Br J Criminol 43:615; Johnson et al. 2007, J Quant Criminol 23:201 (risk near a burgled home about doubles for weeks); size free 0.5 to 2";
         /// Daily decay of the near-repeat boost (omega).
         near_repeat_decay: f64 = 0.1, range 0.0 => 1.0, unit "per day",
             source "Short et al. 2008; Johnson 2008 (near-repeat risk fades within weeks)";

@@ -3,8 +3,18 @@
 //!
 //! - Near repeat (Short et al. 2008, Math Models Methods Appl Sci 18(suppl.):1249-1267): each grid's
 //!   dynamic attractiveness B follows B <- (1 - omega)((1 - eta) B + eta mean(B of
-//!   neighbours)) + theta E, with E the grid's incidents that day. Offending in the grid
-//!   is scaled by (1 + B).
+//!   neighbours)) + theta E, with E the grid's incidents that day *per 1,000 of its
+//!   residents*, so a grid of twice the residents needs twice the incidents for the
+//!   same boost (Short et al.'s lattice sites are single houses; cogov's grids hold
+//!   hundreds). Offending in the grid is scaled by 1 + M (1 - exp(-B / M)): about
+//!   1 + B while the boost is small, never above 1 + M (`contagion.near_repeat_cap`).
+//!   The cap is the area-level elevation the near-repeat studies observe: after a
+//!   burglary, the risk to homes within 100 to 200 m is about doubled for two weeks
+//!   and fades within a month or two (Townsley, Homel and Chaseling 2003, Br J
+//!   Criminol 43:615-633; Bowers and Johnson 2004, Western Criminol Rev 5(3):12-24;
+//!   Johnson et al. 2007, J Quant Criminol 23:201-219). Without it the boost feeds
+//!   the incidents that feed it, and a hot grid runs away until every motivated
+//!   resident offends every day.
 //! - Disorder (Keizer, Lindenberg and Steg 2008, Science 322:1681-1685; broken
 //!   windows): an unhandled public-order incident raises the grid's disorder D by gain
 //!   (1 - D); D decays daily by a share. Offending is scaled by (1 + effect D).
@@ -46,38 +56,53 @@ pub fn residents_feeling_safe(fear: f64, residents: f64, sum_trust_police: f64) 
     (1.0 - fear) * (SAFETY_WITHOUT_TRUST * residents + SAFETY_FROM_TRUST * sum_trust_police)
 }
 
-/// The multiplier on a motivated resident's daily offending propensity in a grid.
+/// The near-repeat multiplier on offending from a grid's boost `b`, saturating at
+/// `1 + cap`: 1 + cap (1 - exp(-b / cap)), which is 1 + b for a small boost. A cap of
+/// 0 turns near repeat off.
 #[inline]
+pub fn near_repeat_multiplier(b: f64, cap: f64) -> f64 {
+    if cap > 0.0 {
+        1.0 + cap * -(-b / cap).exp_m1()
+    } else {
+        1.0
+    }
+}
+
+/// The multiplier on a motivated resident's daily offending propensity in a grid;
+/// `near_repeat` is the grid's boost B, saturated at `near_repeat_cap`.
+#[inline]
+#[allow(clippy::too_many_arguments)]
 pub fn opportunity_multiplier(
     base_opportunity: f64,
     near_repeat: f64,
+    near_repeat_cap: f64,
     disorder: f64,
     disorder_effect: f64,
     collective_efficacy: f64,
     efficacy_effect: f64,
 ) -> f64 {
     base_opportunity
-        * (1.0 + near_repeat)
+        * near_repeat_multiplier(near_repeat, near_repeat_cap)
         * (1.0 + disorder_effect * disorder)
         * (1.0 - efficacy_effect * collective_efficacy).max(0.0)
 }
 
 /// One day of Short et al.'s attractiveness dynamics on a `width` x `height` lattice
-/// (Moore neighbourhood, no wrap). `events` are the day's incidents per grid; `next`
-/// is scratch space of the same length, left holding the old values.
+/// (Moore neighbourhood, no wrap). `events` are the day's incidents per grid, each
+/// grid holding `residents` residents; `next` is scratch space of the same length,
+/// left holding the old values.
 pub fn step_near_repeat(
     boost: &mut [f64],
     next: &mut [f64],
     events: &[u32],
+    residents: f64,
     width: usize,
     height: usize,
     p: &crate::model::co_governance::params::Contagion,
 ) {
-    let (omega, eta, theta) = (
-        p.near_repeat_decay,
-        p.near_repeat_spread,
-        p.near_repeat_boost,
-    );
+    let (omega, eta) = (p.near_repeat_decay, p.near_repeat_spread);
+    // The boost per incident, per 1,000 residents of the grid.
+    let theta = p.near_repeat_boost * super::space::RATE_BASE / residents;
     for y in 0..height {
         for x in 0..width {
             let g = y * width + x;
@@ -128,12 +153,13 @@ mod tests {
         let mut scratch = vec![0.0; 9];
         let mut events = vec![0; 9];
         events[4] = 1;
-        step_near_repeat(&mut b, &mut scratch, &events, 3, 3, &p);
-        assert!((b[4] - p.near_repeat_boost).abs() < 1e-12);
+        // 500 residents a grid: one incident is 2 per 1,000.
+        step_near_repeat(&mut b, &mut scratch, &events, 500.0, 3, 3, &p);
+        let theta = 2.0 * p.near_repeat_boost;
+        assert!((b[4] - theta).abs() < 1e-12);
         assert_eq!(b[0], 0.0);
         events[4] = 0;
-        step_near_repeat(&mut b, &mut scratch, &events, 3, 3, &p);
-        let theta = p.near_repeat_boost;
+        step_near_repeat(&mut b, &mut scratch, &events, 500.0, 3, 3, &p);
         let keep = (1.0 - p.near_repeat_decay) * (1.0 - p.near_repeat_spread) * theta;
         assert!((b[4] - keep).abs() < 1e-12);
         // A corner has 3 neighbours; the centre is one of them.
@@ -141,7 +167,7 @@ mod tests {
         assert!((b[0] - corner).abs() < 1e-12);
         // Without events the boost dies away.
         for _ in 0..500 {
-            step_near_repeat(&mut b, &mut scratch, &[0; 9], 3, 3, &p);
+            step_near_repeat(&mut b, &mut scratch, &[0; 9], 500.0, 3, 3, &p);
         }
         assert!(b.iter().all(|&x| x < 1e-12));
     }
@@ -151,17 +177,51 @@ mod tests {
         let p = Params::default().contagion;
         let mut b = vec![1.0];
         let mut s = vec![0.0];
-        step_near_repeat(&mut b, &mut s, &[0], 1, 1, &p);
+        step_near_repeat(&mut b, &mut s, &[0], 500.0, 1, 1, &p);
         assert!((b[0] - (1.0 - p.near_repeat_decay)).abs() < 1e-12);
     }
 
     #[test]
+    fn the_same_incident_rate_gives_the_same_boost_whatever_the_grid_size() {
+        let p = Params::default().contagion;
+        let (mut small, mut large) = (vec![0.0; 4], vec![0.0; 4]);
+        let mut s = vec![0.0; 4];
+        step_near_repeat(&mut small, &mut s, &[1, 0, 0, 2], 400.0, 2, 2, &p);
+        step_near_repeat(&mut large, &mut s, &[3, 0, 0, 6], 1200.0, 2, 2, &p);
+        for (a, b) in small.iter().zip(&large) {
+            assert!((a - b).abs() < 1e-12, "{a} against {b}");
+        }
+    }
+
+    #[test]
+    fn near_repeat_is_linear_when_small_and_saturates_at_its_cap() {
+        assert_eq!(near_repeat_multiplier(0.0, 1.0), 1.0);
+        // Small boosts act as 1 + B.
+        assert!((near_repeat_multiplier(0.01, 1.0) - 1.01).abs() < 1e-4);
+        // 1 + M (1 - e^-1) at B = M.
+        let at_cap = 1.0 + 2.0 * (1.0 - (-1.0f64).exp());
+        assert!((near_repeat_multiplier(2.0, 2.0) - at_cap).abs() < 1e-12);
+        // No boost, however large, lifts offending above 1 + M.
+        assert!(near_repeat_multiplier(1e6, 1.0) <= 2.0);
+        assert!(near_repeat_multiplier(50.0, 1.0) > 1.999);
+        // A cap of 0 switches near repeat off.
+        assert_eq!(near_repeat_multiplier(5.0, 0.0), 1.0);
+    }
+
+    #[test]
     fn opportunity_rises_with_disorder_and_falls_with_efficacy() {
-        let base = opportunity_multiplier(1.0, 0.0, 0.0, 1.0, 0.0, 0.5);
+        let base = opportunity_multiplier(1.0, 0.0, 1.0, 0.0, 1.0, 0.0, 0.5);
         assert_eq!(base, 1.0);
-        assert_eq!(opportunity_multiplier(1.0, 0.0, 1.0, 1.0, 0.0, 0.5), 2.0);
-        assert_eq!(opportunity_multiplier(1.0, 0.0, 0.0, 1.0, 1.0, 0.5), 0.5);
-        assert_eq!(opportunity_multiplier(2.0, 1.0, 0.0, 1.0, 0.0, 0.5), 4.0);
+        assert_eq!(
+            opportunity_multiplier(1.0, 0.0, 1.0, 1.0, 1.0, 0.0, 0.5),
+            2.0
+        );
+        assert_eq!(
+            opportunity_multiplier(1.0, 0.0, 1.0, 0.0, 1.0, 1.0, 0.5),
+            0.5
+        );
+        let boosted = opportunity_multiplier(2.0, 1.0, 1.0, 0.0, 1.0, 0.0, 0.5);
+        assert!((boosted - 2.0 * near_repeat_multiplier(1.0, 1.0)).abs() < 1e-12);
     }
 
     #[test]

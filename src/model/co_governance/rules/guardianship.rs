@@ -5,9 +5,14 @@
 //! to everyone whose presence deters: officers out in the grids (community work plus
 //! the idle share of their response hours), auxiliaries, grid workers, volunteers,
 //! enterprises' security staff and cameras, each at its weight
-//! (`guardians.*_weight`, free parameters). Officers and auxiliaries are spread
-//! evenly over the grids; volunteers and guards are where the contributors and
-//! contributing enterprises are. This file owns the presence and weighting formulas;
+//! (`guardians.*_weight`, free parameters). Of the officers' and auxiliaries' patrol
+//! presence, a share `guardians.hot_spot_share` goes to grids in proportion to their
+//! recently observed incident rates (hot-spot policing: Sherman and Weisburd 1995,
+//! Justice Q 12:625-648; Braga, Papachristos and Hureau 2014, Justice Q 31:633-663),
+//! the rest evenly; the district's total is unchanged. A grid whose crime rises draws
+//! patrols, which raise the perceived arrest risk there: negative feedback on a hot
+//! spot. Volunteers and guards are where the contributors and contributing
+//! enterprises are. This file owns the presence and weighting formulas;
 //! the world decides which grid's counts go in.
 
 use super::operations::PoliceTime;
@@ -46,16 +51,35 @@ impl Presence {
         }
     }
 
-    /// A grid's guardianship from the shared presence and the grid's own volunteers
-    /// and security staff.
+    /// A grid's guardianship from the shared presence, the grid's hot-spot weight on
+    /// police patrols (see [`hot_spot_weight`]) and its own volunteers and security
+    /// staff.
     #[inline]
-    pub fn guardians(&self, w: &Guardians, volunteers: f64, security: f64) -> f64 {
-        self.officers
-            + w.auxiliary_weight * self.auxiliaries
+    pub fn guardians(
+        &self,
+        w: &Guardians,
+        patrol_weight: f64,
+        volunteers: f64,
+        security: f64,
+    ) -> f64 {
+        patrol_weight * (self.officers + w.auxiliary_weight * self.auxiliaries)
             + w.grid_worker_weight * self.grid_workers
             + w.volunteer_weight * volunteers
             + w.enterprise_security_weight * security
             + w.camera_weight * self.cameras
+    }
+}
+
+/// The factor on a grid's share of police patrols: (1 - h) + h rate / mean rate, with
+/// `h` the hot-spot share and `rate` the grid's observed incident rate. Its mean over
+/// the grids is 1, so patrols are moved, not added; with no incidents seen anywhere
+/// patrols stay even.
+#[inline]
+pub fn hot_spot_weight(share: f64, rate: f64, mean_rate: f64) -> f64 {
+    if mean_rate > 0.0 {
+        (1.0 - share) + share * rate / mean_rate
+    } else {
+        1.0
     }
 }
 
@@ -123,9 +147,27 @@ mod tests {
         w.volunteer_weight = 0.2;
         w.enterprise_security_weight = 0.3;
         w.camera_weight = 0.1;
-        let g = s.guardians(&w, 10.0, 2.0);
+        let g = s.guardians(&w, 1.0, 10.0, 2.0);
         let expected = 1.0 / 3.0 + 0.5 + 0.2 + 2.0 + 0.6 + 0.2;
         assert!((g - expected).abs() < 1e-12, "{g}");
+        // Doubling the patrol weight doubles officers and auxiliaries only.
+        let hot = s.guardians(&w, 2.0, 10.0, 2.0);
+        assert!((hot - g - (1.0 / 3.0 + 0.5)).abs() < 1e-12, "{hot}");
+    }
+
+    #[test]
+    fn hot_spots_draw_patrols_without_adding_any() {
+        // No hot-spot share, or nothing seen: even patrols.
+        assert_eq!(hot_spot_weight(0.0, 90.0, 30.0), 1.0);
+        assert_eq!(hot_spot_weight(0.5, 0.0, 0.0), 1.0);
+        // Half the patrols by rate: a grid at three times the mean gets 2x.
+        assert_eq!(hot_spot_weight(0.5, 90.0, 30.0), 2.0);
+        assert_eq!(hot_spot_weight(0.5, 0.0, 30.0), 0.5);
+        // The weights over grids average 1.
+        let rates = [0.0, 10.0, 20.0, 90.0];
+        let mean = rates.iter().sum::<f64>() / 4.0;
+        let total: f64 = rates.iter().map(|&r| hot_spot_weight(0.7, r, mean)).sum();
+        assert!((total - 4.0).abs() < 1e-12);
     }
 
     #[test]

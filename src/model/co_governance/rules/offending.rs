@@ -22,6 +22,11 @@
 //! - Motivation is a disposition; a motivated resident offends on a given day with a
 //!   small propensity scaled by the grid's opportunity (see `contagion`), capped at 1.
 //! - An offence is property, violent or public order by the district's offence mix.
+//! - Incapacitation: the offender of a cleared offence is held (custody, detention,
+//!   prison) for a term drawn exponential with mean `residents.incapacitation_days`,
+//!   and cannot offend meanwhile (Blumstein, Cohen, Roth and Visher 1986, Criminal
+//!   Careers and "Career Criminals", National Academy Press). The more offending, the
+//!   more offenders are held: one of the brakes on a crime wave.
 
 /// Epstein's grievance G = H (1 - L), arrest probability P = 1 - exp(-k C / A) and
 /// activation rule G - R P > T, as the
@@ -82,6 +87,15 @@ pub fn daily_offending_probability(propensity: f64, opportunity_multiplier: f64)
     (propensity * opportunity_multiplier).min(1.0)
 }
 
+/// Days an offender is held from a uniform draw `u` in [0, 1): an exponential term with
+/// mean `mean_days`, rounded up to whole days (at least 1 when the mean is positive,
+/// 0 when it is 0).
+#[inline]
+pub fn incapacitation_days(mean_days: f64, u: f64) -> u32 {
+    let days = (-mean_days * (-u).ln_1p()).ceil();
+    days.min(f64::from(u32::MAX / 2)) as u32
+}
+
 /// cogov's perceived arrest probability: confrontation (Epstein's form) times the
 /// observed clearance rate.
 #[inline]
@@ -127,6 +141,24 @@ mod tests {
         assert!((l.of(0.2) - (0.75 * 0.6 + 0.25 * 0.2)).abs() < 1e-15);
         assert_eq!(Legitimacy::new(0.6, 0.0).of(0.9), 0.6);
         assert_eq!(Legitimacy::new(0.6, 1.0).of(0.9), 0.9);
+    }
+
+    #[test]
+    fn incapacitation_is_exponential_in_whole_days() {
+        assert_eq!(incapacitation_days(0.0, 0.7), 0);
+        // The median of an exponential is mean x ln 2: 30 ln 2 = 20.8, so 21 days.
+        assert_eq!(incapacitation_days(30.0, 0.5), 21);
+        assert_eq!(incapacitation_days(30.0, 0.0), 0);
+        assert!(incapacitation_days(30.0, 1e-9) >= 1);
+        // The mean of the rounded-up term is the mean plus about half a day.
+        let n = 100_000;
+        let mean = (0..n)
+            .map(|i| f64::from(incapacitation_days(30.0, (i as f64 + 0.5) / n as f64)))
+            .sum::<f64>()
+            / n as f64;
+        assert!((mean - 30.5).abs() < 0.1, "{mean}");
+        // An absurd mean cannot overflow the day counter.
+        assert!(incapacitation_days(1e300, 0.99) <= u32::MAX / 2);
     }
 
     #[test]

@@ -49,6 +49,18 @@ pub fn log_normal_mean_one(sigma: f64, z: f64) -> f64 {
     (sigma * z - sigma * sigma / 2.0).exp()
 }
 
+/// Scales non-negative `values` so that their mean is exactly 1 (left alone when they
+/// sum to zero).
+pub fn scale_to_mean_one(values: &mut [f64]) {
+    let sum: f64 = values.iter().sum();
+    if sum > 0.0 {
+        let f = values.len() as f64 / sum;
+        for v in values {
+            *v *= f;
+        }
+    }
+}
+
 /// Expected events a day among `residents` from a rate per 1,000 residents a year.
 #[inline]
 pub fn daily_expected(rate_per_1000_year: f64, residents: f64) -> f64 {
@@ -64,6 +76,16 @@ pub fn annual_rate_per_1000(events: u32, residents: f64) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn scaling_keeps_proportions_and_makes_the_mean_one() {
+        let mut v = [1.0, 3.0, 4.0, 0.0];
+        scale_to_mean_one(&mut v);
+        assert_eq!(v, [0.5, 1.5, 2.0, 0.0]);
+        let mut zeros = [0.0; 3];
+        scale_to_mean_one(&mut zeros);
+        assert_eq!(zeros, [0.0; 3]);
+    }
 
     #[test]
     fn view_weighs_own_grid_fully_and_neighbours_by_weight() {

@@ -17,8 +17,9 @@
 //!    metrics.
 //! 4. Offences (`offences.rs`): motivated residents offend; victims report or not;
 //!    police respond (response time, clearance), possibly jointly with the community;
-//!    victims' trust learns from the contact; public-order incidents call for a
-//!    clean-up under the liability rules or add disorder (`community_calls.rs`).
+//!    a cleared offence's offender is held for a while and cannot offend; victims'
+//!    trust learns from the contact; public-order incidents call for a clean-up under
+//!    the liability rules or add disorder (`community_calls.rs`).
 //! 5. Disputes (`disputes.rs`): new and pending disputes are mediated under the
 //!    liability and rights rules, or escalate into incidents, or lapse.
 //! 6. Participation (`participation.rs`): residents, enterprises and NGOs revise
@@ -66,6 +67,17 @@ pub struct World<'a> {
     trust_community: Vec<f64>,
     strategy: Vec<u8>,
     victimised: Vec<bool>,
+    /// The first day a resident is free again after being held for a cleared offence
+    /// (0: never held).
+    held_until: Vec<u32>,
+
+    // Today's motivated residents, grid by grid: grid k's are
+    // `motivated_ids[motivated_from[k]..][..motivated[k]]` (offenders are drawn from
+    // them), and how many residents are held today.
+    motivated_ids: Vec<u32>,
+    motivated_from: Vec<u32>,
+    held: u64,
+    today: u32,
 
     // Grids.
     opportunity: Vec<f64>,
@@ -126,6 +138,7 @@ impl World<'_> {
     /// One day: the phases in order (see the module documentation).
     fn step(&mut self, tick: usize, measured: bool) {
         let p = self.p;
+        self.today = tick as u32;
         let police = operations::police_time(
             &p.police,
             &p.logistics,

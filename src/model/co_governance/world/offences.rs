@@ -17,7 +17,8 @@ use crate::model::co_governance::rules::{collaboration, trust};
 
 impl World<'_> {
     /// Phase 4: each grid's motivated residents offend with the grid's probability;
-    /// each offence is an incident of a kind drawn from the offence mix.
+    /// each offence is an incident of a kind drawn from the offence mix, and the
+    /// offender of a cleared one is held (`residents.incapacitation_days`).
     pub(super) fn offences(&mut self, police: &PoliceTime, day: &mut Day, measured: bool) {
         let p = self.p;
         for k in 0..self.grids {
@@ -26,24 +27,32 @@ impl World<'_> {
             self.failures[k] = 0;
         }
         for k in 0..self.grids {
-            let offences = binomial(
-                u64::from(self.motivated[k]),
-                self.offend_prob[k],
-                &mut self.rng,
-            );
-            for _ in 0..offences {
+            let motivated = self.motivated[k] as usize;
+            let offences = binomial(motivated as u64, self.offend_prob[k], &mut self.rng);
+            let from = self.motivated_from[k] as usize;
+            for j in 0..offences as usize {
+                // The offenders are distinct motivated residents of the grid, drawn by
+                // a partial Fisher-Yates shuffle of its motivated list.
+                let pick = from + self.rng.random_range(j..motivated);
+                self.motivated_ids.swap(from + j, pick);
+                let offender = self.motivated_ids[from + j] as usize;
                 let u = self.rng.random::<f64>();
                 let kind = offending::offence_kind(
                     u,
                     p.residents.property_share,
                     p.residents.violent_share,
                 );
-                self.incident(k, kind, police, day, measured);
+                if self.incident(k, kind, police, day, measured) {
+                    let u = self.rng.random::<f64>();
+                    let term = offending::incapacitation_days(p.residents.incapacitation_days, u);
+                    self.held_until[offender] = self.today.saturating_add(1).saturating_add(term);
+                }
             }
         }
     }
 
     /// One incident in grid `k`: victim, report, response, clearance, trust, clean-up.
+    /// Returns whether the police cleared it.
     pub(super) fn incident(
         &mut self,
         k: usize,
@@ -51,7 +60,7 @@ impl World<'_> {
         police: &PoliceTime,
         day: &mut Day,
         measured: bool,
-    ) {
+    ) -> bool {
         let p = self.p;
         self.events[k] += 1;
         day.incidents += 1;
@@ -79,6 +88,7 @@ impl World<'_> {
         if reported {
             day.reported += 1;
         }
+        let mut cleared = false;
         if detected && day.police_available {
             day.known += 1;
             day.used_hours += police.handling;
@@ -102,8 +112,9 @@ impl World<'_> {
                 response,
                 p.operations.reference_response_minutes,
                 bonus,
+                p.operations.clearance_floor_share,
             );
-            let cleared = self.rng.random::<f64>() < pc;
+            cleared = self.rng.random::<f64>() < pc;
             if cleared {
                 day.cleared += 1;
             }
@@ -133,5 +144,6 @@ impl World<'_> {
         if kind == Offence::PublicOrder {
             self.clean_up(k, day, measured);
         }
+        cleared
     }
 }

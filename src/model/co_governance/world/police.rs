@@ -30,13 +30,20 @@ impl World<'_> {
         }
     }
 
-    /// Phase 2a: guardianship in each grid, and the hours of auxiliaries, volunteers
+    /// Phase 2a: guardianship in each grid (police patrols partly sent to the grids
+    /// with the highest observed incident rates), and the hours of auxiliaries, volunteers
     /// and security staff added to the day's burden.
     pub(super) fn guardianship(&mut self, police: &PoliceTime, burden: &mut [f64; BURDEN_GROUPS]) {
         let p = self.p;
         let c = &p.community;
         let presence = Presence::new(police, self.utilisation_seen, self.grids, c, &p.it);
+        let mean_rate = self.incident_rate.iter().sum::<f64>() / self.grids as f64;
         for k in 0..self.grids {
+            let patrol = guardianship::hot_spot_weight(
+                p.guardians.hot_spot_share,
+                self.incident_rate[k],
+                mean_rate,
+            );
             let volunteers = guardianship::volunteers_present(
                 self.contributors[k],
                 c.volunteer_share,
@@ -46,7 +53,7 @@ impl World<'_> {
                 self.enterprises.on_in_grid[k],
                 c.security_staff_per_enterprise,
             );
-            self.guardians[k] = presence.guardians(&p.guardians, volunteers, security);
+            self.guardians[k] = presence.guardians(&p.guardians, patrol, volunteers, security);
         }
         burden[accounts::AUXILIARIES] += police.auxiliary_hours;
         let contributors: f64 = self.contributors.iter().map(|&c| c as f64).sum::<f64>();
@@ -76,6 +83,7 @@ impl World<'_> {
             let mult = contagion::opportunity_multiplier(
                 self.opportunity[k],
                 self.near_repeat[k],
+                p.contagion.near_repeat_cap,
                 self.disorder[k],
                 p.contagion.disorder_effect,
                 ce,

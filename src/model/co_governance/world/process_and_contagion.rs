@@ -56,6 +56,7 @@ impl World<'_> {
             &mut self.near_repeat,
             &mut self.scratch,
             &self.events,
+            residents,
             self.width,
             self.height,
             &p.contagion,

@@ -49,12 +49,15 @@ impl<'a> World<'a> {
             strategy.push(s as u8);
         }
 
-        // Grid opportunity: log-normal with mean 1.
+        // Grid opportunity: log-normal, scaled so the district's mean is exactly 1:
+        // heterogeneity shares out a fixed total, so one extreme draw cannot lift the
+        // whole district's crime (and a larger district does not draw more extremes).
         let sigma = p.district.opportunity_heterogeneity;
         let normal = Normal::new(0.0, 1.0).expect("unit normal");
-        let opportunity: Vec<f64> = (0..grids)
+        let mut opportunity: Vec<f64> = (0..grids)
             .map(|_| space::log_normal_mean_one(sigma, normal.sample(&mut rng)))
             .collect();
+        space::scale_to_mean_one(&mut opportunity);
 
         let mut contributors = vec![0u64; grids];
         let mut free_riders = vec![0u64; grids];
@@ -109,6 +112,11 @@ impl<'a> World<'a> {
             trust_community,
             strategy,
             victimised: vec![false; n],
+            held_until: vec![0; n],
+            motivated_ids: vec![0; n],
+            motivated_from: vec![0; grids],
+            held: 0,
+            today: 0,
             opportunity,
             near_repeat: vec![0.0; grids],
             scratch: vec![0.0; grids],
