@@ -80,6 +80,21 @@ impl Legitimacy {
     }
 }
 
+/// Epstein's rule for one resident of cogov: grievance from hardship `h` and the
+/// legitimacy they perceive at trust in police `trust`, against net risk at risk
+/// aversion `r` and the grid's perceived arrest probability `p`.
+#[inline]
+pub fn resident_is_motivated(
+    h: f64,
+    r: f64,
+    trust: f64,
+    legitimacy: &Legitimacy,
+    p: f64,
+    threshold: f64,
+) -> bool {
+    is_motivated(grievance(h, legitimacy.of(trust)), r, p, threshold)
+}
+
 /// A motivated resident's probability of offending today: the propensity scaled by
 /// the grid's opportunity multiplier (see `contagion`), at most 1.
 #[inline]

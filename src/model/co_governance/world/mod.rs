@@ -71,12 +71,11 @@ pub struct World<'a> {
     /// (0: never held).
     held_until: Vec<u32>,
 
-    // Today's motivated residents, grid by grid: grid k's are
-    // `motivated_ids[motivated_from[k]..][..motivated[k]]` (offenders are drawn from
-    // them), and how many residents are held today.
-    motivated_ids: Vec<u32>,
-    motivated_from: Vec<u32>,
-    held: u64,
+    /// The residents held today (capacity for everyone, so it never reallocates).
+    held: Vec<u32>,
+    /// Scratch list of one grid's free motivated residents, the day's candidate
+    /// offenders (capacity one grid).
+    candidates: Vec<u32>,
     today: u32,
 
     // Grids.
@@ -305,6 +304,16 @@ mod tests {
             for t in self.trust_police.iter().chain(&self.trust_community) {
                 assert!((0.0..=1.0).contains(t));
             }
+            for &i in &self.held {
+                assert!(
+                    self.held_until[i as usize] > self.today,
+                    "resident {i} held"
+                );
+            }
+            let mut listed = self.held.clone();
+            listed.sort_unstable();
+            listed.dedup();
+            assert_eq!(listed.len(), self.held.len(), "a resident is listed twice");
             assert!((0.0..=1.0).contains(&self.gw_motivation));
             assert!((0.0..=1.0).contains(&self.ngo_motivation));
         }

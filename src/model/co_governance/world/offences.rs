@@ -29,13 +29,15 @@ impl World<'_> {
         for k in 0..self.grids {
             let motivated = self.motivated[k] as usize;
             let offences = binomial(motivated as u64, self.offend_prob[k], &mut self.rng);
-            let from = self.motivated_from[k] as usize;
+            if offences > 0 {
+                self.list_candidates(k);
+            }
             for j in 0..offences as usize {
                 // The offenders are distinct motivated residents of the grid, drawn by
-                // a partial Fisher-Yates shuffle of its motivated list.
-                let pick = from + self.rng.random_range(j..motivated);
-                self.motivated_ids.swap(from + j, pick);
-                let offender = self.motivated_ids[from + j] as usize;
+                // a partial Fisher-Yates shuffle of its list.
+                let pick = self.rng.random_range(j..motivated);
+                self.candidates.swap(j, pick);
+                let offender = self.candidates[j] as usize;
                 let u = self.rng.random::<f64>();
                 let kind = offending::offence_kind(
                     u,
@@ -45,10 +47,38 @@ impl World<'_> {
                 if self.incident(k, kind, police, day, measured) {
                     let u = self.rng.random::<f64>();
                     let term = offending::incapacitation_days(p.residents.incapacitation_days, u);
-                    self.held_until[offender] = self.today.saturating_add(1).saturating_add(term);
+                    if term > 0 {
+                        // Free residents only offend, so the offender is not listed yet.
+                        self.held_until[offender] = self.today + 1 + term.min(u32::MAX / 4);
+                        self.held.push(offender as u32);
+                    }
                 }
             }
         }
+    }
+
+    /// Lists grid `k`'s free motivated residents in `candidates`, by the rule the day's
+    /// counts used (`residents_day`): no reporter of this grid has met the police yet
+    /// today, so the list has exactly `motivated[k]` entries.
+    fn list_candidates(&mut self, k: usize) {
+        let p = &self.p.residents;
+        let legitimacy = offending::Legitimacy::new(p.system_legitimacy, p.legitimacy_trust_weight);
+        self.candidates.clear();
+        for i in k * self.per_grid..(k + 1) * self.per_grid {
+            if self.held_until[i] <= self.today
+                && offending::resident_is_motivated(
+                    self.hardship[i],
+                    self.risk_aversion[i],
+                    self.trust_police[i],
+                    &legitimacy,
+                    self.arrest_p[k],
+                    p.offending_threshold,
+                )
+            {
+                self.candidates.push(i as u32);
+            }
+        }
+        debug_assert_eq!(self.candidates.len(), self.motivated[k] as usize);
     }
 
     /// One incident in grid `k`: victim, report, response, clearance, trust, clean-up.

@@ -92,7 +92,7 @@ impl World<'_> {
         put(Series::DisputesResolved, day.resolved as f64);
         put(Series::DisputesEscalated, day.escalated as f64);
         put(Series::MotivatedShare, motivated as f64 / n);
-        put(Series::HeldShare, self.held as f64 / n);
+        put(Series::HeldShare, self.held.len() as f64 / n);
         put(Series::ArrestProbability, arrest);
         put(Series::TrustInPolice, trust_police);
         put(Series::TrustInCommunity, trust_community);
@@ -137,7 +137,7 @@ impl World<'_> {
             p.costs.auxiliary_hour,
         );
         a.disorder += disorder;
-        a.held += self.held as f64 / n;
+        a.held += self.held.len() as f64 / n;
         a.safety += safety;
         a.participation += contributors;
         a.free_riders += free_riders;

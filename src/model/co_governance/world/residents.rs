@@ -19,25 +19,16 @@ impl World<'_> {
         );
         let cs = p.trust.collaboration_spillover;
         let ps = p.trust.community_spillover;
-        let today = self.today;
         let mut motivated_total = 0u64;
-        let mut held = 0u64;
-        // Motivated residents' indices are written branch-free: every resident writes
-        // its index at the next free slot, and only a motivated one advances it.
-        let mut next = 0usize;
         for k in 0..self.grids {
-            let base = k * self.per_grid;
-            let range = base..base + self.per_grid;
+            let range = k * self.per_grid..(k + 1) * self.per_grid;
             let ct = self.process[k].trust;
             let pk = self.arrest_p[k];
             let tp = &mut self.trust_police[range.clone()];
             let tc = &mut self.trust_community[range.clone()];
             let h = &self.hardship[range.clone()];
-            let r = &self.risk_aversion[range.clone()];
-            let until = &self.held_until[range];
-            let ids = &mut self.motivated_ids;
-            self.motivated_from[k] = next as u32;
-            let (mut stp, mut stc, mut m, mut out) = (0.0, 0.0, 0u32, 0u32);
+            let r = &self.risk_aversion[range];
+            let (mut stp, mut stc, mut m) = (0.0, 0.0, 0u32);
             for i in 0..tp.len() {
                 let c = trust::drift(tc[i], ct, cs);
                 let t = trust::drift(tp[i], c, ps);
@@ -45,22 +36,43 @@ impl World<'_> {
                 tp[i] = t;
                 stp += t;
                 stc += c;
-                let free = until[i] <= today;
-                out += u32::from(!free);
-                let grievance = offending::grievance(h[i], legitimacy.of(t));
-                let active = free && offending::is_motivated(grievance, r[i], pk, threshold);
-                // `next` is at most this resident's index: never out of range.
-                ids[next] = (base + i) as u32;
-                next += usize::from(active);
-                m += u32::from(active);
+                m += u32::from(offending::resident_is_motivated(
+                    h[i],
+                    r[i],
+                    t,
+                    &legitimacy,
+                    pk,
+                    threshold,
+                ));
             }
             self.sum_trust_police[k] = stp;
             self.sum_trust_community[k] = stc;
             self.motivated[k] = m;
             motivated_total += u64::from(m);
-            held += u64::from(out);
         }
-        self.held = held;
+        // The few residents held today are taken out of the counts afterwards, so
+        // the loop over everyone stays as lean as before incapacitation.
+        let today = self.today;
+        let mut j = 0;
+        while j < self.held.len() {
+            let i = self.held[j] as usize;
+            if self.held_until[i] <= today {
+                self.held.swap_remove(j);
+                continue;
+            }
+            let k = i / self.per_grid;
+            let was_counted = offending::resident_is_motivated(
+                self.hardship[i],
+                self.risk_aversion[i],
+                self.trust_police[i],
+                &legitimacy,
+                self.arrest_p[k],
+                threshold,
+            );
+            self.motivated[k] -= u32::from(was_counted);
+            motivated_total -= u64::from(was_counted);
+            j += 1;
+        }
         motivated_total
     }
 }
