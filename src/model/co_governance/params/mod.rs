@@ -320,9 +320,9 @@ define_params! {
             source "free parameter: a small community organisation with one or two part-time staff";
         /// Hours a day the security staff of a contributing enterprise can leave the
         /// premises for calls in the grid.
-        security_call_hours: f64 = 1.0, range 0.0 => 24.0, unit "hours per day",
-            plausible 0.5 => 4,
-            source "free parameter: guards' first duty is their own premises";
+        security_call_hours: f64 = 2.0, range 0.0 => 24.0, unit "hours per day",
+            plausible 1 => 4,
+            source "free parameter: guards' first duty is their own premises; at 2 hours a guard can take one mediation (disputes.mediation_hours) a day";
     }
 
     /// Who answers for an incident (mechanism 5 of docs/model.md, volunteer's dilemma; problem 2;
