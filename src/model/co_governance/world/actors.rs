@@ -301,3 +301,112 @@ impl World<'_> {
         sum / n as f64
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::co_governance::params::Params;
+
+    /// A 2 x 2 district where every organisation is engaged: 2 grid workers, 1 NGO
+    /// and 2 enterprises per grid, no volunteer, no witness.
+    fn params() -> Params {
+        let mut p = Params::default();
+        p.district.width = 2;
+        p.district.height = 2;
+        p.district.households_per_grid = 50;
+        p.residents.initial_participation = 1.0;
+        p.residents.initial_free_riders = 0.0;
+        p.community.grid_workers_per_grid = 2.0;
+        p.community.ngos_per_grid = 1.0;
+        p.community.enterprises_per_grid = 2.0;
+        p.community.volunteer_share = 0.0;
+        p.community.witnesses_per_1000 = 0.0;
+        p
+    }
+
+    fn kinds(w: &World<'_>) -> Vec<Actor> {
+        w.present.iter().map(|a| a.kind).collect()
+    }
+
+    #[test]
+    fn the_agents_of_the_grid_with_time_left_are_present() {
+        let p = params();
+        let mut w = World::new(&p, 1);
+        w.responders_new_day();
+        w.gather_present(3, true, 2.0);
+        use Actor::*;
+        assert_eq!(
+            kinds(&w),
+            [GridWorker, GridWorker, Ngo, Enterprise, Enterprise, Police]
+        );
+        // Every agent present is one of grid 3's.
+        for a in &w.present {
+            let i = a.index as usize;
+            let grid = match a.kind {
+                GridWorker => w.grid_workers.grid[i],
+                Ngo => w.ngo_actors.grid[i],
+                Enterprise => w.security.grid[i],
+                _ => i as u32,
+            };
+            assert_eq!(grid, 3);
+        }
+        // A grid worker who spent its day is not present; guards with 2 hours a day
+        // cannot take a 3-hour call; without police hours there is no post.
+        let first = w.present[0];
+        w.spend(first, p.community.grid_worker_hours);
+        w.gather_present(3, false, 3.0);
+        assert_eq!(kinds(&w), [GridWorker, Ngo]);
+        // The named actor is the first grid worker with time left, else the post.
+        assert_eq!(
+            w.named_present(3, true, 3.0).unwrap().index,
+            first.index + 1
+        );
+        let second = w.named_present(3, true, 3.0).unwrap();
+        w.spend(second, p.community.grid_worker_hours);
+        assert_eq!(w.named_present(3, true, 3.0).unwrap().kind, Police);
+        assert_eq!(w.named_present(3, false, 3.0), None);
+        // A new day renews everyone's hours.
+        w.responders_new_day();
+        w.gather_present(3, true, 2.0);
+        assert_eq!(w.present.len(), 6);
+    }
+
+    #[test]
+    fn only_the_actors_who_acted_learn_each_for_itself() {
+        let p = params();
+        let mut w = World::new(&p, 2);
+        w.responders_new_day();
+        w.gather_present(0, true, 1.0);
+        let m0 = p.rights.initial_motivation;
+        // The second grid worker and the post act; the call fails.
+        w.present[1].acted = true;
+        w.present[5].acted = true;
+        w.settle_call(false);
+        let failed = rights::update_motivation(m0, false, p.rights.motivation_rate);
+        assert_eq!(w.grid_workers.motivation[0], m0);
+        assert_eq!(w.grid_workers.motivation[1], failed);
+        assert_eq!(w.posts.motivation[0], failed);
+        assert_eq!(w.posts.motivation[1], m0);
+        assert_eq!(w.ngo_actors.motivation[0], m0);
+        assert_eq!(
+            (w.grid_workers.attempts[1], w.grid_workers.successes[1]),
+            (1, 0)
+        );
+        assert_eq!(w.grid_workers.attempts[0], 0);
+        // A resident who acted learns through its trust in community organisations.
+        let i = 7;
+        let before = w.trust_community[i];
+        w.present.clear();
+        w.present.push(Present {
+            kind: Actor::Witness,
+            index: i as u32,
+            acted: true,
+        });
+        w.settle_call(true);
+        assert_eq!(
+            w.trust_community[i],
+            rights::update_motivation(before, true, p.rights.motivation_rate)
+        );
+        assert_eq!(w.motivation_of(w.present[0]), w.trust_community[i]);
+    }
+}
