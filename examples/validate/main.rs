@@ -13,7 +13,7 @@
 //! `--only diffusion|gill|concentration|epstein` runs one result.
 //!
 //! 1. Diffusion of responsibility (Darley and Latane 1968; Diekmann 1985):
-//!    `diffusion.csv`, `diffusion_steps.csv`.
+//!    `diffusion.csv`, `bystander.csv`.
 //! 2. Community-policing signature (Gill et al. 2014): `gill_effects.csv`,
 //!    `gill_timing.csv`, `gill_curves.csv`, `gill_mechanisms.csv`.
 //! 3. Concentration of incidents (Weisburd 2015): `concentration.csv`.

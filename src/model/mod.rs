@@ -77,6 +77,18 @@ impl Model {
         self.param_defs().iter().find(|d| d.path == path)
     }
 
+    /// Why parameter `path` no longer exists and what replaced it, if it was removed.
+    pub fn removed_note(self, path: &str) -> Option<&'static str> {
+        let removed: &[(&str, &str)] = match self {
+            Model::CoGovernance => co_governance::params::REMOVED_PARAMS,
+            Model::CivilViolence => &[],
+        };
+        removed
+            .iter()
+            .find(|(p, _)| *p == path)
+            .map(|(_, why)| *why)
+    }
+
     /// The section names of the parameter table, in declaration order.
     pub fn sections(self) -> Vec<&'static str> {
         crate::schema::sections_of(self.param_defs())

@@ -243,7 +243,10 @@ impl<'a> Walker<'a> {
                 &path,
                 format!("unknown parameter `{path}`"),
             );
-            d.did_you_mean(hint);
+            match model.removed_note(&path) {
+                Some(why) => d.notes.push(format!("note: {why}")),
+                None => d.did_you_mean(hint),
+            }
             if nested {
                 d.notes.push(format!(
                     "note: tables nested deeper than `[{section}]` are not allowed; each parameter is one value"

@@ -52,7 +52,10 @@ impl Reader<'_> {
                 &path,
                 format!("unknown parameter `{path}`"),
             );
-            d.did_you_mean(hint);
+            match model.removed_note(&path) {
+                Some(why) => d.notes.push(format!("note: {why}")),
+                None => d.did_you_mean(hint),
+            }
             if let Some(other) = other {
                 d.notes.push(format!(
                     "note: `{path}` is a parameter of the {other} model"

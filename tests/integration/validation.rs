@@ -37,14 +37,6 @@ fn set(p: &mut ModelParams, settings: &[(&str, ParamValue)]) {
     }
 }
 
-/// The real-valued parameter `path` of `p`.
-fn real(p: &ModelParams, path: &str) -> f64 {
-    match p.get(path) {
-        Some(ParamValue::Real(x)) => x,
-        other => panic!("{path}: {other:?}"),
-    }
-}
-
 /// Replications `0..runs` of `p` on `run_seed(SEED, r)`, in run order, through the
 /// library's runner.
 fn runs(p: &ModelParams, runs: u64) -> Vec<RunOutput> {
@@ -74,9 +66,10 @@ fn paired_metric(x: &[RunOutput], base: &[RunOutput], m: Metric) -> Summary {
 
 // --- Result 1: diffusion of responsibility --------------------------------------
 
-/// A 3 x 3 district of the fixed-motivation scenario, one measured year: about 270
-/// calls on the community per run.
-fn fixed_motivation(clarity: f64, n: i64) -> ModelParams {
+/// A 3 x 3 district of the fixed-motivation scenario (every actor present faces
+/// c/(b m) = 0.2/0.7 and never lapses; no resident is present), one measured year,
+/// with `(grid workers, enterprises)` per grid.
+fn fixed_motivation(clarity: f64, (workers, enterprises): (f64, f64)) -> ModelParams {
     let mut p = scenario("scenarios/validation/diffusion_fixed_motivation.toml");
     set(
         &mut p,
@@ -86,134 +79,176 @@ fn fixed_motivation(clarity: f64, n: i64) -> ModelParams {
             ("run.warmup_ticks", ParamValue::Int(30)),
             ("run.ticks", ParamValue::Int(365)),
             ("liability.clarity", ParamValue::Real(clarity)),
-            ("liability.co_responsible_actors", ParamValue::Int(n)),
+            ("community.grid_workers_per_grid", ParamValue::Real(workers)),
+            (
+                "community.enterprises_per_grid",
+                ParamValue::Real(enterprises),
+            ),
         ],
     );
     p
 }
 
-/// Nobody-acted calls and all calls over `runs` runs. Every dispute gets exactly one
-/// call in these scenarios (it escalates or lapses the same day), so the calls are
-/// the public-order incidents plus the new disputes of the window.
-fn pooled_calls(p: &ModelParams, n_runs: u64) -> (f64, f64) {
-    let warmup = p.warmup_ticks() as usize;
-    let days = p.ticks() as f64;
-    let residents = p.co_governance().expect("co-governance").residents();
-    let mut nobody = 0.0;
-    let mut calls = 0.0;
-    for o in runs(p, n_runs) {
-        let public_order = (metric(&o, Metric::PublicOrderPer1000) * residents as f64 * days
-            / (1000.0 * 365.0))
-            .round();
-        let disputes: f64 = o
-            .series
-            .chunks_exact(SERIES.len())
-            .skip(warmup)
-            .map(|row| row[Series::DisputesNew as usize])
-            .sum();
-        let c = public_order + disputes;
-        nobody += (metric(&o, Metric::NobodyActedShare) * c).round();
-        calls += c;
-    }
-    (nobody, calls)
+/// A count in the window from a metric annualised per 1,000 residents.
+fn count(p: &ModelParams, per_1000_year: f64) -> f64 {
+    let residents = p.co_governance().expect("co-governance").residents() as f64;
+    (per_1000_year * residents * p.ticks() as f64 / (1000.0 * 365.0)).round()
 }
 
-/// The pooled share, the closed form of `liability.rs` at the fixed motivation and the
-/// binomial standard error of the pooled share under the closed form.
-fn against_closed_form(p: &ModelParams) -> (f64, f64, f64) {
-    let (nobody, calls) = pooled_calls(p, 12);
-    assert!(calls > 2_000.0, "too few calls to test: {calls}");
-    let Some(ParamValue::Int(actors)) = p.get("liability.co_responsible_actors") else {
-        panic!("liability.co_responsible_actors is a count");
-    };
-    let q = 1.0
-        - liability::probability_someone_acts(
-            real(p, "liability.clarity"),
-            u32::try_from(actors).unwrap(),
-            real(p, "liability.cost_benefit_ratio"),
-            real(p, "rights.initial_motivation"),
-        );
-    (nobody / calls, q, (q * (1.0 - q) / calls).sqrt())
-}
+/// The bins of calls under unclear liability by the number present (1 to 4).
+const BINS: [(u32, Metric, Metric, Metric); 4] = [
+    (
+        1,
+        Metric::CallsWith1Present,
+        Metric::ActRate1Present,
+        Metric::AnyoneActed1Present,
+    ),
+    (
+        2,
+        Metric::CallsWith2Present,
+        Metric::ActRate2Present,
+        Metric::AnyoneActed2Present,
+    ),
+    (
+        3,
+        Metric::CallsWith3Present,
+        Metric::ActRate3Present,
+        Metric::AnyoneActed3Present,
+    ),
+    (
+        4,
+        Metric::CallsWith4Present,
+        Metric::ActRate4Present,
+        Metric::AnyoneActed4Present,
+    ),
+];
 
 #[test]
-fn with_fixed_motivation_nobody_acts_as_often_as_the_volunteers_dilemma_predicts() {
-    // Unclear liability, n actors, c/(b m) = 0.2/0.7: nobody acts with probability
-    // (2/7)^(n/(n-1)): 0, 0.082, 0.188, 0.239 for n = 1, 2, 4, 8. Each pooled share
-    // must lie within 4 binomial standard errors of it (about 3,000 calls each: 4 SE is
-    // 0.02 to 0.03), and each step up in n must raise it by more than 2 standard
-    // errors of the difference.
-    let mut last: Option<(i64, f64, f64)> = None;
-    for n in [1, 2, 4, 8] {
-        let (share, q, se) = against_closed_form(&fixed_motivation(0.0, n));
+fn with_fixed_motivation_each_actor_acts_as_the_volunteers_dilemma_predicts() {
+    // Unclear liability, c/(b m) = 0.2/0.7 for everyone present: at calls with n
+    // present each actor acts with p = 1 - (2/7)^(1/(n-1)) (1 alone) and someone acts
+    // with 1 - (2/7)^(n/(n-1)). Pooled over 12 runs at each of five districts (no grid
+    // worker and no enterprise, where the police post may be alone; then one grid
+    // worker and 0 to 3 enterprises per grid),
+    // each bin with at least 200 calls must lie within 4 binomial standard errors of
+    // both; the individual rate must fall from each bin to the next by more than 2
+    // standard errors of the difference.
+    let ratio = liability::effective_ratio(0.2, 0.7);
+    let mut pooled = [(0.0f64, 0.0f64, 0.0f64); 4]; // calls, acts, anyone
+    for actors in [(0.0, 0.0), (1.0, 0.0), (1.0, 1.0), (1.0, 2.0), (1.0, 3.0)] {
+        let p = fixed_motivation(0.0, actors);
+        for o in runs(&p, 12) {
+            for (b, &(n, calls, act, anyone)) in BINS.iter().enumerate() {
+                let c = count(&p, metric(&o, calls));
+                if c > 0.0 {
+                    pooled[b].0 += c;
+                    pooled[b].1 += (metric(&o, act) * c * f64::from(n)).round();
+                    pooled[b].2 += (metric(&o, anyone) * c).round();
+                }
+            }
+        }
+    }
+    let mut last: Option<(u32, f64, f64)> = None;
+    for (b, &(n, ..)) in BINS.iter().enumerate() {
+        let (calls, acts, anyone) = pooled[b];
+        assert!(calls >= 200.0, "{n} present: only {calls} calls");
+        let decisions = calls * f64::from(n);
+        let p = liability::act_probability(ratio, n, 1.0);
+        let q = 1.0 - (1.0 - p).powi(n as i32);
+        let rate = acts / decisions;
+        let se = (p * (1.0 - p) / decisions).sqrt();
         if se == 0.0 {
-            assert_eq!(share, q, "n = {n}: a certain outcome must be exact");
+            assert_eq!(rate, p, "{n} present: a certain outcome must be exact");
         } else {
             assert!(
-                (share - q).abs() <= 4.0 * se,
-                "n = {n}: share {share:.4}, closed form {q:.4}, SE {se:.4}"
+                (rate - p).abs() <= 4.0 * se,
+                "{n} present: act rate {rate:.4}, closed form {p:.4}, SE {se:.4}"
             );
         }
+        let share = anyone / calls;
+        let se_q = (q * (1.0 - q) / calls).sqrt();
+        assert!(
+            (share - q).abs() <= 4.0 * se_q.max(1e-12),
+            "{n} present: anyone acted {share:.4}, closed form {q:.4}, SE {se_q:.4}"
+        );
         if let Some((m, prev, prev_se)) = last {
             let se_diff = (se * se + prev_se * prev_se).sqrt();
             assert!(
-                share - prev > 2.0 * se_diff,
-                "n = {m} -> {n}: {prev:.4} -> {share:.4} (SE of the difference {se_diff:.4})"
+                prev - rate > 2.0 * se_diff,
+                "{m} -> {n} present: {prev:.4} -> {rate:.4} (SE of the difference {se_diff:.4})"
             );
         }
-        last = Some((n, share, se));
+        last = Some((n, rate, se));
     }
 }
 
 #[test]
-fn under_clear_liability_the_number_of_actors_does_not_matter() {
-    // With a named actor, n is never consulted: the runs at n = 1 and n = 8 are the
-    // same run. A motivated named actor (m = 0.7 > c/b = 0.2) always acts; one stuck at
-    // m = 0.1 acts on b m / c = half the calls.
+fn under_clear_liability_the_actors_present_do_not_matter() {
+    // The named actor decides alone: a motivated one (m = 0.7 > c/b = 0.2) always
+    // acts; one stuck at m = 0.1 acts on b m / c = half the calls, with 0 or 8
+    // enterprises' guards present alike. Every dispute gets exactly one call here, so
+    // the calls are the public-order incidents plus the new disputes.
     for (motivation, expected) in [(0.7, 0.0), (0.1, 0.5)] {
-        let mut shares = Vec::new();
-        for n in [1, 8] {
-            let mut p = fixed_motivation(1.0, n);
+        for enterprises in [0.0, 8.0] {
+            let mut p = fixed_motivation(1.0, (1.0, enterprises));
             set(
                 &mut p,
                 &[("rights.initial_motivation", ParamValue::Real(motivation))],
             );
-            let (share, q, se) = against_closed_form(&p);
-            assert_eq!(q, expected);
-            assert!(
-                (share - q).abs() <= 4.0 * se,
-                "m = {motivation}, n = {n}: share {share:.4}, closed form {q:.4}, SE {se:.4}"
-            );
-            shares.push(share);
+            let warmup = p.warmup_ticks() as usize;
+            let (mut nobody, mut calls) = (0.0, 0.0);
+            for o in runs(&p, 12) {
+                let disputes: f64 = o
+                    .series
+                    .chunks_exact(SERIES.len())
+                    .skip(warmup)
+                    .map(|row| row[Series::DisputesNew as usize])
+                    .sum();
+                let c = count(&p, metric(&o, Metric::PublicOrderPer1000)) + disputes;
+                nobody += (metric(&o, Metric::NobodyActedShare) * c).round();
+                calls += c;
+            }
+            assert!(calls > 2_000.0, "too few calls to test: {calls}");
+            let share = nobody / calls;
+            let se = (expected * (1.0 - expected) / calls).sqrt();
+            if se == 0.0 {
+                assert_eq!(
+                    share, expected,
+                    "m = {motivation}, {enterprises} enterprises"
+                );
+            } else {
+                assert!(
+                    (share - expected).abs() <= 4.0 * se,
+                    "m = {motivation}, {enterprises} enterprises: {share:.4}, expected {expected}, SE {se:.4}"
+                );
+            }
         }
-        assert_eq!(shares[0].to_bits(), shares[1].to_bits(), "m = {motivation}");
     }
 }
 
 #[test]
-fn with_motivation_free_to_move_unclear_liability_still_diffuses_responsibility() {
-    // The model as shipped (motivation learns from outcomes), liability unclear: 8
-    // co-responsible actors leave more calls unanswered than 2, paired over 10 seeds.
-    // The full version finds 0.28 at n = 2 and 0.48 at n = 8 on the 6 x 6 baseline.
-    let at = |n| {
-        let mut p = scenario("scenarios/tongxiang_baseline.toml");
-        set(
-            &mut p,
-            &[
-                ("district.width", ParamValue::Int(3)),
-                ("district.height", ParamValue::Int(3)),
-                ("run.warmup_ticks", ParamValue::Int(100)),
-                ("run.ticks", ParamValue::Int(365)),
-                ("liability.clarity", ParamValue::Real(0.0)),
-                ("liability.co_responsible_actors", ParamValue::Int(n)),
-            ],
-        );
-        runs(&p, 10)
-    };
-    let d = paired_metric(&at(8), &at(2), Metric::NobodyActedShare);
+fn with_motivation_free_to_move_each_actor_acts_less_when_more_are_present() {
+    // The model as shipped (motivation learns from outcomes; residents witness), liability
+    // unclear: the individual act rate at calls with 2 present is above that at 5 or
+    // more, paired over 10 seeds.
+    let mut p = scenario("scenarios/tongxiang_baseline.toml");
+    set(
+        &mut p,
+        &[
+            ("district.width", ParamValue::Int(3)),
+            ("district.height", ParamValue::Int(3)),
+            ("run.warmup_ticks", ParamValue::Int(100)),
+            ("run.ticks", ParamValue::Int(365)),
+            ("liability.clarity", ParamValue::Real(0.0)),
+        ],
+    );
+    let out = runs(&p, 10);
+    let d = paired(&out, &out, |a, _| {
+        metric(a, Metric::ActRate2Present) - metric(a, Metric::ActRate5PlusPresent)
+    });
     assert!(
         d.ci95_low > 0.0,
-        "n = 8 minus n = 2: {:.4} [{:.4}, {:.4}]",
+        "act rate at 2 present minus at 5 or more: {:.4} [{:.4}, {:.4}]",
         d.mean,
         d.ci95_low,
         d.ci95_high

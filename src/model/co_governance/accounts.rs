@@ -14,6 +14,10 @@ pub const NGOS: usize = 3;
 pub const ENTERPRISES: usize = 4;
 pub const VOLUNTEERS: usize = 5;
 
+/// Calls under unclear liability are counted by the number of actors present:
+/// 1, 2, 3, 4, and 5 or more (the last bin).
+pub const PRESENT_BINS: usize = 5;
+
 /// Window totals. Sums of daily shares are divided by the window length at the end.
 #[derive(Debug, Clone, Default)]
 pub struct Accounts {
@@ -34,6 +38,13 @@ pub struct Accounts {
     pub responses: u64,
     pub community_calls: u64,
     pub nobody_acted: u64,
+    // Bystander output (issue 10 item 2): calls under unclear liability by the number
+    // of actors present (`PRESENT_BINS`), actors' decisions and acts, and calls on
+    // which anyone acted.
+    pub present_calls: [u64; PRESENT_BINS],
+    pub present_decisions: [u64; PRESENT_BINS],
+    pub present_acts: [u64; PRESENT_BINS],
+    pub present_anyone: [u64; PRESENT_BINS],
     pub burden_hours: [f64; BURDEN_GROUPS],
     pub response_hours_used: f64,
     pub response_hours_available: f64,
@@ -172,6 +183,48 @@ impl Accounts {
             Metric::NobodyActedShare,
             ratio(self.nobody_acted as f64, self.community_calls as f64),
         );
+        // Bystander output, by the number of actors present.
+        let bins = [
+            (
+                Metric::CallsWith1Present,
+                Metric::ActRate1Present,
+                Metric::AnyoneActed1Present,
+            ),
+            (
+                Metric::CallsWith2Present,
+                Metric::ActRate2Present,
+                Metric::AnyoneActed2Present,
+            ),
+            (
+                Metric::CallsWith3Present,
+                Metric::ActRate3Present,
+                Metric::AnyoneActed3Present,
+            ),
+            (
+                Metric::CallsWith4Present,
+                Metric::ActRate4Present,
+                Metric::AnyoneActed4Present,
+            ),
+            (
+                Metric::CallsWith5PlusPresent,
+                Metric::ActRate5PlusPresent,
+                Metric::AnyoneActed5PlusPresent,
+            ),
+        ];
+        for (b, (calls, act, anyone)) in bins.into_iter().enumerate() {
+            set(calls, per_1000_year(self.present_calls[b]));
+            set(
+                act,
+                ratio(
+                    self.present_acts[b] as f64,
+                    self.present_decisions[b] as f64,
+                ),
+            );
+            set(
+                anyone,
+                ratio(self.present_anyone[b] as f64, self.present_calls[b] as f64),
+            );
+        }
         set(Metric::FreeRiderShare, ratio(self.free_riders, days));
         set(Metric::BurdenGini, gini(&self.burden_hours));
         set(

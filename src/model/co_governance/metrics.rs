@@ -60,7 +60,37 @@ metric_table! {
         JointResolutionShare => "joint_resolution_share", "share", [0.0, 1.0],
             "Cleared incidents and locally resolved disputes in which police and a community actor acted together, over all cleared incidents and locally resolved disputes.";
         NobodyActedShare => "nobody_acted_share", "share", [0.0, 1.0],
-            "Calls on community actors (disputes, disorder clean-up) on which no actor acted, over all such calls in the window.";
+            "Calls on community actors (disputes, disorder clean-up), under clear or unclear liability, on which no actor acted, over all such calls in the window.";
+        CallsWith1Present => "calls_with_1_present", "calls per 1,000 residents per year", [0.0, INF],
+            "Calls on community actors under unclear liability (no named actor) at which 1 actor (agents of the grid with time left, the police post, volunteers, witnesses) was present, per 1,000 residents, annualised.";
+        ActRate1Present => "act_rate_1_present", "share", [0.0, 1.0],
+            "Individual act rate at calls under unclear liability with 1 actor present: actors who acted over actors present, pooled over the window's calls (NA without such a call).";
+        AnyoneActed1Present => "anyone_acted_1_present", "share", [0.0, 1.0],
+            "Share of calls under unclear liability with 1 actor present on which at least one actor acted (NA without such a call).";
+        CallsWith2Present => "calls_with_2_present", "calls per 1,000 residents per year", [0.0, INF],
+            "Calls on community actors under unclear liability (no named actor) at which 2 actors (agents of the grid with time left, the police post, volunteers, witnesses) were present, per 1,000 residents, annualised.";
+        ActRate2Present => "act_rate_2_present", "share", [0.0, 1.0],
+            "Individual act rate at calls under unclear liability with 2 actors present: actors who acted over actors present, pooled over the window's calls (NA without such a call).";
+        AnyoneActed2Present => "anyone_acted_2_present", "share", [0.0, 1.0],
+            "Share of calls under unclear liability with 2 actors present on which at least one actor acted (NA without such a call).";
+        CallsWith3Present => "calls_with_3_present", "calls per 1,000 residents per year", [0.0, INF],
+            "Calls on community actors under unclear liability (no named actor) at which 3 actors (agents of the grid with time left, the police post, volunteers, witnesses) were present, per 1,000 residents, annualised.";
+        ActRate3Present => "act_rate_3_present", "share", [0.0, 1.0],
+            "Individual act rate at calls under unclear liability with 3 actors present: actors who acted over actors present, pooled over the window's calls (NA without such a call).";
+        AnyoneActed3Present => "anyone_acted_3_present", "share", [0.0, 1.0],
+            "Share of calls under unclear liability with 3 actors present on which at least one actor acted (NA without such a call).";
+        CallsWith4Present => "calls_with_4_present", "calls per 1,000 residents per year", [0.0, INF],
+            "Calls on community actors under unclear liability (no named actor) at which 4 actors (agents of the grid with time left, the police post, volunteers, witnesses) were present, per 1,000 residents, annualised.";
+        ActRate4Present => "act_rate_4_present", "share", [0.0, 1.0],
+            "Individual act rate at calls under unclear liability with 4 actors present: actors who acted over actors present, pooled over the window's calls (NA without such a call).";
+        AnyoneActed4Present => "anyone_acted_4_present", "share", [0.0, 1.0],
+            "Share of calls under unclear liability with 4 actors present on which at least one actor acted (NA without such a call).";
+        CallsWith5PlusPresent => "calls_with_5plus_present", "calls per 1,000 residents per year", [0.0, INF],
+            "Calls on community actors under unclear liability (no named actor) at which 5 or more actors (agents of the grid with time left, the police post, volunteers, witnesses) were present, per 1,000 residents, annualised.";
+        ActRate5PlusPresent => "act_rate_5plus_present", "share", [0.0, 1.0],
+            "Individual act rate at calls under unclear liability with 5 or more actors present: actors who acted over actors present, pooled over the window's calls (NA without such a call).";
+        AnyoneActed5PlusPresent => "anyone_acted_5plus_present", "share", [0.0, 1.0],
+            "Share of calls under unclear liability with 5 or more actors present on which at least one actor acted (NA without such a call).";
         FreeRiderShare => "free_rider_share", "share of residents", [0.0, 1.0],
             "Mean over window days of the share of residents who free-ride (take part in the benefits without contributing).";
         BurdenGini => "burden_gini", "Gini (0-1)", [0.0, 1.0],
@@ -148,7 +178,7 @@ metric_table! {
         NgoEngagementRate => "ngo_engagement_rate", "share", [0.0, 1.0],
             "Share of NGOs engaged (NA when there is none).";
         Motivation => "actor_motivation", "level (0-1)", [0.0, 1.0],
-            "Mean motivation of grid workers and NGOs (rights and responsibilities).";
+            "Mean motivation of the responsibility actors that are agents: every grid worker, NGO, enterprise's security staff and police post (rights and responsibilities).";
         DisorderIndex => "disorder_index", "index (0-1)", [0.0, 1.0],
             "Mean disorder index over grids.";
         ResponseTime => "mean_response_time", "minutes", [0.0, INF],

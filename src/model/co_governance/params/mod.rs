@@ -323,26 +323,49 @@ define_params! {
         security_staff_per_enterprise: f64 = 0.5, range 0.0 => 100.0, unit "guards on duty",
             plausible 0.2 => 2,
             source "free parameter";
+        // Responsibility actors as agents (world/actors.rs; issue 10 item 2).
+        /// Residents who witness a call (a public-order incident or a dispute) in their
+        /// grid, per 1,000 residents of the grid: the number present is Poisson with
+        /// this mean times the grid's residents / 1,000.
+        witnesses_per_1000: f64 = 2.0, range 0.0 => 1_000.0, unit "witnesses per 1,000 residents",
+            plausible 0.5 => 12,
+            source "free parameter: CCTV studies of public conflicts in city centres count several to about 9 bystanders per incident (Philpot et al. 2020, Am Psychol 75:66; Liebst et al. 2019, Aggress Behav 45:598), about 12 per 1,000 residents of a grid; a residential grid sees fewer";
+        /// Hours a day an engaged NGO can give to calls (mediations, clean-ups).
+        ngo_call_hours: f64 = 4.0, range 0.0 => 24.0, unit "hours per day",
+            plausible 1 => 8,
+            source "free parameter: a small community organisation with one or two part-time staff";
+        /// Hours a day the security staff of a contributing enterprise can leave the
+        /// premises for calls in the grid.
+        security_call_hours: f64 = 2.0, range 0.0 => 24.0, unit "hours per day",
+            plausible 1 => 4,
+            source "free parameter: guards' first duty is their own premises; at 2 hours a guard can take one mediation (disputes.mediation_hours) a day";
     }
 
     /// Who answers for an incident (mechanism 5 of docs/model.md, volunteer's dilemma; problem 2;
     /// reform 2).
     liability: Liability {
         /// Problem 2: probability that an incident or dispute has one named responsible
-        /// actor. Otherwise the co-responsible actors face a volunteer's dilemma.
+        /// actor (the grid's grid worker, or the police post where no grid worker has
+        /// time). Otherwise every actor present faces a volunteer's dilemma.
         clarity: f64 = 0.3, range 0.0 => 1.0, unit "probability",
             plausible 0 => 1,
             source "Darley and Latane 1968; Diekmann 1985; level free 0 to 1";
-        /// Actors who could act when liability is unclear (grid worker, NGO, property
-        /// manager, police station, ...).
-        co_responsible_actors: u32 = 4, range 1 => 50, unit "actors",
-            plausible 2 => 8,
-            source "free parameter";
         /// Cost of acting over the benefit of the incident being handled, c/b, for a
         /// fully motivated actor. Motivation m scales the benefit: c/(b m).
         cost_benefit_ratio: f64 = 0.2, range 0.001 => 10.0, unit "ratio",
             plausible 0.1 => 0.9,
             source "Diekmann 1985 (equilibrium p = 1 - (c/b)^(1/(n-1))); level free 0.1 to 0.9";
+        // Responsibility actors as agents (world/actors.rs; issue 10 item 2).
+        /// Cost of intervening over its benefit, c/b, for a resident who witnesses a
+        /// call or is on volunteer patrol (a lay bystander), at full motivation; a
+        /// resident's motivation is its trust in community organisations.
+        bystander_cost_benefit_ratio: f64 = 0.085, range 0.001 => 10.0, unit "ratio",
+            source "calibrated: with liability.lone_act_probability 0.85 and residents' default trust it gives 85% acting alone and 31% with 4 others present (Darley and Latane 1968, J Pers Soc Psychol 8:377; test lay_bystanders_reproduce_darley_and_latane_1968)";
+        /// Chance that a lone actor for whom acting pays notices an unassigned call and
+        /// acts in time; it scales every actor's volunteer's-dilemma probability under
+        /// unclear liability (a named actor is called, so it needs no noticing).
+        lone_act_probability: f64 = 0.85, range 0.0 => 1.0, unit "probability",
+            source "Darley and Latane 1968, J Pers Soc Psychol 8:377 (85% of lone subjects helped before the end of the seizure); Latane and Nida 1981, Psychol Bull 89:308 (about 75% alone across studies)";
     }
 
     /// Rights matched to responsibilities (mechanism 6 of docs/model.md; problem 3; reform 3).
@@ -356,11 +379,12 @@ define_params! {
         unmatched_success_factor: f64 = 0.4, range 0.0 => 1.0, unit "factor",
             plausible 0.2 => 0.8,
             source "free parameter";
-        /// How fast an actor group's motivation moves toward its recent success rate.
+        /// How fast an actor's motivation moves toward its own recent success rate.
         motivation_rate: f64 = 0.02, range 0.0 => 1.0, unit "per attempt",
             plausible 0.005 => 0.1,
             source "free parameter";
-        /// Initial motivation of grid workers and NGOs.
+        /// Initial motivation of every grid worker, NGO, enterprise's security staff and
+        /// police post.
         initial_motivation: f64 = 0.7, range 0.0 => 1.0, unit "level (0-1)",
             plausible 0.5 => 0.9,
             source "free parameter";
@@ -689,6 +713,14 @@ define_params! {
             source "free parameter";
     }
 }
+
+/// Parameters that existed once and were removed, with what replaced them, so that an
+/// old scenario or sweep file that still sets one is refused with a note that says why
+/// rather than only "unknown parameter".
+pub const REMOVED_PARAMS: &[(&str, &str)] = &[(
+    "liability.co_responsible_actors",
+    "`liability.co_responsible_actors` was removed: the actors present at a call are now the agents in the grid (grid workers, NGOs, enterprises' security staff, the police post, volunteers and witnesses; docs/model.md, \"Responsibility actors\"); to change how many there are, set `community.grid_workers_per_grid`, `community.ngos_per_grid`, `community.enterprises_per_grid`, `community.volunteer_share` or `community.witnesses_per_1000`",
+)];
 
 #[cfg(test)]
 mod tests {

@@ -3,10 +3,10 @@
 //! The Fengqiao practice of settling disputes locally, as the Tongxiang study
 //! (docs/model.md) describes it: disputes arrive at a yearly rate per 1,000 residents;
 //! every open dispute gets one mediation attempt a day under the liability rule (see
-//! `liability`). An enterprise that answers hands the case to the grid worker. An NGO
-//! mediates with its own success rate, anyone else with the grid worker's, put through
-//! the rights rule (see `rights`) plus the joint-action bonus when the mediator works
-//! with the police. A dispute that is not settled escalates into an incident (violent
+//! `liability`). The actor who takes the case mediates it: an NGO with its own
+//! success rate, anyone else with the grid worker's, put through the rights rule at
+//! the mediator's own authority (see `rights`) plus the joint-action bonus when the
+//! mediator works with the police. A dispute that is not settled escalates into an incident (violent
 //! or public order), lapses, or stays open; the daily probabilities are free
 //! parameters. This file owns these formulas; the world draws and counts.
 
@@ -14,23 +14,12 @@ use super::liability::Actor;
 use super::offending::Offence;
 use super::rights;
 use super::space;
-use crate::model::co_governance::params::{Disputes, Rights};
+use crate::model::co_governance::params::Disputes;
 
 /// Expected new disputes a day in a grid of `residents`.
 #[inline]
 pub fn expected_arrivals(rate_per_1000_year: f64, residents: f64) -> f64 {
     space::daily_expected(rate_per_1000_year, residents)
-}
-
-/// The mediator who takes a case the liability rule gave to `actor`: an enterprise
-/// hands it to the grid worker.
-#[inline]
-pub fn mediator(actor: Actor) -> Actor {
-    if actor == Actor::Enterprise {
-        Actor::GridWorker
-    } else {
-        actor
-    }
 }
 
 /// A mediator's base success: the NGOs' own, the grid worker's for anyone else.
@@ -43,11 +32,15 @@ pub fn base_success(mediator: Actor, d: &Disputes) -> f64 {
 }
 
 /// Probability that a mediation settles the dispute: the rights rule on the base
-/// success, plus the joint-action bonus, at most 1.
+/// success at the mediator's `authority`, plus the joint-action bonus, at most 1.
 #[inline]
-pub fn settle_probability(base: f64, r: &Rights, joint_bonus: f64) -> f64 {
-    (rights::success_probability(base, r.authority_match, r.unmatched_success_factor) + joint_bonus)
-        .min(1.0)
+pub fn settle_probability(
+    base: f64,
+    authority: f64,
+    unmatched_success_factor: f64,
+    joint_bonus: f64,
+) -> f64 {
+    (rights::success_probability(base, authority, unmatched_success_factor) + joint_bonus).min(1.0)
 }
 
 /// Hours a mediation takes the mediator: police hours for the police, mediation hours
@@ -104,18 +97,15 @@ mod tests {
         d.grid_worker_success = 0.5;
         d.police_hours = 1.0;
         d.mediation_hours = 3.0;
-        assert_eq!(mediator(Actor::Enterprise), Actor::GridWorker);
-        assert_eq!(mediator(Actor::Ngo), Actor::Ngo);
         assert_eq!(base_success(Actor::Ngo, &d), 0.7);
         assert_eq!(base_success(Actor::Police, &d), 0.5);
         assert_eq!(mediator_hours(Actor::Police, &d), 1.0);
         assert_eq!(mediator_hours(Actor::GridWorker, &d), 3.0);
-        let mut r = p.rights;
-        r.authority_match = 0.5;
-        r.unmatched_success_factor = 0.4;
+        assert_eq!(mediator_hours(Actor::Witness, &d), 3.0);
+        assert_eq!(base_success(Actor::Enterprise, &d), 0.5);
         // 0.5 x (0.5 + 0.5 x 0.4) = 0.35, plus the bonus; capped at 1.
-        assert!((settle_probability(0.5, &r, 0.1) - 0.45).abs() < 1e-12);
-        assert_eq!(settle_probability(1.0, &r, 0.9), 1.0);
+        assert!((settle_probability(0.5, 0.5, 0.4, 0.1) - 0.45).abs() < 1e-12);
+        assert_eq!(settle_probability(1.0, 0.5, 0.4, 0.9), 1.0);
     }
 
     #[test]

@@ -5,10 +5,13 @@
 //! responsibilities "confused"; the reform "define rights and responsibilities together" raises the
 //! match. cogov's rule: an action succeeds with probability
 //! base x (match + (1 - match) x f) where f is the relative success of an action taken
-//! without authority; an actor group's motivation m moves toward its outcomes,
-//! m <- m + r (success - m), a reinforcement-learning rule (Bush and Mosteller 1955;
-//! Macy and Flache 2002), and motivation in turn sets how readily the group acts
-//! (see `liability`).
+//! without authority. Each actor (a grid worker, an NGO, an enterprise's security
+//! staff, a police post; a resident, whose motivation is its trust in community
+//! organisations) holds its own authority, set by the arrangement, and its own
+//! motivation m, which moves toward that actor's own outcomes after every call it
+//! acted on, m <- m + r (success - m), a reinforcement-learning rule (Bush and
+//! Mosteller 1955; Macy and Flache 2002); motivation in turn sets how readily that
+//! actor acts (see `liability`). An actor that did not act learns nothing.
 
 /// Success probability of an action given the actor's base skill and the share of
 /// responsibilities that come with authority.
@@ -22,12 +25,6 @@ pub fn success_probability(base: f64, authority_match: f64, unmatched_factor: f6
 pub fn update_motivation(motivation: f64, succeeded: bool, rate: f64) -> f64 {
     let outcome = if succeeded { 1.0 } else { 0.0 };
     (motivation + rate * (outcome - motivation)).clamp(0.0, 1.0)
-}
-
-/// The community's mean motivation: the average of the grid workers' and the NGOs'.
-#[inline]
-pub fn mean_motivation(grid_workers: f64, ngos: f64) -> f64 {
-    0.5 * (grid_workers + ngos)
 }
 
 #[cfg(test)]
@@ -51,6 +48,5 @@ mod tests {
         assert!((m - 0.25).abs() < 0.02, "{m}");
         assert_eq!(update_motivation(0.5, true, 0.0), 0.5);
         assert!((update_motivation(0.5, false, 0.1) - 0.45).abs() < 1e-12);
-        assert_eq!(mean_motivation(0.2, 0.6), 0.4);
     }
 }

@@ -1,9 +1,9 @@
 //! Phase 5 of the day: disputes. New disputes arrive in each grid; every open dispute
-//! gets one mediation attempt (a community call, then the mediator's attempt, the
-//! parties' contact with the mediator); an unsettled one escalates into an incident
+//! gets one mediation attempt (a community call, then the attempt of the actor who
+//! took the case, at its own authority, the parties' contact with the mediator); an unsettled one escalates into an incident
 //! (handled by `offences.rs`), lapses or stays open. The formulas are
 //! `rules::disputes`, `rules::liability`, `rules::rights` and `rules::trust`; this
-//! file draws, picks the mediator's group and the parties, and counts.
+//! file draws, picks the parties, and counts.
 
 use rand::RngExt;
 use rand_distr::Distribution;
@@ -15,7 +15,7 @@ use crate::model::co_governance::accounts;
 use crate::model::co_governance::rules::disputes::{self, Unsettled};
 use crate::model::co_governance::rules::liability::Actor;
 use crate::model::co_governance::rules::operations::PoliceTime;
-use crate::model::co_governance::rules::{rights, trust};
+use crate::model::co_governance::rules::trust;
 
 impl World<'_> {
     /// Phase 5: arrivals, mediation and the fate of unsettled disputes, grid by grid.
@@ -59,17 +59,10 @@ impl World<'_> {
     /// One mediation attempt on a dispute in grid `k`; true when settled locally.
     fn mediate(&mut self, k: usize, day: &mut Day, measured: bool) -> bool {
         let p = self.p;
-        // The natural mediator: an engaged NGO in the grid, else the grid worker.
-        let ngo = self.ngos.on_in_grid[k] > 0;
-        let motivation = if ngo {
-            self.ngo_motivation
-        } else {
-            self.gw_motivation
-        };
-        let Some(actor) = self.community_call(k, motivation, measured) else {
+        let Some(lead) = self.community_call(k, day, p.disputes.mediation_hours, measured) else {
             return false;
         };
-        let actor = disputes::mediator(actor);
+        let actor = lead.kind;
         let base = disputes::base_success(actor, &p.disputes);
         // A police mediator always works jointly; another works with the police with
         // the grid's capacity for joint action.
@@ -80,26 +73,23 @@ impl World<'_> {
         } else {
             0.0
         };
-        let s = disputes::settle_probability(base, &p.rights, bonus);
+        let s = disputes::settle_probability(
+            base,
+            self.authority_of(lead),
+            p.rights.unmatched_success_factor,
+            bonus,
+        );
         let ok = self.rng.random::<f64>() < s;
-        day.burden[burden_group(actor)] += disputes::mediator_hours(actor, &p.disputes);
+        let hours = disputes::mediator_hours(actor, &p.disputes);
+        day.burden[burden_group(actor)] += hours;
+        self.spend(lead, hours);
         if joint {
             day.used_hours += p.disputes.police_hours;
             if actor != Actor::Police {
                 day.burden[accounts::POLICE] += p.disputes.police_hours;
             }
         }
-        match actor {
-            Actor::Ngo => {
-                self.ngo_motivation =
-                    rights::update_motivation(self.ngo_motivation, ok, p.rights.motivation_rate)
-            }
-            Actor::GridWorker => {
-                self.gw_motivation =
-                    rights::update_motivation(self.gw_motivation, ok, p.rights.motivation_rate)
-            }
-            _ => {}
-        }
+        self.settle_call(ok);
         if joint && actor != Actor::Police {
             if ok {
                 self.wins[k] += 1;

@@ -19,7 +19,8 @@
 //!    police respond (response time, clearance), possibly jointly with the community;
 //!    a cleared offence's offender is held for a while and cannot offend; victims'
 //!    trust learns from the contact; public-order incidents call for a clean-up under
-//!    the liability rules or add disorder (`community_calls.rs`).
+//!    the liability rules or add disorder (`community_calls.rs`, on the
+//!    responsibility actors of `actors.rs`).
 //! 5. Disputes (`disputes.rs`): new and pending disputes are mediated under the
 //!    liability and rights rules, or escalate into incidents, or lapse.
 //! 6. Participation (`participation.rs`): residents, enterprises and NGOs revise
@@ -29,6 +30,7 @@
 //!
 //! `draw.rs` holds the sampling helpers.
 
+mod actors;
 mod community_calls;
 mod disputes;
 mod draw;
@@ -102,8 +104,15 @@ pub struct World<'a> {
     // Organisations.
     enterprises: Organisations,
     ngos: Organisations,
-    gw_motivation: f64,
-    ngo_motivation: f64,
+
+    // Responsibility actors as agents (`actors.rs`): NGO i and enterprise i of
+    // `ngo_actors` and `security` are `ngos` and `enterprises` i; one post per grid.
+    grid_workers: actors::Responders,
+    ngo_actors: actors::Responders,
+    security: actors::Responders,
+    posts: actors::Responders,
+    /// The actors present at the current call (capacity allocated in `setup.rs`).
+    present: Vec<actors::Present>,
 
     // District-level observed state.
     clearance_seen: f64,
@@ -165,7 +174,9 @@ impl World<'_> {
         // 3. Residents: trust drift and motivation (the hot loop).
         let motivated = self.residents_day();
 
-        // 4. Offences, reports, police response and clean-up.
+        // 4. Offences, reports, police response and clean-up; the responsibility
+        // actors' hours for calls are renewed first.
+        self.responders_new_day();
         self.offences(&police, &mut day, measured);
 
         // 5. Disputes.
@@ -314,8 +325,24 @@ mod tests {
             listed.sort_unstable();
             listed.dedup();
             assert_eq!(listed.len(), self.held.len(), "a resident is listed twice");
-            assert!((0.0..=1.0).contains(&self.gw_motivation));
-            assert!((0.0..=1.0).contains(&self.ngo_motivation));
+            // Responsibility actors: one NGO and enterprise agent per organisation,
+            // one post per grid, motivations in range, successes within attempts.
+            assert_eq!(self.ngo_actors.len(), self.ngos.on.len());
+            assert_eq!(self.security.len(), self.enterprises.on.len());
+            assert_eq!(self.posts.len(), self.grids);
+            for r in [
+                &self.grid_workers,
+                &self.ngo_actors,
+                &self.security,
+                &self.posts,
+            ] {
+                for i in 0..r.len() {
+                    assert!((0.0..=1.0).contains(&r.motivation[i]));
+                    assert!((0.0..=1.0).contains(&r.authority[i]));
+                    assert!(r.successes[i] <= r.attempts[i]);
+                    assert!(r.in_grid(r.grid[i] as usize).contains(&i));
+                }
+            }
         }
     }
 

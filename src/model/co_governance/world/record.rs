@@ -7,8 +7,8 @@
 use super::{Day, World};
 use crate::model::co_governance::metrics::{SERIES, Series};
 use crate::model::co_governance::rules::collaboration::Process;
+use crate::model::co_governance::rules::contagion;
 use crate::model::co_governance::rules::operations::{self, PoliceTime};
-use crate::model::co_governance::rules::{contagion, rights};
 
 impl World<'_> {
     /// Writes the day's time-series row and, in the window, adds to the accounts.
@@ -83,6 +83,7 @@ impl World<'_> {
             f64::NAN
         };
 
+        let motivation = self.mean_actor_motivation();
         let row = &mut self.series[tick * SERIES.len()..(tick + 1) * SERIES.len()];
         let mut put = |s: Series, v: f64| row[s as usize] = v;
         put(Series::Incidents, day.incidents as f64);
@@ -102,10 +103,7 @@ impl World<'_> {
         put(Series::FreeRiderShare, free_riders);
         put(Series::EnterpriseContributionRate, enterprise_rate);
         put(Series::NgoEngagementRate, ngo_rate);
-        put(
-            Series::Motivation,
-            rights::mean_motivation(self.gw_motivation, self.ngo_motivation),
-        );
+        put(Series::Motivation, motivation);
         put(Series::DisorderIndex, disorder);
         put(Series::ResponseTime, response);
         put(Series::OfficerUtilisation, utilisation);

@@ -8,6 +8,7 @@ use rand::{RngExt, SeedableRng};
 use rand_distr::{Distribution, Normal};
 
 use super::World;
+use super::actors::Responders;
 use super::draw::beta_sampler;
 use super::participation::Organisations;
 use crate::model::co_governance::accounts::Accounts;
@@ -94,6 +95,24 @@ impl<'a> World<'a> {
         let ngo_on: Vec<bool> = (0..n_ngo)
             .map(|_| rng.random::<f64>() < r.initial_participation)
             .collect();
+        // Responsibility actors (`actors.rs`): grid workers spread as organisations
+        // are; an agent for each NGO and enterprise; a police post per grid.
+        let motivation = p.rights.initial_motivation;
+        let authority = p.rights.authority_match;
+        let n_gw = (p.community.grid_workers_per_grid * grids as f64).round() as usize;
+        let gw_grid: Vec<u32> = (0..n_gw).map(|k| spread(k, n_gw)).collect();
+        let grid_workers = Responders::new(gw_grid, grids, motivation, authority);
+        let ngo_actors = Responders::new(ngo_grid.clone(), grids, motivation, authority);
+        let security = Responders::new(enterprise_grid.clone(), grids, motivation, authority);
+        let posts = Responders::new((0..grids as u32).collect(), grids, motivation, authority);
+        // The most that can be present at a call: the agents of the fullest grid, the
+        // post, and at most a grid's residents as volunteers and as witnesses.
+        let present_capacity = grid_workers.most_in_a_grid()
+            + ngo_actors.most_in_a_grid()
+            + security.most_in_a_grid()
+            + 1
+            + 2 * per_grid;
+
         let enterprises =
             Organisations::new(enterprise_grid, enterprise_cost, enterprise_on, grids);
         let ngos = Organisations::new(ngo_grid, ngo_cost, ngo_on, grids);
@@ -137,8 +156,11 @@ impl<'a> World<'a> {
             grid_incidents: vec![0; grids],
             enterprises,
             ngos,
-            gw_motivation: p.rights.initial_motivation,
-            ngo_motivation: p.rights.initial_motivation,
+            grid_workers,
+            ngo_actors,
+            security,
+            posts,
+            present: Vec::with_capacity(present_capacity),
             clearance_seen: operations::expected_clearance(&p.residents, &p.operations),
             utilisation_seen: INITIAL_UTILISATION,
             accounts: Accounts {
