@@ -2,7 +2,12 @@
 //!
 //! A district is a `width` x `height` lattice of grids without wrap, the grids of
 //! Chinese grid management; what a resident sees is its own grid plus each of the 8
-//! neighbouring grids (Moore neighbourhood) at a weight below one. Grids differ in
+//! neighbouring grids (Moore neighbourhood) at a weight below one. A grid on the
+//! district's edge has fewer neighbours inside it; their weights are scaled up so that
+//! every grid's view weighs 1 + 8 w, as if the city beyond the edge were like the
+//! neighbours inside (a reflecting boundary). Without it, edge grids would see fewer
+//! guardians and relatively more offenders, and a small district, mostly edge, would
+//! have more crime per resident than a large one. Grids differ in
 //! criminal opportunity, log-normal with mean 1. One tick is one day, and rates given
 //! a year per 1,000 residents are converted here. This file owns the lattice
 //! arithmetic and the unit conversions; it does not own what is summed over a view
@@ -19,9 +24,11 @@ pub const DAYS_PER_MONTH: f64 = 30.0;
 /// Residents per rate unit: rates are given per 1,000 residents.
 pub const RATE_BASE: f64 = 1000.0;
 
-/// The view from grid (`x`, `y`): `term(own grid, 1.0)` plus `term(neighbour,
-/// weight)` for each Moore neighbour in row-major order. `term(j, w)` returns grid
-/// j's contribution at weight w, so the caller decides where the weight multiplies.
+/// The view from grid (`x`, `y`): `term(own grid, 1.0)` plus `term(neighbour, w)`
+/// for each Moore neighbour in row-major order, with w = `weight` x 8 / (neighbours
+/// inside the district): an edge grid's fewer neighbours stand for the 8 it would
+/// have. `term(j, w)` returns grid j's contribution at weight w, so the caller decides
+/// where the weight multiplies.
 #[inline]
 pub fn in_view(
     x: usize,
@@ -32,8 +39,15 @@ pub fn in_view(
     term: impl Fn(usize, f64) -> f64,
 ) -> f64 {
     let mut sum = term(y * width + x, 1.0);
-    for ny in y.saturating_sub(1)..=(y + 1).min(height - 1) {
-        for nx in x.saturating_sub(1)..=(x + 1).min(width - 1) {
+    let (x0, x1) = (x.saturating_sub(1), (x + 1).min(width - 1));
+    let (y0, y1) = (y.saturating_sub(1), (y + 1).min(height - 1));
+    let neighbours = (x1 - x0 + 1) * (y1 - y0 + 1) - 1;
+    if neighbours == 0 {
+        return sum;
+    }
+    let weight = weight * 8.0 / neighbours as f64;
+    for ny in y0..=y1 {
+        for nx in x0..=x1 {
             if nx != x || ny != y {
                 sum += term(ny * width + nx, weight);
             }
@@ -93,12 +107,17 @@ mod tests {
         let value = |j: usize, w: f64| w * j as f64;
         // Centre: 4 + 0.5 x (0 + 1 + 2 + 3 + 5 + 6 + 7 + 8) = 4 + 16 = 20.
         assert_eq!(in_view(1, 1, 3, 3, 0.5, value), 20.0);
-        // Corner (0, 0): 0 + 0.5 x (1 + 3 + 4) = 4.
-        assert_eq!(in_view(0, 0, 3, 3, 0.5, value), 4.0);
-        // Edge (2, 1) = grid 5: 5 + 0.5 x (1 + 2 + 4 + 7 + 8) = 16.
-        assert_eq!(in_view(2, 1, 3, 3, 0.5, value), 16.0);
-        // A single grid sees only itself.
+        // Corner (0, 0): 3 neighbours stand for 8: 0 + 0.5 x 8/3 x (1 + 3 + 4) = 32/3.
+        assert!((in_view(0, 0, 3, 3, 0.5, value) - 32.0 / 3.0).abs() < 1e-12);
+        // Edge (2, 1) = grid 5: 5 neighbours: 5 + 0.5 x 8/5 x (1 + 2 + 4 + 7 + 8) = 22.6.
+        assert!((in_view(2, 1, 3, 3, 0.5, value) - 22.6).abs() < 1e-12);
+        // Every grid's view of a uniform field weighs 1 + 8 w.
+        for (x, y) in [(0, 0), (1, 0), (1, 1), (2, 2)] {
+            assert!((in_view(x, y, 3, 3, 0.5, |_, w| w) - 5.0).abs() < 1e-12);
+        }
+        // A single grid sees only itself; a 1 x 2 strip sees its one neighbour as 8.
         assert_eq!(in_view(0, 0, 1, 1, 0.5, |_, w| w * 3.0), 3.0);
+        assert_eq!(in_view(0, 0, 2, 1, 0.5, |_, w| w), 5.0);
     }
 
     #[test]
