@@ -6,6 +6,7 @@
 
 use rand::RngExt;
 
+use super::units::CallKind;
 use super::{Day, World};
 use crate::model::co_governance::accounts;
 use crate::model::co_governance::rules::liability::{self, Actor};
@@ -72,7 +73,7 @@ impl World<'_> {
             let hours = p.contagion.cleanup_hours;
             day.burden[burden_group(actor)] += hours;
             if actor == Actor::Police {
-                day.used_hours += hours;
+                self.police_call(k, CallKind::CleanUp, hours);
             }
             let s = rights::success_probability(
                 p.disputes.grid_worker_success,

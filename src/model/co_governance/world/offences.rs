@@ -1,7 +1,9 @@
 //! Phase 4 of the day: offences, and what happens to each incident (also to one a
-//! dispute escalates into): the reporter, the report, detection by patrol, the police
-//! response and clearance (possibly jointly with the community), the reporter's
-//! contact with the police, and the clean-up of a public-order incident. The
+//! dispute escalates into): the reporter, the report, detection by patrol, the call
+//! on the police (dispatched with the day's other calls, `units.rs`) and the clean-up
+//! of a public-order incident; then, when a unit arrives (`World::respond`), clearance
+//! at the incident's own response time (possibly jointly with the community) and the
+//! reporter's contact with the police. The
 //! probabilities are rules (`offending`, `reporting`, `operations`, `collaboration`,
 //! `trust`); this file draws, decides who is involved, and counts.
 
@@ -9,16 +11,18 @@ use rand::RngExt;
 use rand_distr::Distribution;
 
 use super::draw::binomial;
+use super::units::Call;
 use super::{Day, World};
 use crate::model::co_governance::accounts;
+use crate::model::co_governance::rules::dispatch::ABANDON_MINUTES;
 use crate::model::co_governance::rules::offending::{self, Offence};
-use crate::model::co_governance::rules::operations::{self, PoliceTime};
+use crate::model::co_governance::rules::operations;
 use crate::model::co_governance::rules::{collaboration, trust};
 
 impl World<'_> {
     /// Phase 4: each grid's motivated residents offend with the grid's probability;
     /// each offence is an incident of a kind drawn from the offence mix.
-    pub(super) fn offences(&mut self, police: &PoliceTime, day: &mut Day, measured: bool) {
+    pub(super) fn offences(&mut self, day: &mut Day, measured: bool) {
         let p = self.p;
         for k in 0..self.grids {
             self.events[k] = 0;
@@ -38,20 +42,13 @@ impl World<'_> {
                     p.residents.property_share,
                     p.residents.violent_share,
                 );
-                self.incident(k, kind, police, day, measured);
+                self.incident(k, kind, day, measured);
             }
         }
     }
 
     /// One incident in grid `k`: victim, report, response, clearance, trust, clean-up.
-    pub(super) fn incident(
-        &mut self,
-        k: usize,
-        kind: Offence,
-        police: &PoliceTime,
-        day: &mut Day,
-        measured: bool,
-    ) {
+    pub(super) fn incident(&mut self, k: usize, kind: Offence, day: &mut Day, measured: bool) {
         let p = self.p;
         self.events[k] += 1;
         day.incidents += 1;
@@ -80,58 +77,89 @@ impl World<'_> {
             day.reported += 1;
         }
         if detected && day.police_available {
-            day.known += 1;
-            day.used_hours += police.handling;
-            day.burden[accounts::POLICE] += police.handling;
-            // A reported incident waits for the response; one found by patrol does not.
-            let response = if reported {
-                day.response_sum += day.response_minutes;
-                day.responses += 1;
-                day.response_minutes
-            } else {
-                p.operations.reference_response_minutes
-            };
-            let joint = self.rng.random::<f64>() < self.process[k].joint_capacity();
-            let bonus = if joint { day.joint_bonus } else { 0.0 };
-            if joint {
-                day.burden[accounts::GRID_WORKERS] += collaboration::partner_hours(police.handling);
-            }
-            let pc = operations::clearance_probability(
-                operations::base_clearance(kind, &p.operations),
-                p.operations.clearance_response_slope,
-                response,
-                p.operations.reference_response_minutes,
-                bonus,
-            );
-            let cleared = self.rng.random::<f64>() < pc;
-            if cleared {
-                day.cleared += 1;
-            }
-            if joint {
-                if cleared {
-                    self.wins[k] += 1;
-                } else {
-                    self.failures[k] += 1;
-                }
-            }
-            if measured {
-                self.accounts.known += 1;
-                self.accounts.cleared += u64::from(cleared);
-                self.accounts.joint_cleared += u64::from(cleared && joint);
-            }
-            if reported {
-                // The reporter meets the police: procedural justice and outcome.
-                let j = day.pj.sample(&mut self.rng).clamp(0.0, 1.0);
-                let q = trust::contact_quality(j, cleared, p.trust.outcome_weight);
-                self.trust_police[reporter] =
-                    trust::toward(self.trust_police[reporter], q, p.trust.contact_rate);
-            }
+            // The police response runs with the day's other calls (`units.rs`).
+            self.incident_call(k, kind, reporter, reported);
         }
         if measured && reported {
             self.accounts.reported += 1;
         }
         if kind == Offence::PublicOrder {
             self.clean_up(k, day, measured);
+        }
+    }
+
+    /// The police response to an incident once the call is served (`units.rs`):
+    /// `attended` is the response time in minutes, the unit's handling hours and
+    /// whether the unit is an officer, or `None` for a call closed unattended after
+    /// waiting a day (counted at `ABANDON_MINUTES`). Then joint work with the
+    /// community, clearance at the response time, and the reporter's contact.
+    pub(super) fn respond(
+        &mut self,
+        call: &Call,
+        kind: Offence,
+        attended: Option<(f64, f64, bool)>,
+        day: &mut Day,
+        measured: bool,
+    ) {
+        let p = self.p;
+        let k = call.grid as usize;
+        let (response, hours) = match attended {
+            Some((response, hours, officer)) => {
+                if officer {
+                    day.burden[accounts::POLICE] += hours;
+                }
+                (response, hours)
+            }
+            None => (ABANDON_MINUTES, 0.0),
+        };
+        day.known += 1;
+        // A reported incident waits for the response; one found by patrol does not.
+        let response = if call.reported {
+            day.response_sum += response;
+            day.responses += 1;
+            if measured {
+                self.accounts.response_times.add(response);
+            }
+            response
+        } else {
+            p.operations.reference_response_minutes
+        };
+        let joint =
+            attended.is_some() && self.rng.random::<f64>() < self.process[k].joint_capacity();
+        let bonus = if joint { day.joint_bonus } else { 0.0 };
+        if joint {
+            day.burden[accounts::GRID_WORKERS] += collaboration::partner_hours(hours);
+        }
+        let pc = operations::clearance_probability(
+            operations::base_clearance(kind, &p.operations),
+            p.operations.clearance_response_slope,
+            response,
+            p.operations.reference_response_minutes,
+            bonus,
+        );
+        let cleared = self.rng.random::<f64>() < pc;
+        if cleared {
+            day.cleared += 1;
+        }
+        if joint {
+            if cleared {
+                self.wins[k] += 1;
+            } else {
+                self.failures[k] += 1;
+            }
+        }
+        if measured {
+            self.accounts.known += 1;
+            self.accounts.cleared += u64::from(cleared);
+            self.accounts.joint_cleared += u64::from(cleared && joint);
+        }
+        if call.reported && attended.is_some() {
+            // The reporter meets the police: procedural justice and outcome.
+            let reporter = call.reporter as usize;
+            let j = day.pj.sample(&mut self.rng).clamp(0.0, 1.0);
+            let q = trust::contact_quality(j, cleared, p.trust.outcome_weight);
+            self.trust_police[reporter] =
+                trust::toward(self.trust_police[reporter], q, p.trust.contact_rate);
         }
     }
 }

@@ -1,0 +1,378 @@
+//! Officers and auxiliaries as agents, and the day's calls on them (docs/model.md,
+//! "The officer and auxiliary agents"). Each unit has a kind, a post (a grid), a shift
+//! class and a rota phase, today's shift with its block of administration or
+//! community work, and the times it reaches its current call and is free again.
+//!
+//! The day's calls (incidents known to police, police mediations and clean-ups, and
+//! non-crime service calls) are collected during the day with a time of day drawn
+//! uniformly, then run in time order by [`World::dispatch`]: each goes to the nearest
+//! free unit of the right kind, or waits in a first-in first-out queue until a unit
+//! frees. Calls still waiting at midnight carry over to the next day, and so do units
+//! still busy. The formulas are `rules::dispatch`; the clearance and contact of an
+//! incident once a unit arrives are `World::respond` (`offences.rs`).
+
+use std::collections::VecDeque;
+
+use rand::RngExt;
+use rand_distr::{Distribution, LogNormal};
+
+use super::draw::poisson;
+use super::{Day, World};
+use crate::model::co_governance::rules::dispatch::{
+    self, ABANDON_MINUTES, MINUTES_PER_DAY, Shift, UnitKind,
+};
+use crate::model::co_governance::rules::offending::Offence;
+use crate::model::co_governance::rules::operations::PoliceTime;
+use crate::model::co_governance::rules::space::MINUTES_PER_HOUR;
+
+/// What a call is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum CallKind {
+    /// An incident known to police (reported, or found by patrol).
+    Incident(Offence),
+    /// A non-crime call (110 service call, traffic, assistance).
+    Service,
+    /// Police joining a mediation.
+    Mediation,
+    /// Police clearing up after a public-order incident.
+    CleanUp,
+}
+
+/// A call waiting for, or getting, a unit.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Call {
+    /// When the call came in, in absolute minutes.
+    pub arrival: f64,
+    pub grid: u32,
+    pub kind: CallKind,
+    /// The resident who reported an incident.
+    pub reporter: u32,
+    /// Whether an incident was reported (else found by patrol).
+    pub reported: bool,
+    /// Handling hours fixed by the call's kind; NaN when drawn.
+    pub hours: f64,
+}
+
+impl Call {
+    /// Property and violent offences need a sworn officer; auxiliaries take the rest.
+    fn needs_officer(&self) -> bool {
+        matches!(
+            self.kind,
+            CallKind::Incident(Offence::Property | Offence::Violent)
+        )
+    }
+}
+
+/// The district's officers and auxiliaries (struct of arrays, officers first) and the
+/// day's calls.
+pub(super) struct Units {
+    kind: Vec<UnitKind>,
+    post: Vec<u32>,
+    shift_class: Vec<u8>,
+    phase: Vec<f64>,
+    plan: Vec<Shift>,
+    arrive_at: Vec<f64>,
+    busy_until: Vec<f64>,
+    officers: usize,
+    /// Start of today in absolute minutes.
+    day_start: f64,
+    /// Today's calls, in the order they were made.
+    calls: Vec<Call>,
+    /// Calls waiting for a unit, first come first served.
+    waiting: VecDeque<Call>,
+}
+
+impl Units {
+    /// `officers` then `auxiliaries`, each kind spread evenly over `grids` posts (the
+    /// k-th of n in grid floor(k grids / n)) and over the shifts in turn, with room
+    /// for `calls` calls a day.
+    pub(super) fn new(officers: usize, auxiliaries: usize, grids: usize, calls: usize) -> Self {
+        let n = officers + auxiliaries;
+        let mut units = Units {
+            kind: Vec::with_capacity(n),
+            post: Vec::with_capacity(n),
+            shift_class: Vec::with_capacity(n),
+            phase: Vec::with_capacity(n),
+            plan: vec![Shift::OFF; n],
+            arrive_at: vec![0.0; n],
+            busy_until: vec![0.0; n],
+            officers,
+            day_start: 0.0,
+            calls: Vec::with_capacity(calls),
+            waiting: VecDeque::with_capacity(calls),
+        };
+        for (kind, count) in [
+            (UnitKind::Officer, officers),
+            (UnitKind::Auxiliary, auxiliaries),
+        ] {
+            for k in 0..count {
+                units.kind.push(kind);
+                units.post.push(((k * grids) / count) as u32);
+                let class = k % dispatch::SHIFTS;
+                let sharing = (count - class).div_ceil(dispatch::SHIFTS);
+                units.shift_class.push(class as u8);
+                units
+                    .phase
+                    .push(dispatch::rota_phase(k / dispatch::SHIFTS, sharing));
+            }
+        }
+        units
+    }
+
+    fn len(&self) -> usize {
+        self.kind.len()
+    }
+
+    /// Officers in the district.
+    pub(super) fn officers(&self) -> usize {
+        self.officers
+    }
+
+    /// Officer `u`'s post and minutes of community work today.
+    pub(super) fn community_work(&self, u: usize) -> (usize, f64) {
+        (self.post[u] as usize, self.plan[u].community_minutes())
+    }
+
+    /// The nearest unit that can take `call` and is free at `now` (Manhattan
+    /// distance; on a tie, an auxiliary before an officer for a call an auxiliary can
+    /// take, then the lower index). A call that needs an officer and finds none free
+    /// takes the nearest officer in administration (the priority rule of
+    /// `rules::dispatch`).
+    fn nearest_free(&self, call: &Call, now: f64, width: usize) -> Option<usize> {
+        let officer_only = call.needs_officer();
+        let mut best: Option<(u8, usize, u8, usize)> = None;
+        for u in 0..self.len() {
+            let officer = self.kind[u] == UnitKind::Officer;
+            if (officer_only && !officer) || self.busy_until[u] > now {
+                continue;
+            }
+            let tier = if self.plan[u].free_from(now) == now {
+                0
+            } else if officer_only && self.plan[u].in_administration(now) {
+                1
+            } else {
+                continue;
+            };
+            let d = dispatch::manhattan(self.post[u] as usize, call.grid as usize, width);
+            let rank = u8::from(officer && !officer_only);
+            if best.is_none_or(|(bt, bd, br, _)| (tier, d, rank) < (bt, bd, br)) {
+                best = Some((tier, d, rank, u));
+            }
+        }
+        best.map(|(_, _, _, u)| u)
+    }
+
+    /// The unit that frees first at or after `now` (only officers unless `any_kind`),
+    /// and when; `None` if none does today.
+    fn earliest_free(&self, now: f64, any_kind: bool) -> Option<(usize, f64)> {
+        let mut best: Option<(usize, f64)> = None;
+        for u in 0..self.len() {
+            if !any_kind && self.kind[u] != UnitKind::Officer {
+                continue;
+            }
+            let t = self.plan[u].free_from(now.max(self.busy_until[u]));
+            if t.is_finite() && best.is_none_or(|(_, bt)| t < bt) {
+                best = Some((u, t));
+            }
+        }
+        best
+    }
+}
+
+impl World<'_> {
+    /// Phase 1a: today's shifts. Each unit on the rota today gets its shift and a block
+    /// of administration and community work (officers) or guard and community duty
+    /// (auxiliaries) at a time drawn uniformly in the shift. Returns the units'
+    /// available hours today.
+    pub(super) fn plan_shifts(&mut self, tick: usize) -> f64 {
+        let police = &self.p.police;
+        let rota = dispatch::rota(police.hours_per_officer_day);
+        let length = rota.shift_minutes;
+        let day_start = tick as f64 * MINUTES_PER_DAY;
+        self.units.day_start = day_start;
+        let mut available = 0.0;
+        for u in 0..self.units.len() {
+            if !dispatch::on_duty(tick as u64, self.units.phase[u], rota.on_duty_share) {
+                self.units.plan[u] = Shift::OFF;
+                continue;
+            }
+            let class = usize::from(self.units.shift_class[u]);
+            let start = day_start + dispatch::shift_start(class, length);
+            let (admin, other) = match self.units.kind[u] {
+                UnitKind::Officer => (
+                    police.admin_burden_share * length,
+                    police.community_role_share * length,
+                ),
+                UnitKind::Auxiliary => (0.0, (1.0 - police.auxiliary_response_share) * length),
+            };
+            let offset = self.rng.random::<f64>();
+            let shift = Shift::new(start, length, offset, admin, other);
+            available += shift.available_minutes();
+            self.units.plan[u] = shift;
+        }
+        available / MINUTES_PER_HOUR
+    }
+
+    /// A call on the police in grid `k` at a time of today drawn uniformly, taking
+    /// `hours` (NaN: drawn at dispatch). Without police nobody comes.
+    pub(super) fn police_call(&mut self, k: usize, kind: CallKind, hours: f64) {
+        self.queue_call(k, kind, 0, false, hours);
+    }
+
+    /// An incident in grid `k` known to police, reported by `reporter` or found by
+    /// patrol, at a time of today drawn uniformly.
+    pub(super) fn incident_call(
+        &mut self,
+        k: usize,
+        kind: Offence,
+        reporter: usize,
+        reported: bool,
+    ) {
+        self.queue_call(k, CallKind::Incident(kind), reporter, reported, f64::NAN);
+    }
+
+    fn queue_call(
+        &mut self,
+        k: usize,
+        kind: CallKind,
+        reporter: usize,
+        reported: bool,
+        hours: f64,
+    ) {
+        if self.units.officers == 0 {
+            return;
+        }
+        let arrival = self.units.day_start + self.rng.random::<f64>() * MINUTES_PER_DAY;
+        self.units.calls.push(Call {
+            arrival,
+            grid: k as u32,
+            kind,
+            reporter: reporter as u32,
+            reported,
+            hours,
+        });
+    }
+
+    /// Phase 5b: the day's non-crime service calls join the day's calls, which then run
+    /// in time order: each goes to the nearest free unit that can take it or waits;
+    /// waiting calls go, first come first served, to units as they free.
+    pub(super) fn dispatch(&mut self, police: &PoliceTime, day: &mut Day, measured: bool) {
+        if self.units.officers == 0 {
+            return;
+        }
+        let p = self.p;
+        let expected = dispatch::service_calls(police.service, police.handling);
+        for _ in 0..poisson(expected, &mut self.rng) {
+            let k = self.rng.random_range(0..self.grids);
+            self.police_call(k, CallKind::Service, f64::NAN);
+        }
+        self.units
+            .calls
+            .sort_unstable_by(|a, b| a.arrival.total_cmp(&b.arrival));
+        let (mu, sigma) = dispatch::log_normal_params(
+            police.handling * MINUTES_PER_HOUR,
+            p.operations.handling_cv,
+        );
+        let handling = LogNormal::new(mu, sigma).expect("finite log-normal parameters");
+        let mut now = self.units.day_start;
+        for i in 0..self.units.calls.len() {
+            let call = self.units.calls[i];
+            self.serve_waiting(now, call.arrival, &handling, police, day, measured);
+            now = call.arrival;
+            match self.units.nearest_free(&call, now, self.width) {
+                Some(u) => self.assign(u, call, now, &handling, police, day, measured),
+                None => self.units.waiting.push_back(call),
+            }
+        }
+        let end = self.units.day_start + MINUTES_PER_DAY;
+        self.serve_waiting(now, end, &handling, police, day, measured);
+        self.units.calls.clear();
+    }
+
+    /// Gives waiting calls to units as they free, from `now` up to `until`: the unit
+    /// that frees first takes the longest-waiting call it can take. A call that would
+    /// wait `ABANDON_MINUTES` is closed unattended.
+    fn serve_waiting(
+        &mut self,
+        mut now: f64,
+        until: f64,
+        handling: &LogNormal<f64>,
+        police: &PoliceTime,
+        day: &mut Day,
+        measured: bool,
+    ) {
+        while !self.units.waiting.is_empty() {
+            let any_kind = self.units.waiting.iter().any(|c| !c.needs_officer());
+            let next = self.units.earliest_free(now, any_kind);
+            let horizon = next.map_or(until, |(_, t)| t.min(until));
+            if let Some(&front) = self.units.waiting.front()
+                && front.arrival + ABANDON_MINUTES <= horizon
+            {
+                self.units.waiting.pop_front();
+                self.abandon(front, day, measured);
+                continue;
+            }
+            let Some((u, t)) = next.filter(|&(_, t)| t <= until) else {
+                break;
+            };
+            let i = if self.units.kind[u] == UnitKind::Officer {
+                0
+            } else {
+                self.units
+                    .waiting
+                    .iter()
+                    .position(|c| !c.needs_officer())
+                    .expect("an auxiliary is chosen only for a call it can take")
+            };
+            let call = self.units.waiting.remove(i).expect("index in the queue");
+            self.assign(u, call, t, handling, police, day, measured);
+            now = t;
+        }
+    }
+
+    /// Unit `u` takes `call` at `t`: the dispatcher's delay, travel from its post,
+    /// then handling; the response time is the wait, the delay and the travel.
+    #[allow(clippy::too_many_arguments)]
+    fn assign(
+        &mut self,
+        u: usize,
+        call: Call,
+        t: f64,
+        handling: &LogNormal<f64>,
+        police: &PoliceTime,
+        day: &mut Day,
+        measured: bool,
+    ) {
+        let p = self.p;
+        let offsets: [f64; 4] = std::array::from_fn(|_| self.rng.random::<f64>() - 0.5);
+        let d = dispatch::street_distance(
+            self.units.post[u] as usize,
+            call.grid as usize,
+            self.width,
+            offsets,
+        );
+        let delay = dispatch::dispatch_delay(&p.operations, p.it.level);
+        let travel = dispatch::travel_minutes(d, &p.operations, police.logistics);
+        let minutes = if call.hours.is_nan() {
+            handling.sample(&mut self.rng)
+        } else {
+            call.hours * MINUTES_PER_HOUR
+        };
+        self.units.arrive_at[u] = t + delay + travel;
+        self.units.busy_until[u] = t + delay + travel + minutes;
+        day.used_hours += (travel + minutes) / MINUTES_PER_HOUR;
+        if let CallKind::Incident(kind) = call.kind {
+            let response = t - call.arrival + delay + travel;
+            let officer = self.units.kind[u] == UnitKind::Officer;
+            let hours = minutes / MINUTES_PER_HOUR;
+            self.respond(&call, kind, Some((response, hours, officer)), day, measured);
+        }
+    }
+
+    /// A call that waited too long is closed with nobody sent.
+    fn abandon(&mut self, call: Call, day: &mut Day, measured: bool) {
+        if let CallKind::Incident(kind) = call.kind {
+            self.respond(&call, kind, None, day, measured);
+        }
+    }
+}
