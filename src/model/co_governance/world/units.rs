@@ -80,6 +80,8 @@ pub(super) struct Units {
     calls: Vec<Call>,
     /// Calls waiting for a unit, first come first served.
     waiting: VecDeque<Call>,
+    /// Waiting calls an auxiliary can take.
+    waiting_open: usize,
 }
 
 impl Units {
@@ -100,6 +102,7 @@ impl Units {
             day_start: 0.0,
             calls: Vec::with_capacity(calls),
             waiting: VecDeque::with_capacity(calls),
+            waiting_open: 0,
         };
         for (kind, count) in [
             (UnitKind::Officer, officers),
@@ -141,25 +144,49 @@ impl Units {
     fn nearest_free(&self, call: &Call, now: f64, width: usize) -> Option<usize> {
         let officer_only = call.needs_officer();
         let mut best: Option<(u8, usize, u8, usize)> = None;
-        for u in 0..self.len() {
+        // Officers come first, so a call that needs one looks at officers only.
+        let candidates = if officer_only {
+            self.officers
+        } else {
+            self.len()
+        };
+        for u in 0..candidates {
             let officer = self.kind[u] == UnitKind::Officer;
-            if (officer_only && !officer) || self.busy_until[u] > now {
+            let plan = &self.plan[u];
+            if self.busy_until[u] > now || !plan.on_duty(now) {
                 continue;
             }
-            let tier = if self.plan[u].free_from(now) == now {
+            let d = dispatch::manhattan(self.post[u] as usize, call.grid as usize, width);
+            let rank = u8::from(officer && !officer_only);
+            // Nothing can beat a free unit at least as near.
+            if best.is_some_and(|(bt, bd, br, _)| bt == 0 && (d, rank) >= (bd, br)) {
+                continue;
+            }
+            let tier = if plan.free_from(now) == now {
                 0
-            } else if officer_only && self.plan[u].in_administration(now) {
+            } else if officer_only && plan.in_administration(now) {
                 1
             } else {
                 continue;
             };
-            let d = dispatch::manhattan(self.post[u] as usize, call.grid as usize, width);
-            let rank = u8::from(officer && !officer_only);
             if best.is_none_or(|(bt, bd, br, _)| (tier, d, rank) < (bt, bd, br)) {
                 best = Some((tier, d, rank, u));
             }
         }
         best.map(|(_, _, _, u)| u)
+    }
+
+    /// Puts `call` at the back of the queue.
+    fn enqueue(&mut self, call: Call) {
+        self.waiting_open += usize::from(!call.needs_officer());
+        self.waiting.push_back(call);
+    }
+
+    /// Takes the `i`-th waiting call out of the queue.
+    fn dequeue(&mut self, i: usize) -> Call {
+        let call = self.waiting.remove(i).expect("index in the queue");
+        self.waiting_open -= usize::from(!call.needs_officer());
+        call
     }
 
     /// The unit that frees first at or after `now` (only officers unless `any_kind`),
@@ -281,7 +308,7 @@ impl World<'_> {
             now = call.arrival;
             match self.units.nearest_free(&call, now, self.width) {
                 Some(u) => self.assign(u, call, now, &handling, police, day, measured),
-                None => self.units.waiting.push_back(call),
+                None => self.units.enqueue(call),
             }
         }
         let end = self.units.day_start + MINUTES_PER_DAY;
@@ -302,14 +329,18 @@ impl World<'_> {
         measured: bool,
     ) {
         while !self.units.waiting.is_empty() {
-            let any_kind = self.units.waiting.iter().any(|c| !c.needs_officer());
+            let any_kind = self.units.waiting_open > 0;
             let next = self.units.earliest_free(now, any_kind);
             let horizon = next.map_or(until, |(_, t)| t.min(until));
-            if let Some(&front) = self.units.waiting.front()
+            let mut closed = false;
+            while let Some(&front) = self.units.waiting.front()
                 && front.arrival + ABANDON_MINUTES <= horizon
             {
-                self.units.waiting.pop_front();
+                self.units.dequeue(0);
                 self.abandon(front, day, measured);
+                closed = true;
+            }
+            if closed {
                 continue;
             }
             let Some((u, t)) = next.filter(|&(_, t)| t <= until) else {
@@ -324,7 +355,7 @@ impl World<'_> {
                     .position(|c| !c.needs_officer())
                     .expect("an auxiliary is chosen only for a call it can take")
             };
-            let call = self.units.waiting.remove(i).expect("index in the queue");
+            let call = self.units.dequeue(i);
             self.assign(u, call, t, handling, police, day, measured);
             now = t;
         }
