@@ -106,7 +106,7 @@ impl<'a> World<'a> {
             p.police.auxiliaries_per_officer,
             n as f64,
         );
-        let units = Units::new(officers, auxiliaries, grids, n / CALLS_PER + 256);
+        let units = Units::new(officers, auxiliaries, (width, height), n / CALLS_PER + 256);
 
         let rows = p.run.warmup_ticks as usize + p.run.ticks as usize;
         World {

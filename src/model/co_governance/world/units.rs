@@ -82,13 +82,25 @@ pub(super) struct Units {
     waiting: VecDeque<Call>,
     /// Waiting calls an auxiliary can take.
     waiting_open: usize,
+    /// The lattice, and the units by post: those posted in grid g are
+    /// `by_post[by_post_start[g]..by_post_start[g + 1]]`, in index order.
+    width: usize,
+    height: usize,
+    by_post: Vec<u32>,
+    by_post_start: Vec<u32>,
 }
 
 impl Units {
     /// `officers` then `auxiliaries`, each kind spread evenly over `grids` posts (the
     /// k-th of n in grid floor(k grids / n)) and over the shifts in turn, with room
     /// for `calls` calls a day.
-    pub(super) fn new(officers: usize, auxiliaries: usize, grids: usize, calls: usize) -> Self {
+    pub(super) fn new(
+        officers: usize,
+        auxiliaries: usize,
+        (width, height): (usize, usize),
+        calls: usize,
+    ) -> Self {
+        let grids = width * height;
         let n = officers + auxiliaries;
         let mut units = Units {
             kind: Vec::with_capacity(n),
@@ -103,6 +115,10 @@ impl Units {
             calls: Vec::with_capacity(calls),
             waiting: VecDeque::with_capacity(calls),
             waiting_open: 0,
+            width,
+            height,
+            by_post: Vec::with_capacity(n),
+            by_post_start: vec![0; grids + 1],
         };
         for (kind, count) in [
             (UnitKind::Officer, officers),
@@ -118,6 +134,20 @@ impl Units {
                     .phase
                     .push(dispatch::rota_phase(k / dispatch::SHIFTS, sharing));
             }
+        }
+        for &g in &units.post {
+            units.by_post_start[g as usize + 1] += 1;
+        }
+        for g in 0..grids {
+            units.by_post_start[g + 1] += units.by_post_start[g];
+        }
+        // Counting sort by post; units keep index order within a grid.
+        let mut next: Vec<u32> = units.by_post_start[..grids].to_vec();
+        units.by_post.resize(n, 0);
+        for u in 0..n {
+            let g = units.post[u] as usize;
+            units.by_post[next[g] as usize] = u as u32;
+            next[g] += 1;
         }
         units
     }
@@ -140,37 +170,55 @@ impl Units {
     /// distance; on a tie, an auxiliary before an officer for a call an auxiliary can
     /// take, then the lower index). A call that needs an officer and finds none free
     /// takes the nearest officer in administration (the priority rule of
-    /// `rules::dispatch`).
-    fn nearest_free(&self, call: &Call, now: f64, width: usize) -> Option<usize> {
+    /// `rules::dispatch`). Looks at the posts ring by ring outward from the call's
+    /// grid and stops after the ring where a free unit was found, so the cost is the
+    /// units posted nearby, not all units.
+    fn nearest_free(&self, call: &Call, now: f64) -> Option<usize> {
         let officer_only = call.needs_officer();
+        let (width, height) = (self.width, self.height);
+        let (cx, cy) = (call.grid as usize % width, call.grid as usize / width);
         let mut best: Option<(u8, usize, u8, usize)> = None;
-        // Officers come first, so a call that needs one looks at officers only.
-        let candidates = if officer_only {
-            self.officers
-        } else {
-            self.len()
-        };
-        for u in 0..candidates {
-            let officer = self.kind[u] == UnitKind::Officer;
-            let plan = &self.plan[u];
-            if self.busy_until[u] > now || !plan.on_duty(now) {
-                continue;
+        for d in 0..width + height - 1 {
+            if best.is_some_and(|(tier, _, _, _)| tier == 0) {
+                break;
             }
-            let d = dispatch::manhattan(self.post[u] as usize, call.grid as usize, width);
-            let rank = u8::from(officer && !officer_only);
-            // Nothing can beat a free unit at least as near.
-            if best.is_some_and(|(bt, bd, br, _)| bt == 0 && (d, rank) >= (bd, br)) {
-                continue;
-            }
-            let tier = if plan.free_from(now) == now {
-                0
-            } else if officer_only && plan.in_administration(now) {
-                1
-            } else {
-                continue;
-            };
-            if best.is_none_or(|(bt, bd, br, _)| (tier, d, rank) < (bt, bd, br)) {
-                best = Some((tier, d, rank, u));
+            // The grids at Manhattan distance d from the call's grid.
+            for dx in -(d as isize)..=d as isize {
+                let x = cx as isize + dx;
+                if x < 0 || x >= width as isize {
+                    continue;
+                }
+                let dy = d - dx.unsigned_abs();
+                let ys = [cy as isize - dy as isize, cy as isize + dy as isize];
+                for (k, &y) in ys.iter().enumerate() {
+                    if (k == 1 && dy == 0) || y < 0 || y >= height as isize {
+                        continue;
+                    }
+                    let g = y as usize * width + x as usize;
+                    let posted = self.by_post_start[g] as usize..self.by_post_start[g + 1] as usize;
+                    for &u in &self.by_post[posted] {
+                        let u = u as usize;
+                        let officer = self.kind[u] == UnitKind::Officer;
+                        if (officer_only && !officer) || self.busy_until[u] > now {
+                            continue;
+                        }
+                        let plan = &self.plan[u];
+                        if !plan.on_duty(now) {
+                            continue;
+                        }
+                        let tier = if plan.free_from(now) == now {
+                            0
+                        } else if officer_only && plan.in_administration(now) {
+                            1
+                        } else {
+                            continue;
+                        };
+                        let key = (tier, d, u8::from(officer && !officer_only), u);
+                        if best.is_none_or(|b| key < b) {
+                            best = Some(key);
+                        }
+                    }
+                }
             }
         }
         best.map(|(_, _, _, u)| u)
@@ -306,7 +354,7 @@ impl World<'_> {
             let call = self.units.calls[i];
             self.serve_waiting(now, call.arrival, &handling, police, day, measured);
             now = call.arrival;
-            match self.units.nearest_free(&call, now, self.width) {
+            match self.units.nearest_free(&call, now) {
                 Some(u) => self.assign(u, call, now, &handling, police, day, measured),
                 None => self.units.enqueue(call),
             }
