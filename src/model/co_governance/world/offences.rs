@@ -47,7 +47,8 @@ impl World<'_> {
         }
     }
 
-    /// One incident in grid `k`: victim, report, response, clearance, trust, clean-up.
+    /// One incident in grid `k`: victim, report, detection, the call on the police
+    /// (answered in phase 5b, `World::respond`), clean-up.
     pub(super) fn incident(&mut self, k: usize, kind: Offence, day: &mut Day, measured: bool) {
         let p = self.p;
         self.events[k] += 1;
