@@ -455,3 +455,130 @@ impl World<'_> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::co_governance::params::Params;
+    use crate::model::co_governance::rules::operations;
+
+    /// A 3 x 1 district with one officer posted in grid 0, no auxiliaries, no service
+    /// calls, no travel between grids and handling of exactly its mean, so every time
+    /// is known.
+    fn one_officer() -> Params {
+        let mut p = Params::default();
+        p.district.width = 3;
+        p.district.height = 1;
+        p.police.officers_per_10k = 10_000.0 / p.residents() as f64;
+        p.police.auxiliaries_per_officer = 0.0;
+        p.operations.service_hours_per_1000 = 0.0;
+        p.operations.grid_crossing_minutes = 0.0;
+        p.operations.handling_cv = 0.0;
+        p
+    }
+
+    fn day_for(w: &World<'_>, p: &Params, police: &PoliceTime) -> Day {
+        Day::new(p, police, w.clearance_seen, 1.0)
+    }
+
+    #[test]
+    fn a_second_call_waits_for_the_busy_officer_first_come_first_served() {
+        let p = one_officer();
+        let mut w = World::new(&p, 1);
+        assert_eq!((w.units.len(), w.units.officers()), (1, 1));
+        let police =
+            operations::police_time(&p.police, &p.logistics, &p.operations, p.residents() as f64);
+        w.units.day_start = 0.0;
+        w.units.plan[0] = Shift::new(0.0, MINUTES_PER_DAY, 0.0, 0.0, 0.0);
+        for (t, grid) in [(110.0, 1), (100.0, 2)] {
+            w.units.calls.push(Call {
+                arrival: t,
+                grid,
+                kind: CallKind::Incident(Offence::Violent),
+                reporter: 0,
+                reported: true,
+                hours: f64::NAN,
+            });
+        }
+        let mut day = day_for(&w, &p, &police);
+        w.dispatch(&police, &mut day, false);
+        let delay = dispatch::dispatch_delay(&p.operations, p.it.level);
+        let travel = dispatch::travel_minutes(0.0, &p.operations, police.logistics);
+        let handle = police.handling * MINUTES_PER_HOUR;
+        // The call at 100 is served first, at once; the one at 110 waits until the
+        // officer is free again.
+        let first = delay + travel;
+        let free = 100.0 + first + handle;
+        let second = free - 110.0 + delay + travel;
+        assert_eq!(day.responses, 2);
+        assert!(
+            (day.response_sum - (first + second)).abs() < 1e-6,
+            "{}",
+            day.response_sum
+        );
+        assert!((w.units.busy_until[0] - (free + delay + travel + handle)).abs() < 1e-6);
+        assert!((day.used_hours - 2.0 * (travel + handle) / 60.0).abs() < 1e-9);
+        assert!(w.units.waiting.is_empty() && w.units.calls.is_empty());
+    }
+
+    #[test]
+    fn a_call_nobody_can_take_carries_over_midnight_and_is_closed_after_a_day() {
+        let p = one_officer();
+        let mut w = World::new(&p, 2);
+        let police =
+            operations::police_time(&p.police, &p.logistics, &p.operations, p.residents() as f64);
+        w.units.day_start = 0.0;
+        w.units.plan[0] = Shift::OFF;
+        w.units.calls.push(Call {
+            arrival: 600.0,
+            grid: 0,
+            kind: CallKind::Incident(Offence::Property),
+            reporter: 0,
+            reported: true,
+            hours: f64::NAN,
+        });
+        let mut day = day_for(&w, &p, &police);
+        w.dispatch(&police, &mut day, false);
+        assert_eq!((day.responses, w.units.waiting.len()), (0, 1));
+        // Next day the officer starts at 700, after the call has waited a day.
+        w.units.day_start = MINUTES_PER_DAY;
+        w.units.plan[0] = Shift::new(MINUTES_PER_DAY + 700.0, 480.0, 0.0, 0.0, 0.0);
+        let mut day = day_for(&w, &p, &police);
+        w.dispatch(&police, &mut day, false);
+        assert_eq!((day.responses, day.known, w.units.waiting.len()), (1, 1, 0));
+        assert_eq!(day.response_sum, ABANDON_MINUTES);
+        assert_eq!(day.used_hours, 0.0);
+    }
+
+    #[test]
+    fn a_crime_pulls_the_officer_out_of_administration_but_disorder_waits() {
+        let p = one_officer();
+        let police =
+            operations::police_time(&p.police, &p.logistics, &p.operations, p.residents() as f64);
+        for (kind, waits) in [(Offence::Violent, false), (Offence::PublicOrder, true)] {
+            let mut w = World::new(&p, 3);
+            w.units.day_start = 0.0;
+            // Four blocks of 60 minutes of administration, the first from 0 to 60.
+            w.units.plan[0] = Shift::new(0.0, 480.0, 0.0, 240.0, 0.0);
+            assert!(w.units.plan[0].in_administration(30.0));
+            w.units.calls.push(Call {
+                arrival: 30.0,
+                grid: 0,
+                kind: CallKind::Incident(kind),
+                reporter: 0,
+                reported: true,
+                hours: f64::NAN,
+            });
+            let mut day = day_for(&w, &p, &police);
+            w.dispatch(&police, &mut day, false);
+            let delay = dispatch::dispatch_delay(&p.operations, p.it.level);
+            let travel = dispatch::travel_minutes(0.0, &p.operations, police.logistics);
+            // Pulled at once, or served when the block ends at 60.
+            let wait = if waits { 30.0 } else { 0.0 };
+            assert!(
+                (day.response_sum - (wait + delay + travel)).abs() < 1e-9,
+                "{kind:?}"
+            );
+        }
+    }
+}
