@@ -322,7 +322,7 @@ pub fn gill(out: &Path) -> std::io::Result<Report> {
         [Finding::Fails, Finding::Fails, Finding::Fails],
     ];
     let recorded_year5 = [
-        [Finding::Fails, Finding::Fails, Finding::Fails],
+        [Finding::Undecided, Finding::Undecided, Finding::Fails],
         [Finding::Fails, Finding::Fails, Finding::Fails],
     ];
     for (reform, recorded) in reforms.iter().zip(&recorded_year2) {

@@ -129,3 +129,39 @@ fn optimising_operations_speeds_response() {
     let reform = runs("reform_optimise_operations.toml");
     check(&reform, "mean_response_time", Direction::Down);
 }
+
+// --- Officers as agents (issue 10, item 1): staffing and administrative burden bind
+// through the units' availability: more officers, or less of their shift in
+// administration, put a free unit nearer to each call.
+
+/// End-of-run metrics of each replication of the baseline with `path` set to `value`.
+fn baseline_with(path: &str, value: f64) -> Vec<Vec<f64>> {
+    let file = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/tongxiang_baseline.toml");
+    let mut params = Scenario::load(&file)
+        .unwrap_or_else(|e| panic!("{e}"))
+        .params;
+    params
+        .set(path, cogov::schema::ParamValue::Real(value))
+        .unwrap_or_else(|e| panic!("{path}: {e}"));
+    (0..REPLICATIONS)
+        .into_par_iter()
+        .map(|r| params.simulate(run_seed(SEED, r)).metrics)
+        .collect()
+}
+
+#[test]
+fn half_again_as_many_officers_shorten_the_response() {
+    let more = baseline_with("police.officers_per_10k", 15.0);
+    check(&more, "mean_response_time", Direction::Down);
+    check(&more, "median_response_time", Direction::Down);
+    check(&more, "p90_response_time", Direction::Down);
+    check(&more, "officer_utilisation", Direction::Down);
+}
+
+#[test]
+fn less_administration_shortens_the_response() {
+    let less = baseline_with("police.admin_burden_share", 0.2);
+    check(&less, "mean_response_time", Direction::Down);
+    check(&less, "median_response_time", Direction::Down);
+    check(&less, "officer_utilisation", Direction::Down);
+}

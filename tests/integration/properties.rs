@@ -182,14 +182,17 @@ enum Undefined {
     /// No public-safety work hours at all, which needs at least no auxiliary on duty
     /// and no officer in community work.
     NoWork,
-    /// No officer time for response.
-    NoPolice,
     /// No enterprise in the district.
     NoEnterprise,
     /// No NGO in the district.
     NoNgo,
-    /// Series only: no incident reported that day, or no police to respond.
-    NoReportToday,
+    /// No unit could be dispatched at any time of the window (`unit_hours_available`
+    /// is zero every day).
+    NoCapacity,
+    /// Series only: no reported incident got a response that day (`responses` is 0).
+    NoResponseToday,
+    /// Series only: no unit could be dispatched that day (`unit_hours_available` is 0).
+    NoCapacityToday,
 }
 
 /// Every end-of-run metric and the reason it may be undefined.
@@ -206,6 +209,8 @@ const METRIC_REASONS: &[(&str, Undefined)] = &[
     ),
     ("escalation_rate", Undefined::NoDisputeClosed),
     ("mean_response_time", Undefined::NoResponse),
+    ("median_response_time", Undefined::NoResponse),
+    ("p90_response_time", Undefined::NoResponse),
     ("disorder_index", Undefined::Never),
     ("held_share", Undefined::Never),
     ("perceived_safety", Undefined::Never),
@@ -269,7 +274,7 @@ const METRIC_REASONS: &[(&str, Undefined)] = &[
     ),
     ("free_rider_share", Undefined::Never),
     ("burden_gini", Undefined::NoWork),
-    ("officer_utilisation", Undefined::NoPolice),
+    ("officer_utilisation", Undefined::NoCapacity),
     ("officer_hours_per_1000", Undefined::Never),
     ("incentives_paid", Undefined::Never),
     ("cost_per_resolved_incident", Undefined::NothingResolved),
@@ -296,8 +301,10 @@ const SERIES_REASONS: &[(&str, Undefined)] = &[
     ("ngo_engagement_rate", Undefined::NoNgo),
     ("actor_motivation", Undefined::Never),
     ("disorder_index", Undefined::Never),
-    ("mean_response_time", Undefined::NoReportToday),
-    ("officer_utilisation", Undefined::NoPolice),
+    ("responses", Undefined::Never),
+    ("unit_hours_available", Undefined::Never),
+    ("mean_response_time", Undefined::NoResponseToday),
+    ("officer_utilisation", Undefined::NoCapacityToday),
 ];
 
 fn reason(table: &[(&str, Undefined)], def: &MetricDef) -> Undefined {
@@ -360,12 +367,16 @@ fn holds(reason: Undefined, p: &Params, out: &RunOutput, row: Option<&[f64]>) ->
             let standing = police.auxiliaries_per_officer + police.community_role_share;
             police.officers_per_10k * police.hours_per_officer_day * standing == 0.0
         }
-        Undefined::NoPolice => no_police(p),
         Undefined::NoEnterprise => none_expected(p.community.enterprises_per_grid, p),
         Undefined::NoNgo => none_expected(p.community.ngos_per_grid, p),
-        Undefined::NoReportToday => {
+        Undefined::NoCapacity => sum(Series::UnitHoursAvailable) == 0.0,
+        Undefined::NoResponseToday => {
             let row = row.expect("a daily reason needs its row");
-            row[Series::Reported as usize] == 0.0 || no_police(p)
+            row[Series::Responses as usize] == 0.0
+        }
+        Undefined::NoCapacityToday => {
+            let row = row.expect("a daily reason needs its row");
+            row[Series::UnitHoursAvailable as usize] == 0.0
         }
     }
 }

@@ -66,6 +66,65 @@ pub struct Accounts {
     pub collaboration_trust: f64,
     pub commitment: f64,
     pub understanding: f64,
+    // --- Officers as agents (issue 10, item 1): every reported incident's response
+    // time, for the median and 90th percentile.
+    pub response_times: Histogram,
+}
+
+/// Width of a response-time bin, in minutes.
+pub const RESPONSE_BIN_MINUTES: f64 = 0.25;
+/// Response times at or above this many minutes share one overflow bin; a quantile
+/// that falls there is reported as this value (at least a day).
+pub const RESPONSE_CAP_MINUTES: f64 = 1440.0;
+
+/// Counts of values in fixed bins of `RESPONSE_BIN_MINUTES` from 0 to
+/// `RESPONSE_CAP_MINUTES`, plus an overflow count: allocated once per run, so adding a
+/// value allocates nothing.
+#[derive(Debug, Clone, Default)]
+pub struct Histogram {
+    bins: Vec<u32>,
+    overflow: u64,
+    total: u64,
+}
+
+impl Histogram {
+    /// An empty histogram with every bin allocated.
+    pub fn new() -> Self {
+        let bins = (RESPONSE_CAP_MINUTES / RESPONSE_BIN_MINUTES).round() as usize;
+        Histogram {
+            bins: vec![0; bins],
+            overflow: 0,
+            total: 0,
+        }
+    }
+
+    /// Counts one value (negative values count in the first bin).
+    pub fn add(&mut self, x: f64) {
+        self.total += 1;
+        let i = (x.max(0.0) / RESPONSE_BIN_MINUTES) as usize;
+        match self.bins.get_mut(i) {
+            Some(b) => *b += 1,
+            None => self.overflow += 1,
+        }
+    }
+
+    /// The `q` quantile: the midpoint of the bin holding the value of rank
+    /// ceil(q n) (at least 1) in ascending order, accurate to half a bin;
+    /// `RESPONSE_CAP_MINUTES` when that value is in the overflow; NaN when empty.
+    pub fn quantile(&self, q: f64) -> f64 {
+        if self.total == 0 {
+            return f64::NAN;
+        }
+        let rank = ((q * self.total as f64).ceil() as u64).clamp(1, self.total);
+        let mut seen = 0u64;
+        for (i, &c) in self.bins.iter().enumerate() {
+            seen += u64::from(c);
+            if seen >= rank {
+                return (i as f64 + 0.5) * RESPONSE_BIN_MINUTES;
+            }
+        }
+        RESPONSE_CAP_MINUTES
+    }
 }
 
 fn ratio(num: f64, den: f64) -> f64 {
@@ -138,6 +197,12 @@ impl Accounts {
             Metric::MeanResponseTime,
             ratio(self.response_minutes, self.responses as f64),
         );
+        // Officers as agents (issue 10, item 1): the response-time distribution.
+        set(
+            Metric::MedianResponseTime,
+            self.response_times.quantile(0.5),
+        );
+        set(Metric::P90ResponseTime, self.response_times.quantile(0.9));
         set(Metric::DisorderIndex, ratio(self.disorder, days));
         set(Metric::HeldShare, ratio(self.held, days));
         set(Metric::PerceivedSafety, ratio(self.safety, days));
@@ -267,6 +332,26 @@ mod tests {
         assert_eq!(top_share(&[1, 5, 2, 2], 1, &mut s), 0.5);
         assert_eq!(top_share(&[1, 5, 2, 2], 2, &mut s), 0.7);
         assert!(top_share(&[0, 0], 1, &mut s).is_nan());
+    }
+
+    #[test]
+    fn histogram_quantiles_are_bin_midpoints() {
+        let mut h = Histogram::new();
+        assert!(h.quantile(0.5).is_nan());
+        for x in [1.1, 2.6, 3.0, 10.0, 10.1, 2000.0] {
+            h.add(x);
+        }
+        // Rank ceil(0.5 x 6) = 3: 3.0, in the bin [3.0, 3.25).
+        assert_eq!(h.quantile(0.5), 3.125);
+        // Rank ceil(0.9 x 6) = 6: the overflow.
+        assert_eq!(h.quantile(0.9), RESPONSE_CAP_MINUTES);
+        // Rank ceil(0.1 x 6) = 1: 1.1, in [1.0, 1.25).
+        assert_eq!(h.quantile(0.1), 1.125);
+        assert_eq!(h.quantile(0.0), 1.125);
+        // A default (empty) histogram counts everything as overflow.
+        let mut d = Histogram::default();
+        d.add(1.0);
+        assert_eq!(d.quantile(0.5), RESPONSE_CAP_MINUTES);
     }
 
     #[test]

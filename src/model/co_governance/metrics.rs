@@ -30,7 +30,12 @@ metric_table! {
         EscalationRate => "escalation_rate", "share", [0.0, 1.0],
             "Disputes that escalated into an incident over disputes closed in the window.";
         MeanResponseTime => "mean_response_time", "minutes", [0.0, INF],
-            "Mean time from a report to an officer at the scene, over reported incidents in the window (dispatch + travel + queueing).";
+            "Mean time from a report to a unit at the scene (wait for a free unit + dispatch delay + travel), over reported incidents that got a response in the window; a call closed unattended after a day counts as 1,440 minutes.";
+        // Officers as agents (issue 10, item 1): the response-time distribution.
+        MedianResponseTime => "median_response_time", "minutes", [0.0, INF],
+            "Median response time over the same incidents as mean_response_time, to the nearest 0.25-minute bin's midpoint (1,440 when it is a day or more).";
+        P90ResponseTime => "p90_response_time", "minutes", [0.0, INF],
+            "90th percentile of response time over the same incidents as mean_response_time, to the nearest 0.25-minute bin's midpoint (1,440 when it is a day or more).";
         DisorderIndex => "disorder_index", "index (0-1)", [0.0, 1.0],
             "Mean over grids and window days of the grids' visible-disorder index.";
         PerceivedSafety => "perceived_safety", "share of residents", [0.0, 1.0],
@@ -96,7 +101,7 @@ metric_table! {
         BurdenGini => "burden_gini", "Gini (0-1)", [0.0, 1.0],
             "Gini coefficient of public-safety work hours in the window across the six actor groups: police, auxiliaries, grid workers, NGOs, enterprise security, volunteers (0 even; 5/6 one group does everything; NA when nobody worked at all).";
         OfficerUtilisation => "officer_utilisation", "ratio", [0.0, INF],
-            "Hours spent on service calls, incidents, mediations and police clean-ups over response capacity (officers' hours left after admin and community work, plus auxiliaries' call-response hours); above 1 means demand exceeds capacity (calls queue into overtime).";
+            "Busy hours of officers and auxiliaries (travel to and handling of service calls, incidents, mediations and police clean-ups) over their available hours (on-duty hours outside administration and community work; an auxiliary's on-call share of its shift), in the window. It can exceed 1 only by overtime: a unit finishes a call after its shift ends.";
         OfficerHoursPer1000 => "officer_hours_per_1000", "hours per 1,000 residents per year", [0.0, INF],
             "On-duty officer hours, per 1,000 residents, annualised.";
         IncentivesPaid => "incentives_paid", "yuan per year", [0.0, INF],
@@ -181,10 +186,15 @@ metric_table! {
             "Mean motivation of the responsibility actors that are agents: every grid worker, NGO, enterprise's security staff and police post (rights and responsibilities).";
         DisorderIndex => "disorder_index", "index (0-1)", [0.0, 1.0],
             "Mean disorder index over grids.";
+        // Officers as agents (issue 10, item 1): the day's responses and capacity.
+        Responses => "responses", "count", [0.0, INF],
+            "Reported incidents that got a response this day (a unit arrived, or the call was closed unattended after waiting a day); a call can wait past midnight, so this is not the day's reports.";
+        UnitHoursAvailable => "unit_hours_available", "hours", [0.0, INF],
+            "Hours officers and auxiliaries could be dispatched this day: on duty outside administration and community work.";
         ResponseTime => "mean_response_time", "minutes", [0.0, INF],
-            "Mean response time of this day's reported incidents (NA when no reported incident got a response).";
+            "Mean response time of the reported incidents that got a response this day (NA when none did).";
         OfficerUtilisation => "officer_utilisation", "ratio", [0.0, INF],
-            "This day's service-call, incident, mediation and clean-up hours over response capacity (NA without police).";
+            "This day's busy hours of officers and auxiliaries (travel and handling of the calls dispatched today) over their available hours today (NA when no unit was available).";
     }
 }
 

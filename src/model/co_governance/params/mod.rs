@@ -169,7 +169,7 @@ define_params! {
         /// paperwork, meetings upward and duplicate reporting.
         admin_burden_share: f64 = 0.35, range 0.0 => 0.9, unit "share of hours",
             plausible 0.1 => 0.5,
-            source "free parameter: Chinese front-line officers report heavy administrative load";
+            source "free parameter: Chinese front-line officers report heavy administrative load; English officers spent 43% of their shift in the station (PA Consulting Group 2001, Diary of a Police Officer, Home Office Police Research Series 149)";
         /// Community-work hours a single resident contact takes.
         hours_per_contact: f64 = 0.5, range 0.01 => 24.0, unit "hours",
             plausible 0.25 => 2,
@@ -187,14 +187,30 @@ define_params! {
         dispatch_it_gain: f64 = 0.3, range 0.0 => 1.0, unit "share",
             plausible 0 => 0.8,
             source "free parameter";
-        /// Travel time to the scene with full logistics (vehicles, equipment).
-        travel_minutes: f64 = 6.0, range 0.0 => 600.0, unit "minutes",
+        /// Travel time to a call in the unit's own grid (to the car, through the
+        /// grid, to the door) with full logistics; each grid further adds
+        /// `operations.grid_crossing_minutes`.
+        travel_minutes: f64 = 4.0, range 0.0 => 600.0, unit "minutes",
             plausible 5 => 20,
             source "free parameter";
-        /// Officer hours an incident takes at the scene and after (report, evidence).
+        /// Mean officer hours a call takes at the scene and after (report, evidence);
+        /// each call's time is drawn log-normal around it.
         handling_hours: f64 = 1.5, range 0.01 => 100.0, unit "hours",
             plausible 1 => 5,
             source "free parameter";
+        // --- Officers as agents (issue 10, item 1): travel between grids and the
+        // spread of handling times.
+        /// Travel minutes per grid of Manhattan distance between a unit's grid and the
+        /// call's, with full logistics.
+        grid_crossing_minutes: f64 = 1.0, range 0.0 => 600.0, unit "minutes per grid",
+            plausible 0.5 => 3,
+            source "free parameter: a grid of about 800 residents at urban densities of 10,000 to 20,000 per km2 is 200 to 300 m across, about a minute at urban response speeds; travel time grows with Manhattan distance (Larson and Odoni 1981, Urban Operations Research)";
+        /// Coefficient of variation (sd over mean) of a call's handling time, drawn
+        /// log-normal.
+        handling_cv: f64 = 1.0, range 0.0 => 10.0, unit "ratio",
+            plausible 0.5 => 1.5,
+            source "free parameter: time spent on calls is strongly right-skewed (Larson and Odoni 1981, ch. 5, log-normal service times)";
+        // --- end of the officers' block.
         /// Base clearance probability of a property offence at the reference response
         /// time.
         clearance_property: f64 = 0.25, range 0.0 => 1.0, unit "probability",

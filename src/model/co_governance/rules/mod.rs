@@ -3,11 +3,13 @@
 //! (`super::world`) decides when each rule runs and on whom; the rules decide what
 //! happens. Every formula of the day is here: `space` (lattice, units), `offending`,
 //! `guardianship`, `trust`, `reporting`, `liability`, `rights`, `public_goods`,
-//! `collaboration`, `operations`, `disputes`, `contagion` (with perceived safety) and
+//! `collaboration`, `operations`, `dispatch` (officers and auxiliaries as units),
+//! `disputes`, `contagion` (with perceived safety) and
 //! `observation` (what agents remember).
 
 pub mod collaboration;
 pub mod contagion;
+pub mod dispatch;
 pub mod disputes;
 pub mod guardianship;
 pub mod liability;

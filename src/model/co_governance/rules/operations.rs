@@ -3,35 +3,28 @@
 //!
 //! Officers have limited hours. Of their on-duty hours, a share goes to administration
 //! (problem 4) and a share to community work (the remodelled role); the rest is
-//! response capacity, with the auxiliaries' call-response hours, consumed by non-crime
-//! service calls, incidents and mediations.
+//! response capacity, with the auxiliaries' call-response hours. This file keeps the
+//! day's budget of hours (for presence, burden and cost); the officers and
+//! auxiliaries who spend them, and the response time of each call, are units
+//! (`rules::dispatch`, `world/units.rs`).
 //! Weak logistics (problem 5) stretches travel and handling by 1 + penalty (1 - level).
-//!
-//! Response time = dispatch delay (less what integrated IT dispatch removes) + travel +
-//! queueing. Queueing uses Sakasegawa's 1977 approximation of the M/M/c mean wait,
-//! W_q = s rho^(sqrt(2(c + 1)) - 1) / (c (1 - rho)), with c the officers on response at
-//! once, s the mean handling time and rho the recent utilisation (capped at 0.95: above
-//! it the queue would not clear within the day; calls then wait as at 0.95).
 //!
 //! Clearance: Blanes i Vidal and Kirchmaier 2018 (Rev Econ Stud 85:855) find that a
 //! 10% longer response lowers the clearance probability by 4.7 percentage points.
 //! cogov uses p = base - slope ln(response / reference), slope 0.493 = 0.047/ln 1.1,
 //! but never below `operations.clearance_floor_share` x base, plus the joint-action
-//! bonus, kept within [0, 1]. The floor is the clearance that later investigation
-//! brings whatever the response: slow responses cost the on-scene arrest and the
-//! named suspect (Blanes i Vidal and Kirchmaier's two channels), not every clearance;
-//! in the Kansas City response-time study only a few per cent of serious crimes
-//! led to an arrest that depended on the response (Spelman and Brown 1984, Calling
-//! the Police, Police Executive Research Forum). The log-linear estimate was made on
-//! response times of minutes; without the floor, an overloaded force answering in
-//! hours would clear nothing, and deterrence would collapse without limit.
+//! bonus, kept within [0, 1], with each incident's own response time. The floor is
+//! the clearance that later investigation brings whatever the response: slow
+//! responses cost the on-scene arrest and the named suspect (Blanes i Vidal and
+//! Kirchmaier's two channels), not every clearance; in the Kansas City response-time
+//! study only a few per cent of serious crimes led to an arrest that depended on the
+//! response (Spelman and Brown 1984, Calling the Police, Police Executive Research
+//! Forum). The log-linear estimate was made on response times of minutes; without
+//! the floor, an overloaded force answering in hours would clear nothing, and
+//! deterrence would collapse without limit.
 
 use super::offending::Offence;
-use super::space::{HOURS_PER_DAY, MINUTES_PER_HOUR};
 use crate::model::co_governance::params::{Logistics, Operations, Police, Residents};
-
-/// Highest utilisation used in the queueing formula.
-pub const MAX_UTILISATION: f64 = 0.95;
 
 /// Residents per unit of the police's strength: officers are given per 10,000
 /// residents.
@@ -98,22 +91,6 @@ pub fn expected_contacts(community_hours: f64, hours_per_contact: f64) -> f64 {
     community_hours / hours_per_contact
 }
 
-/// The day's response time in minutes to a reported incident: dispatch (less what
-/// integrated IT dispatch removes) + travel (stretched by logistics) + queueing at
-/// yesterday's observed utilisation.
-pub fn response_minutes(
-    ops: &Operations,
-    it_level: f64,
-    time: &PoliceTime,
-    utilisation: f64,
-) -> f64 {
-    let dispatch = ops.dispatch_minutes * (1.0 - ops.dispatch_it_gain * it_level);
-    let travel = ops.travel_minutes * time.logistics;
-    let servers = time.response / HOURS_PER_DAY;
-    let queue = queueing_delay(time.handling * MINUTES_PER_HOUR, servers, utilisation);
-    dispatch + travel + queue
-}
-
 /// Probability that patrol finds an unreported incident: 1 - exp(-rate x guardians).
 #[inline]
 pub fn detection_probability(rate_per_guardian: f64, guardians: f64) -> f64 {
@@ -178,17 +155,6 @@ pub fn staff_cost(
     officer_hours * officer_rate + (auxiliary_hours + grid_worker_hours) * auxiliary_rate
 }
 
-/// Mean queueing delay (same unit as `service_time`) for `servers` parallel servers at
-/// utilisation `rho` (Sakasegawa 1977).
-pub fn queueing_delay(service_time: f64, servers: f64, rho: f64) -> f64 {
-    if servers <= 0.0 {
-        return f64::INFINITY;
-    }
-    let rho = rho.clamp(0.0, MAX_UTILISATION);
-    let c = servers.max(1.0);
-    service_time * rho.powf((2.0 * (c + 1.0)).sqrt() - 1.0) / (c * (1.0 - rho))
-}
-
 /// Logistics multiplier on travel and handling times: 1 + penalty (1 - level).
 #[inline]
 pub fn logistics_factor(level: f64, penalty: f64) -> f64 {
@@ -241,23 +207,6 @@ mod tests {
     }
 
     #[test]
-    fn sakasegawa_reduces_to_mm1_for_one_server() {
-        // M/M/1: W_q = s rho / (1 - rho); sqrt(2 x 2) - 1 = 1.
-        let w = queueing_delay(10.0, 1.0, 0.5);
-        assert!((w - 10.0).abs() < 1e-12);
-        // More servers at the same utilisation wait less.
-        assert!(queueing_delay(10.0, 4.0, 0.5) < w);
-        // Waits grow with utilisation and are capped at MAX_UTILISATION.
-        assert!(queueing_delay(10.0, 2.0, 0.8) > queueing_delay(10.0, 2.0, 0.5));
-        assert_eq!(
-            queueing_delay(10.0, 2.0, 5.0),
-            queueing_delay(10.0, 2.0, MAX_UTILISATION)
-        );
-        assert_eq!(queueing_delay(10.0, 0.0, 0.5), f64::INFINITY);
-        assert_eq!(queueing_delay(10.0, 3.0, 0.0), 0.0);
-    }
-
-    #[test]
     fn police_time_splits_the_day() {
         let p = crate::model::co_governance::params::Params::default();
         let mut police = p.police;
@@ -289,30 +238,6 @@ mod tests {
             police_time(&police, &logistics, &ops, 20_000.0).officer_response,
             0.0
         );
-    }
-
-    #[test]
-    fn response_time_adds_dispatch_travel_and_queue() {
-        let p = crate::model::co_governance::params::Params::default();
-        let mut ops = p.operations;
-        ops.dispatch_minutes = 10.0;
-        ops.dispatch_it_gain = 0.5;
-        ops.travel_minutes = 8.0;
-        let t = PoliceTime {
-            officers: 1.0,
-            on_duty: 8.0,
-            community: 0.0,
-            auxiliary_hours: 0.0,
-            officer_response: 24.0,
-            response: 24.0,
-            logistics: 1.5,
-            handling: 1.0,
-            service: 0.0,
-        };
-        // One server at utilisation 0.5 waits one handling time (60 minutes).
-        let r = response_minutes(&ops, 1.0, &t, 0.5);
-        assert!((r - (5.0 + 12.0 + 60.0)).abs() < 1e-12, "{r}");
-        assert_eq!(response_minutes(&ops, 0.0, &t, 0.0), 10.0 + 12.0);
     }
 
     #[test]

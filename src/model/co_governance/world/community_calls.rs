@@ -15,6 +15,7 @@
 use rand::RngExt;
 
 use super::actors::Present;
+use super::units::CallKind;
 use super::{Day, World};
 use crate::model::co_governance::accounts::{self, PRESENT_BINS};
 use crate::model::co_governance::rules::liability::{self, Actor};
@@ -118,7 +119,7 @@ impl World<'_> {
         if let Some(lead) = self.community_call(k, day, hours, measured) {
             day.burden[burden_group(lead.kind)] += hours;
             if lead.kind == Actor::Police {
-                day.used_hours += hours;
+                self.police_call(k, CallKind::CleanUp, hours);
             }
             self.spend(lead, hours);
             let s = rights::success_probability(

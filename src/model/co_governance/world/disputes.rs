@@ -10,16 +10,16 @@ use rand_distr::Distribution;
 
 use super::community_calls::burden_group;
 use super::draw::poisson;
+use super::units::CallKind;
 use super::{Day, World};
 use crate::model::co_governance::accounts;
 use crate::model::co_governance::rules::disputes::{self, Unsettled};
 use crate::model::co_governance::rules::liability::Actor;
-use crate::model::co_governance::rules::operations::PoliceTime;
 use crate::model::co_governance::rules::trust;
 
 impl World<'_> {
     /// Phase 5: arrivals, mediation and the fate of unsettled disputes, grid by grid.
-    pub(super) fn disputes(&mut self, police: &PoliceTime, day: &mut Day, measured: bool) {
+    pub(super) fn disputes(&mut self, day: &mut Day, measured: bool) {
         let p = self.p;
         let arrivals = disputes::expected_arrivals(p.disputes.rate_per_1000, self.per_grid as f64);
         for k in 0..self.grids {
@@ -42,7 +42,7 @@ impl World<'_> {
                             self.rng.random::<f64>(),
                             p.disputes.violent_share,
                         );
-                        self.incident(k, kind, police, day, measured);
+                        self.incident(k, kind, None, day, measured);
                     }
                     Unsettled::Lapses => {
                         if measured {
@@ -84,7 +84,7 @@ impl World<'_> {
         day.burden[burden_group(actor)] += hours;
         self.spend(lead, hours);
         if joint {
-            day.used_hours += p.disputes.police_hours;
+            self.police_call(k, CallKind::Mediation, p.disputes.police_hours);
             if actor != Actor::Police {
                 day.burden[accounts::POLICE] += p.disputes.police_hours;
             }

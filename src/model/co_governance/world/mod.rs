@@ -8,21 +8,27 @@
 //! generator, and keeps the books.
 //!
 //! A day (tick), in order (`World::step`), with the file that runs each phase:
-//! 1. Police time (`police.rs`): on-duty hours split into admin, community work and
-//!    response capacity; community work makes procedurally just contacts (trust).
+//! 1. Police time: the day's hours (`rules::operations::police_time`); each officer's
+//!    and auxiliary's shift and block of administration or community work
+//!    (`units.rs`); officers' community work makes procedurally just contacts with
+//!    residents of their post (`police.rs`).
 //! 2. Guardianship, offending probability and perceived arrest probability per grid
 //!    (`police.rs`).
 //! 3. Residents (`residents.rs`): trust drifts (spillover), grievance against net risk
 //!    decides who is motivated; per-grid sums for collective efficacy, safety and
 //!    metrics.
 //! 4. Offences (`offences.rs`): motivated residents offend; victims report or not;
-//!    police respond (response time, clearance), possibly jointly with the community;
-//!    a cleared offence's offender is held for a while and cannot offend; victims'
-//!    trust learns from the contact; public-order incidents call for a clean-up under
-//!    the liability rules or add disorder (`community_calls.rs`, on the
-//!    responsibility actors of `actors.rs`).
+//!    an incident known to police becomes a call on the police; a cleared
+//!    offence's offender is held for a while and cannot offend; public-order
+//!    incidents call for a clean-up under the liability rules or add disorder
+//!    (`community_calls.rs`, on the responsibility actors of `actors.rs`).
 //! 5. Disputes (`disputes.rs`): new and pending disputes are mediated under the
 //!    liability and rights rules, or escalate into incidents, or lapse.
+//!    5b. Dispatch (`units.rs`): the day's calls on the police (incidents, service
+//!    calls, mediations, clean-ups) in time order go to the nearest free unit or wait;
+//!    an incident's clearance follows its own response time, possibly jointly with
+//!    the community, and the reporter's trust learns from the contact
+//!    (`offences.rs`, `respond`).
 //! 6. Participation (`participation.rs`): residents, enterprises and NGOs revise
 //!    strategies by imitation.
 //! 7. Collaborative process, disorder, near repeat and what agents observe
@@ -41,6 +47,7 @@ mod process_and_contagion;
 mod record;
 mod residents;
 mod setup;
+mod units;
 
 use rand::rngs::Xoshiro256PlusPlus;
 use rand_distr::Normal;
@@ -118,6 +125,9 @@ pub struct World<'a> {
     clearance_seen: f64,
     utilisation_seen: f64,
 
+    // Officers and auxiliaries, and the day's calls on them (`units.rs`).
+    units: units::Units,
+
     // Output.
     accounts: Accounts,
     series: Vec<f64>,
@@ -154,17 +164,13 @@ impl World<'_> {
             self.residents() as f64,
         );
         let access = reporting::channel_access(p.channels.count);
-        let mut day = Day::new(
-            p,
-            &police,
-            self.clearance_seen,
-            self.utilisation_seen,
-            access,
-        );
+        let mut day = Day::new(p, &police, self.clearance_seen, access);
 
-        // 1. Police time: community work and its contacts.
+        // 1. Police time: today's shifts of officers and auxiliaries, community work
+        //    and its contacts.
         day.burden[accounts::POLICE] += police.community;
-        self.police_contacts(&police, &day.pj);
+        day.capacity_hours = self.plan_shifts(tick);
+        self.police_contacts(&day.pj);
 
         // 2. Guardianship, offending probability, perceived arrest probability.
         self.guardianship(&police, &mut day.burden);
@@ -174,13 +180,17 @@ impl World<'_> {
         // 3. Residents: trust drift and motivation (the hot loop).
         let motivated = self.residents_day();
 
-        // 4. Offences, reports, police response and clean-up; the responsibility
+        // 4. Offences, reports, calls on the police and clean-up; the responsibility
         // actors' hours for calls are renewed first.
         self.responders_new_day();
-        self.offences(&police, &mut day, measured);
+        self.offences(&mut day, measured);
 
         // 5. Disputes.
-        self.disputes(&police, &mut day, measured);
+        self.disputes(&mut day, measured);
+
+        // 5b. The day's calls on the police, in time order: dispatch, response,
+        //     clearance.
+        self.dispatch(&police, &mut day, measured);
 
         // 6. Participation: imitation in the public-goods games.
         let mut incentives = 0.0;
@@ -190,7 +200,7 @@ impl World<'_> {
 
         // 7. Collaborative process, contagion, observation, the day's record.
         self.collaborative_process(access, &mut day);
-        self.contagion_and_observation(&police, &day, measured);
+        self.contagion_and_observation(&day, measured);
         self.record(tick, measured, &police, &day, motivated, incentives);
     }
 }
@@ -198,8 +208,6 @@ impl World<'_> {
 /// The day's running counts and the inputs every incident and dispute of the day
 /// shares.
 struct Day {
-    /// Response time to a reported incident today, in minutes.
-    response_minutes: f64,
     police_available: bool,
     climate: reporting::ReportingClimate,
     joint_bonus: f64,
@@ -207,8 +215,12 @@ struct Day {
     pj: Normal<f64>,
     /// Quality of a contact with an NGO or grid worker.
     community_quality: Normal<f64>,
-    /// Response-capacity hours used today (service calls, incidents, mediations).
+    /// Busy hours of officers and auxiliaries today: travel to and handling of the
+    /// calls dispatched today (service calls, incidents, mediations, clean-ups).
     used_hours: f64,
+    /// Hours officers and auxiliaries can be dispatched today: on duty outside
+    /// administration and community work (`World::plan_shifts`).
+    capacity_hours: f64,
     /// Public-safety work hours today, per actor group (`accounts::BURDEN_GROUPS`).
     burden: [f64; accounts::BURDEN_GROUPS],
     incidents: u64,
@@ -224,16 +236,8 @@ struct Day {
 
 impl Day {
     /// The day's shared inputs from the police's time, yesterday's observed clearance
-    /// and utilisation, and channel access; counts start at zero.
-    fn new(
-        p: &Params,
-        police: &PoliceTime,
-        clearance_seen: f64,
-        utilisation_seen: f64,
-        access: f64,
-    ) -> Self {
-        let response_minutes =
-            operations::response_minutes(&p.operations, p.it.level, police, utilisation_seen);
+    /// and channel access; counts start at zero.
+    fn new(p: &Params, police: &PoliceTime, clearance_seen: f64, access: f64) -> Self {
         let report_cost = reporting::reporting_cost(
             p.reporting.base_cost,
             p.channels.reporting_cost_gain,
@@ -248,14 +252,14 @@ impl Day {
             p.incentives.report_reward,
         );
         Day {
-            response_minutes,
             police_available: police.response > 0.0,
             climate,
             joint_bonus: collaboration::joint_bonus(p.collaboration.joint_bonus, p.it.level),
             pj: Normal::new(p.police.procedural_justice, p.trust.quality_sd).expect("finite sd"),
             community_quality: Normal::new(p.trust.community_contact_quality, p.trust.quality_sd)
                 .expect("finite sd"),
-            used_hours: police.service,
+            used_hours: 0.0,
+            capacity_hours: 0.0,
             burden: [0.0; accounts::BURDEN_GROUPS],
             incidents: 0,
             reported: 0,

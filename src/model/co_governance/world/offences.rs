@@ -1,7 +1,10 @@
 //! Phase 4 of the day: offences, and what happens to each incident (also to one a
-//! dispute escalates into): the reporter, the report, detection by patrol, the police
-//! response and clearance (possibly jointly with the community), the reporter's
-//! contact with the police, and the clean-up of a public-order incident. The
+//! dispute escalates into): the reporter, the report, detection by patrol, the call
+//! on the police (dispatched with the day's other calls, `units.rs`) and the clean-up
+//! of a public-order incident; then, when a unit arrives (`World::respond`), clearance
+//! at the incident's own response time (possibly jointly with the community) and the
+//! reporter's contact with the police, and the holding of a cleared offence's
+//! offender (`residents.incapacitation_days`). The
 //! probabilities are rules (`offending`, `reporting`, `operations`, `collaboration`,
 //! `trust`); this file draws, decides who is involved, and counts.
 
@@ -9,17 +12,19 @@ use rand::RngExt;
 use rand_distr::Distribution;
 
 use super::draw::binomial;
+use super::units::Call;
 use super::{Day, World};
 use crate::model::co_governance::accounts;
+use crate::model::co_governance::rules::dispatch::ABANDON_MINUTES;
 use crate::model::co_governance::rules::offending::{self, Offence};
-use crate::model::co_governance::rules::operations::{self, PoliceTime};
+use crate::model::co_governance::rules::operations;
 use crate::model::co_governance::rules::{collaboration, trust};
 
 impl World<'_> {
     /// Phase 4: each grid's motivated residents offend with the grid's probability;
-    /// each offence is an incident of a kind drawn from the offence mix, and the
-    /// offender of a cleared one is held (`residents.incapacitation_days`).
-    pub(super) fn offences(&mut self, police: &PoliceTime, day: &mut Day, measured: bool) {
+    /// each offence is an incident of a kind drawn from the offence mix, committed by
+    /// a distinct motivated resident of the grid.
+    pub(super) fn offences(&mut self, day: &mut Day, measured: bool) {
         let p = self.p;
         for k in 0..self.grids {
             self.events[k] = 0;
@@ -44,22 +49,14 @@ impl World<'_> {
                     p.residents.property_share,
                     p.residents.violent_share,
                 );
-                if self.incident(k, kind, police, day, measured) {
-                    let u = self.rng.random::<f64>();
-                    let term = offending::incapacitation_days(p.residents.incapacitation_days, u);
-                    if term > 0 {
-                        // Free residents only offend, so the offender is not listed yet.
-                        self.held_until[offender] = self.today + 1 + term.min(u32::MAX / 4);
-                        self.held.push(offender as u32);
-                    }
-                }
+                self.incident(k, kind, Some(offender), day, measured);
             }
         }
     }
 
     /// Lists grid `k`'s free motivated residents in `candidates`, by the rule the day's
-    /// counts used (`residents_day`): no reporter of this grid has met the police yet
-    /// today, so the list has exactly `motivated[k]` entries.
+    /// counts used (`residents_day`); nothing has changed their trust since, so the
+    /// list has exactly `motivated[k]` entries.
     fn list_candidates(&mut self, k: usize) {
         let p = &self.p.residents;
         let legitimacy = offending::Legitimacy::new(p.system_legitimacy, p.legitimacy_trust_weight);
@@ -81,16 +78,32 @@ impl World<'_> {
         debug_assert_eq!(self.candidates.len(), self.motivated[k] as usize);
     }
 
-    /// One incident in grid `k`: victim, report, response, clearance, trust, clean-up.
-    /// Returns whether the police cleared it.
+    /// Holds `offender` for a term drawn with mean `residents.incapacitation_days`
+    /// from tomorrow; a resident already held stays held until the later release.
+    fn hold(&mut self, offender: usize) {
+        let u = self.rng.random::<f64>();
+        let term = offending::incapacitation_days(self.p.residents.incapacitation_days, u);
+        if term == 0 {
+            return;
+        }
+        let until = self.today + 1 + term.min(u32::MAX / 4);
+        if self.held_until[offender] <= self.today {
+            self.held.push(offender as u32);
+        }
+        self.held_until[offender] = self.held_until[offender].max(until);
+    }
+
+    /// One incident in grid `k` by `offender` (none for an escalated dispute): victim,
+    /// report, detection, the call on the police (answered in phase 5b,
+    /// `World::respond`), clean-up.
     pub(super) fn incident(
         &mut self,
         k: usize,
         kind: Offence,
-        police: &PoliceTime,
+        offender: Option<usize>,
         day: &mut Day,
         measured: bool,
-    ) -> bool {
+    ) {
         let p = self.p;
         self.events[k] += 1;
         day.incidents += 1;
@@ -118,55 +131,9 @@ impl World<'_> {
         if reported {
             day.reported += 1;
         }
-        let mut cleared = false;
         if detected && day.police_available {
-            day.known += 1;
-            day.used_hours += police.handling;
-            day.burden[accounts::POLICE] += police.handling;
-            // A reported incident waits for the response; one found by patrol does not.
-            let response = if reported {
-                day.response_sum += day.response_minutes;
-                day.responses += 1;
-                day.response_minutes
-            } else {
-                p.operations.reference_response_minutes
-            };
-            let joint = self.rng.random::<f64>() < self.process[k].joint_capacity();
-            let bonus = if joint { day.joint_bonus } else { 0.0 };
-            if joint {
-                day.burden[accounts::GRID_WORKERS] += collaboration::partner_hours(police.handling);
-            }
-            let pc = operations::clearance_probability(
-                operations::base_clearance(kind, &p.operations),
-                p.operations.clearance_response_slope,
-                response,
-                p.operations.reference_response_minutes,
-                bonus,
-                p.operations.clearance_floor_share,
-            );
-            cleared = self.rng.random::<f64>() < pc;
-            if cleared {
-                day.cleared += 1;
-            }
-            if joint {
-                if cleared {
-                    self.wins[k] += 1;
-                } else {
-                    self.failures[k] += 1;
-                }
-            }
-            if measured {
-                self.accounts.known += 1;
-                self.accounts.cleared += u64::from(cleared);
-                self.accounts.joint_cleared += u64::from(cleared && joint);
-            }
-            if reported {
-                // The reporter meets the police: procedural justice and outcome.
-                let j = day.pj.sample(&mut self.rng).clamp(0.0, 1.0);
-                let q = trust::contact_quality(j, cleared, p.trust.outcome_weight);
-                self.trust_police[reporter] =
-                    trust::toward(self.trust_police[reporter], q, p.trust.contact_rate);
-            }
+            // The police response runs with the day's other calls (`units.rs`).
+            self.incident_call(k, kind, reporter, reported, offender);
         }
         if measured && reported {
             self.accounts.reported += 1;
@@ -174,6 +141,84 @@ impl World<'_> {
         if kind == Offence::PublicOrder {
             self.clean_up(k, day, measured);
         }
-        cleared
+    }
+
+    /// The police response to an incident once the call is served (`units.rs`):
+    /// `attended` is the response time in minutes, the unit's handling hours and
+    /// whether the unit is an officer, or `None` for a call closed unattended after
+    /// waiting a day (counted at `ABANDON_MINUTES`). Then joint work with the
+    /// community, clearance at the response time, and the reporter's contact.
+    pub(super) fn respond(
+        &mut self,
+        call: &Call,
+        kind: Offence,
+        attended: Option<(f64, f64, bool)>,
+        day: &mut Day,
+        measured: bool,
+    ) {
+        let p = self.p;
+        let k = call.grid as usize;
+        let (response, hours) = match attended {
+            Some((response, hours, officer)) => {
+                if officer {
+                    day.burden[accounts::POLICE] += hours;
+                }
+                (response, hours)
+            }
+            None => (ABANDON_MINUTES, 0.0),
+        };
+        day.known += 1;
+        // A reported incident waits for the response; one found by patrol does not.
+        let response = if call.reported {
+            day.response_sum += response;
+            day.responses += 1;
+            if measured {
+                self.accounts.response_times.add(response);
+            }
+            response
+        } else {
+            p.operations.reference_response_minutes
+        };
+        let joint =
+            attended.is_some() && self.rng.random::<f64>() < self.process[k].joint_capacity();
+        let bonus = if joint { day.joint_bonus } else { 0.0 };
+        if joint {
+            day.burden[accounts::GRID_WORKERS] += collaboration::partner_hours(hours);
+        }
+        let pc = operations::clearance_probability(
+            operations::base_clearance(kind, &p.operations),
+            p.operations.clearance_response_slope,
+            response,
+            p.operations.reference_response_minutes,
+            bonus,
+            p.operations.clearance_floor_share,
+        );
+        let cleared = self.rng.random::<f64>() < pc;
+        if cleared {
+            day.cleared += 1;
+            if let Some(offender) = call.offender() {
+                self.hold(offender);
+            }
+        }
+        if joint {
+            if cleared {
+                self.wins[k] += 1;
+            } else {
+                self.failures[k] += 1;
+            }
+        }
+        if measured {
+            self.accounts.known += 1;
+            self.accounts.cleared += u64::from(cleared);
+            self.accounts.joint_cleared += u64::from(cleared && joint);
+        }
+        if call.reported && attended.is_some() {
+            // The reporter meets the police: procedural justice and outcome.
+            let reporter = call.reporter as usize;
+            let j = day.pj.sample(&mut self.rng).clamp(0.0, 1.0);
+            let q = trust::contact_quality(j, cleared, p.trust.outcome_weight);
+            self.trust_police[reporter] =
+                trust::toward(self.trust_police[reporter], q, p.trust.contact_rate);
+        }
     }
 }

@@ -1,4 +1,5 @@
-//! Phases 1 and 2 of the day: the police's community contacts, then each grid's
+//! Phases 1 and 2 of the day: officers' community contacts with residents of their
+//! posts (the officers themselves are in `units.rs`), then each grid's
 //! guardianship, offending probability and perceived arrest probability. The police's
 //! time budget itself is `rules::operations::police_time`; this file decides who is
 //! contacted, which grids' counts go into each grid's view, and what goes into the
@@ -12,21 +13,31 @@ use super::draw::stochastic_round;
 use crate::model::co_governance::accounts::{self, BURDEN_GROUPS};
 use crate::model::co_governance::rules::guardianship::{self, Presence};
 use crate::model::co_governance::rules::operations::{self, PoliceTime};
+use crate::model::co_governance::rules::space::MINUTES_PER_HOUR;
 use crate::model::co_governance::rules::{contagion, offending, space, trust};
 
 impl World<'_> {
-    /// Phase 1: community contacts by police in the remodelled role, each with a
-    /// resident drawn from the whole district, whose trust in police learns from the
-    /// contact's procedural justice `pj`.
-    pub(super) fn police_contacts(&mut self, police: &PoliceTime, pj: &Normal<f64>) {
+    /// Phase 1b: community contacts by officers in the remodelled role. Each officer
+    /// on duty today meets residents of its post grid, one per
+    /// `police.hours_per_contact` of its community work (stochastically rounded); each
+    /// resident's trust in police learns from the contact's procedural justice `pj`.
+    pub(super) fn police_contacts(&mut self, pj: &Normal<f64>) {
         let p = self.p;
-        let expected = operations::expected_contacts(police.community, p.police.hours_per_contact);
-        let contacts = stochastic_round(expected, &mut self.rng);
-        let n = self.residents();
-        for _ in 0..contacts {
-            let i = self.rng.random_range(0..n);
-            let q = pj.sample(&mut self.rng).clamp(0.0, 1.0);
-            self.trust_police[i] = trust::toward(self.trust_police[i], q, p.trust.contact_rate);
+        for u in 0..self.units.officers() {
+            let (post, minutes) = self.units.community_work(u);
+            if minutes <= 0.0 {
+                continue;
+            }
+            let expected = operations::expected_contacts(
+                minutes / MINUTES_PER_HOUR,
+                p.police.hours_per_contact,
+            );
+            let base = post * self.per_grid;
+            for _ in 0..stochastic_round(expected, &mut self.rng) {
+                let i = base + self.rng.random_range(0..self.per_grid);
+                let q = pj.sample(&mut self.rng).clamp(0.0, 1.0);
+                self.trust_police[i] = trust::toward(self.trust_police[i], q, p.trust.contact_rate);
+            }
         }
     }
 

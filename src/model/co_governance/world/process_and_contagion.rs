@@ -9,7 +9,7 @@ use super::{Day, World};
 use crate::model::co_governance::accounts;
 use crate::model::co_governance::rules::collaboration::{self, dialogue};
 use crate::model::co_governance::rules::observation::{self, DISPATCH_MEMORY, RESIDENT_MEMORY};
-use crate::model::co_governance::rules::operations::{self, PoliceTime};
+use crate::model::co_governance::rules::operations;
 use crate::model::co_governance::rules::{contagion, space};
 
 impl World<'_> {
@@ -34,12 +34,7 @@ impl World<'_> {
 
     /// Phase 7b: disorder decays, the near-repeat boost follows the day's incidents,
     /// and the observed incident rates, clearance and utilisation are updated.
-    pub(super) fn contagion_and_observation(
-        &mut self,
-        police: &PoliceTime,
-        day: &Day,
-        measured: bool,
-    ) {
+    pub(super) fn contagion_and_observation(&mut self, day: &Day, measured: bool) {
         let p = self.p;
         let residents = self.per_grid as f64;
         for k in 0..self.grids {
@@ -63,7 +58,7 @@ impl World<'_> {
         );
         self.clearance_seen =
             observation::observed_clearance(self.clearance_seen, day.cleared, day.known);
-        let load = operations::planning_load(day.used_hours, police.response);
+        let load = operations::planning_load(day.used_hours, day.capacity_hours);
         self.utilisation_seen = observation::smooth(self.utilisation_seen, load, DISPATCH_MEMORY);
     }
 }

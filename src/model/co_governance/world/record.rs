@@ -24,7 +24,7 @@ impl World<'_> {
         let p = self.p;
         let n = self.residents() as f64;
         let grids = self.grids as f64;
-        let utilisation = operations::utilisation(day.used_hours, police.response);
+        let utilisation = operations::utilisation(day.used_hours, day.capacity_hours);
         let trust_police = self.sum_trust_police.iter().sum::<f64>() / n;
         let trust_community = self.sum_trust_community.iter().sum::<f64>() / n;
         let collab = self.process.iter().map(|s| s.trust).sum::<f64>() / grids;
@@ -105,6 +105,8 @@ impl World<'_> {
         put(Series::NgoEngagementRate, ngo_rate);
         put(Series::Motivation, motivation);
         put(Series::DisorderIndex, disorder);
+        put(Series::Responses, day.responses as f64);
+        put(Series::UnitHoursAvailable, day.capacity_hours);
         put(Series::ResponseTime, response);
         put(Series::OfficerUtilisation, utilisation);
 
@@ -119,7 +121,7 @@ impl World<'_> {
             *total += b;
         }
         a.response_hours_used += day.used_hours;
-        a.response_hours_available += police.response;
+        a.response_hours_available += day.capacity_hours;
         a.officer_hours += police.on_duty;
         a.incentives += incentives;
         let gw_hours = operations::grid_worker_hours(

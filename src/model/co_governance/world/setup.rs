@@ -11,15 +11,19 @@ use super::World;
 use super::actors::Responders;
 use super::draw::beta_sampler;
 use super::participation::Organisations;
-use crate::model::co_governance::accounts::Accounts;
+use super::units::Units;
+use crate::model::co_governance::accounts::{Accounts, Histogram};
 use crate::model::co_governance::metrics::SERIES;
 use crate::model::co_governance::params::Params;
 use crate::model::co_governance::rules::collaboration::Process;
 use crate::model::co_governance::rules::public_goods::{self, Strategy};
-use crate::model::co_governance::rules::{operations, space};
+use crate::model::co_governance::rules::{dispatch, operations, space};
 
 /// Observed utilisation of response capacity dispatchers assume before the first day.
 const INITIAL_UTILISATION: f64 = 0.5;
+
+/// Residents per call a day the call buffers are first sized for.
+const CALLS_PER: usize = 200;
 
 impl<'a> World<'a> {
     /// Builds the initial district.
@@ -117,6 +121,15 @@ impl<'a> World<'a> {
             Organisations::new(enterprise_grid, enterprise_cost, enterprise_on, grids);
         let ngos = Organisations::new(ngo_grid, ngo_cost, ngo_on, grids);
 
+        // Officers and auxiliaries (issue 10, item 1), with room for the day's calls:
+        // one per 200 residents is many times the default load.
+        let (officers, auxiliaries) = dispatch::unit_counts(
+            p.police.officers_per_10k,
+            p.police.auxiliaries_per_officer,
+            n as f64,
+        );
+        let units = Units::new(officers, auxiliaries, (width, height), n / CALLS_PER + 256);
+
         let rows = p.run.warmup_ticks as usize + p.run.ticks as usize;
         World {
             p,
@@ -163,8 +176,10 @@ impl<'a> World<'a> {
             present: Vec::with_capacity(present_capacity),
             clearance_seen: operations::expected_clearance(&p.residents, &p.operations),
             utilisation_seen: INITIAL_UTILISATION,
+            units,
             accounts: Accounts {
                 residents: n as u64,
+                response_times: Histogram::new(),
                 ..Accounts::default()
             },
             series: vec![0.0; rows * SERIES.len()],

@@ -1,0 +1,602 @@
+//! Officers and auxiliaries as agents, and the day's calls on them (docs/model.md,
+//! "The officer and auxiliary agents"). Each unit has a kind, a post (a grid), a shift
+//! class and a rota phase, today's shift with its block of administration or
+//! community work, and the times it reaches its current call and is free again.
+//!
+//! The day's calls (incidents known to police, police mediations and clean-ups, and
+//! non-crime service calls) are collected during the day with a time of day drawn
+//! uniformly, then run in time order by [`World::dispatch`]: each goes to the nearest
+//! free unit of the right kind, or waits in a first-in first-out queue until a unit
+//! frees. Calls still waiting at midnight carry over to the next day, and so do units
+//! still busy. The formulas are `rules::dispatch`; the clearance and contact of an
+//! incident once a unit arrives are `World::respond` (`offences.rs`).
+
+use std::collections::VecDeque;
+
+use rand::RngExt;
+use rand_distr::{Distribution, LogNormal};
+
+use super::draw::poisson;
+use super::{Day, World};
+use crate::model::co_governance::rules::dispatch::{
+    self, ABANDON_MINUTES, MINUTES_PER_DAY, Shift, UnitKind,
+};
+use crate::model::co_governance::rules::offending::Offence;
+use crate::model::co_governance::rules::operations::PoliceTime;
+use crate::model::co_governance::rules::space::MINUTES_PER_HOUR;
+
+/// What a call is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum CallKind {
+    /// An incident known to police (reported, or found by patrol).
+    Incident(Offence),
+    /// A non-crime call (110 service call, traffic, assistance).
+    Service,
+    /// Police joining a mediation.
+    Mediation,
+    /// Police clearing up after a public-order incident.
+    CleanUp,
+}
+
+/// A call waiting for, or getting, a unit.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Call {
+    /// When the call came in, in absolute minutes.
+    pub arrival: f64,
+    pub grid: u32,
+    pub kind: CallKind,
+    /// The resident who reported an incident.
+    pub reporter: u32,
+    /// Whether an incident was reported (else found by patrol).
+    pub reported: bool,
+    /// Handling hours fixed by the call's kind; NaN when drawn.
+    pub hours: f64,
+    /// The resident who committed an incident, held if it is cleared;
+    /// [`Call::NO_OFFENDER`] for other calls and escalated disputes.
+    pub offender: u32,
+}
+
+impl Call {
+    /// `offender` of a call with no listed offender.
+    pub const NO_OFFENDER: u32 = u32::MAX;
+
+    /// The incident's offender, if one is listed.
+    pub fn offender(&self) -> Option<usize> {
+        (self.offender != Self::NO_OFFENDER).then_some(self.offender as usize)
+    }
+
+    /// Property and violent offences need a sworn officer; auxiliaries take the rest.
+    fn needs_officer(&self) -> bool {
+        matches!(
+            self.kind,
+            CallKind::Incident(Offence::Property | Offence::Violent)
+        )
+    }
+}
+
+/// The district's officers and auxiliaries (struct of arrays, officers first) and the
+/// day's calls.
+pub(super) struct Units {
+    kind: Vec<UnitKind>,
+    post: Vec<u32>,
+    shift_class: Vec<u8>,
+    phase: Vec<f64>,
+    plan: Vec<Shift>,
+    arrive_at: Vec<f64>,
+    busy_until: Vec<f64>,
+    officers: usize,
+    /// Start of today in absolute minutes.
+    day_start: f64,
+    /// Today's calls, in the order they were made.
+    calls: Vec<Call>,
+    /// Calls waiting for a unit, first come first served.
+    waiting: VecDeque<Call>,
+    /// Waiting calls an auxiliary can take.
+    waiting_open: usize,
+    /// The lattice, and the units by post: those posted in grid g are
+    /// `by_post[by_post_start[g]..by_post_start[g + 1]]`, in index order.
+    width: usize,
+    height: usize,
+    by_post: Vec<u32>,
+    by_post_start: Vec<u32>,
+}
+
+impl Units {
+    /// `officers` then `auxiliaries`, each kind spread evenly over `grids` posts (the
+    /// k-th of n in grid floor(k grids / n)) and over the shifts in turn, with room
+    /// for `calls` calls a day.
+    pub(super) fn new(
+        officers: usize,
+        auxiliaries: usize,
+        (width, height): (usize, usize),
+        calls: usize,
+    ) -> Self {
+        let grids = width * height;
+        let n = officers + auxiliaries;
+        let mut units = Units {
+            kind: Vec::with_capacity(n),
+            post: Vec::with_capacity(n),
+            shift_class: Vec::with_capacity(n),
+            phase: Vec::with_capacity(n),
+            plan: vec![Shift::OFF; n],
+            arrive_at: vec![0.0; n],
+            busy_until: vec![0.0; n],
+            officers,
+            day_start: 0.0,
+            calls: Vec::with_capacity(calls),
+            waiting: VecDeque::with_capacity(calls),
+            waiting_open: 0,
+            width,
+            height,
+            by_post: Vec::with_capacity(n),
+            by_post_start: vec![0; grids + 1],
+        };
+        for (kind, count) in [
+            (UnitKind::Officer, officers),
+            (UnitKind::Auxiliary, auxiliaries),
+        ] {
+            for k in 0..count {
+                units.kind.push(kind);
+                units.post.push(((k * grids) / count) as u32);
+                let class = k % dispatch::SHIFTS;
+                let sharing = (count - class).div_ceil(dispatch::SHIFTS);
+                units.shift_class.push(class as u8);
+                units
+                    .phase
+                    .push(dispatch::rota_phase(k / dispatch::SHIFTS, sharing));
+            }
+        }
+        for &g in &units.post {
+            units.by_post_start[g as usize + 1] += 1;
+        }
+        for g in 0..grids {
+            units.by_post_start[g + 1] += units.by_post_start[g];
+        }
+        // Counting sort by post; units keep index order within a grid.
+        let mut next: Vec<u32> = units.by_post_start[..grids].to_vec();
+        units.by_post.resize(n, 0);
+        for u in 0..n {
+            let g = units.post[u] as usize;
+            units.by_post[next[g] as usize] = u as u32;
+            next[g] += 1;
+        }
+        units
+    }
+
+    fn len(&self) -> usize {
+        self.kind.len()
+    }
+
+    /// Officers in the district.
+    pub(super) fn officers(&self) -> usize {
+        self.officers
+    }
+
+    /// Officer `u`'s post and minutes of community work today.
+    pub(super) fn community_work(&self, u: usize) -> (usize, f64) {
+        (self.post[u] as usize, self.plan[u].community_minutes())
+    }
+
+    /// The nearest unit that can take `call` and is free at `now` (Manhattan
+    /// distance; on a tie, an auxiliary before an officer for a call an auxiliary can
+    /// take, then the lower index). A call that needs an officer and finds none free
+    /// takes the nearest officer in administration (the priority rule of
+    /// `rules::dispatch`). Looks at the posts ring by ring outward from the call's
+    /// grid and stops after the ring where a free unit was found, so the cost is the
+    /// units posted nearby, not all units.
+    fn nearest_free(&self, call: &Call, now: f64) -> Option<usize> {
+        let officer_only = call.needs_officer();
+        let (width, height) = (self.width, self.height);
+        let (cx, cy) = (call.grid as usize % width, call.grid as usize / width);
+        let mut best: Option<(u8, usize, u8, usize)> = None;
+        for d in 0..width + height - 1 {
+            if best.is_some_and(|(tier, _, _, _)| tier == 0) {
+                break;
+            }
+            // The grids at Manhattan distance d from the call's grid.
+            for dx in -(d as isize)..=d as isize {
+                let x = cx as isize + dx;
+                if x < 0 || x >= width as isize {
+                    continue;
+                }
+                let dy = d - dx.unsigned_abs();
+                let ys = [cy as isize - dy as isize, cy as isize + dy as isize];
+                for (k, &y) in ys.iter().enumerate() {
+                    if (k == 1 && dy == 0) || y < 0 || y >= height as isize {
+                        continue;
+                    }
+                    let g = y as usize * width + x as usize;
+                    let posted = self.by_post_start[g] as usize..self.by_post_start[g + 1] as usize;
+                    for &u in &self.by_post[posted] {
+                        let u = u as usize;
+                        let officer = self.kind[u] == UnitKind::Officer;
+                        if (officer_only && !officer) || self.busy_until[u] > now {
+                            continue;
+                        }
+                        let plan = &self.plan[u];
+                        if !plan.on_duty(now) {
+                            continue;
+                        }
+                        let tier = if plan.free_from(now) == now {
+                            0
+                        } else if officer_only && plan.in_administration(now) {
+                            1
+                        } else {
+                            continue;
+                        };
+                        let key = (tier, d, u8::from(officer && !officer_only), u);
+                        if best.is_none_or(|b| key < b) {
+                            best = Some(key);
+                        }
+                    }
+                }
+            }
+        }
+        best.map(|(_, _, _, u)| u)
+    }
+
+    /// Puts `call` at the back of the queue.
+    fn enqueue(&mut self, call: Call) {
+        self.waiting_open += usize::from(!call.needs_officer());
+        self.waiting.push_back(call);
+    }
+
+    /// Takes the `i`-th waiting call out of the queue.
+    fn dequeue(&mut self, i: usize) -> Call {
+        let call = self.waiting.remove(i).expect("index in the queue");
+        self.waiting_open -= usize::from(!call.needs_officer());
+        call
+    }
+
+    /// The unit that frees first at or after `now` (only officers unless `any_kind`),
+    /// and when; `None` if none does today.
+    fn earliest_free(&self, now: f64, any_kind: bool) -> Option<(usize, f64)> {
+        let mut best: Option<(usize, f64)> = None;
+        for u in 0..self.len() {
+            if !any_kind && self.kind[u] != UnitKind::Officer {
+                continue;
+            }
+            let t = self.plan[u].free_from(now.max(self.busy_until[u]));
+            if t.is_finite() && best.is_none_or(|(_, bt)| t < bt) {
+                best = Some((u, t));
+            }
+        }
+        best
+    }
+}
+
+impl World<'_> {
+    /// Phase 1a: today's shifts. Each unit on the rota today gets its shift and a block
+    /// of administration and community work (officers) or guard and community duty
+    /// (auxiliaries) at a time drawn uniformly in the shift. Returns the units'
+    /// available hours today.
+    pub(super) fn plan_shifts(&mut self, tick: usize) -> f64 {
+        let police = &self.p.police;
+        let rota = dispatch::rota(police.hours_per_officer_day);
+        let length = rota.shift_minutes;
+        let day_start = tick as f64 * MINUTES_PER_DAY;
+        self.units.day_start = day_start;
+        let mut available = 0.0;
+        for u in 0..self.units.len() {
+            if !dispatch::on_duty(tick as u64, self.units.phase[u], rota.on_duty_share) {
+                self.units.plan[u] = Shift::OFF;
+                continue;
+            }
+            let class = usize::from(self.units.shift_class[u]);
+            let start = day_start + dispatch::shift_start(class, length);
+            let (admin, other) = match self.units.kind[u] {
+                UnitKind::Officer => (
+                    police.admin_burden_share * length,
+                    police.community_role_share * length,
+                ),
+                UnitKind::Auxiliary => (0.0, (1.0 - police.auxiliary_response_share) * length),
+            };
+            let offset = self.rng.random::<f64>();
+            let shift = Shift::new(start, length, offset, admin, other);
+            available += shift.available_minutes();
+            self.units.plan[u] = shift;
+        }
+        available / MINUTES_PER_HOUR
+    }
+
+    /// A call on the police in grid `k` at a time of today drawn uniformly, taking
+    /// `hours` (NaN: drawn at dispatch). Without police nobody comes.
+    pub(super) fn police_call(&mut self, k: usize, kind: CallKind, hours: f64) {
+        self.queue_call(k, kind, 0, false, hours, None);
+    }
+
+    /// An incident in grid `k` by `offender`, known to police, reported by `reporter`
+    /// or found by patrol, at a time of today drawn uniformly.
+    pub(super) fn incident_call(
+        &mut self,
+        k: usize,
+        kind: Offence,
+        reporter: usize,
+        reported: bool,
+        offender: Option<usize>,
+    ) {
+        let kind = CallKind::Incident(kind);
+        self.queue_call(k, kind, reporter, reported, f64::NAN, offender);
+    }
+
+    fn queue_call(
+        &mut self,
+        k: usize,
+        kind: CallKind,
+        reporter: usize,
+        reported: bool,
+        hours: f64,
+        offender: Option<usize>,
+    ) {
+        if self.units.officers == 0 {
+            return;
+        }
+        let arrival = self.units.day_start + self.rng.random::<f64>() * MINUTES_PER_DAY;
+        self.units.calls.push(Call {
+            arrival,
+            grid: k as u32,
+            kind,
+            reporter: reporter as u32,
+            reported,
+            hours,
+            offender: offender.map_or(Call::NO_OFFENDER, |o| o as u32),
+        });
+    }
+
+    /// Phase 5b: the day's non-crime service calls join the day's calls, which then run
+    /// in time order: each goes to the nearest free unit that can take it or waits;
+    /// waiting calls go, first come first served, to units as they free.
+    pub(super) fn dispatch(&mut self, police: &PoliceTime, day: &mut Day, measured: bool) {
+        if self.units.officers == 0 {
+            return;
+        }
+        let p = self.p;
+        let expected = dispatch::service_calls(police.service, police.handling);
+        for _ in 0..poisson(expected, &mut self.rng) {
+            let k = self.rng.random_range(0..self.grids);
+            self.police_call(k, CallKind::Service, f64::NAN);
+        }
+        self.units
+            .calls
+            .sort_unstable_by(|a, b| a.arrival.total_cmp(&b.arrival));
+        let (mu, sigma) = dispatch::log_normal_params(
+            police.handling * MINUTES_PER_HOUR,
+            p.operations.handling_cv,
+        );
+        let handling = LogNormal::new(mu, sigma).expect("finite log-normal parameters");
+        let mut now = self.units.day_start;
+        for i in 0..self.units.calls.len() {
+            let call = self.units.calls[i];
+            self.serve_waiting(now, call.arrival, &handling, police, day, measured);
+            now = call.arrival;
+            match self.units.nearest_free(&call, now) {
+                Some(u) => self.assign(u, call, now, &handling, police, day, measured),
+                None => self.units.enqueue(call),
+            }
+        }
+        let end = self.units.day_start + MINUTES_PER_DAY;
+        self.serve_waiting(now, end, &handling, police, day, measured);
+        self.units.calls.clear();
+    }
+
+    /// Gives waiting calls to units as they free, from `now` up to `until`: the unit
+    /// that frees first takes the longest-waiting call it can take. A call that would
+    /// wait `ABANDON_MINUTES` is closed unattended.
+    fn serve_waiting(
+        &mut self,
+        mut now: f64,
+        until: f64,
+        handling: &LogNormal<f64>,
+        police: &PoliceTime,
+        day: &mut Day,
+        measured: bool,
+    ) {
+        while !self.units.waiting.is_empty() {
+            let any_kind = self.units.waiting_open > 0;
+            let next = self.units.earliest_free(now, any_kind);
+            let horizon = next.map_or(until, |(_, t)| t.min(until));
+            let mut closed = false;
+            while let Some(&front) = self.units.waiting.front()
+                && front.arrival + ABANDON_MINUTES <= horizon
+            {
+                self.units.dequeue(0);
+                self.abandon(front, day, measured);
+                closed = true;
+            }
+            if closed {
+                continue;
+            }
+            let Some((u, t)) = next.filter(|&(_, t)| t <= until) else {
+                break;
+            };
+            let i = if self.units.kind[u] == UnitKind::Officer {
+                0
+            } else {
+                self.units
+                    .waiting
+                    .iter()
+                    .position(|c| !c.needs_officer())
+                    .expect("an auxiliary is chosen only for a call it can take")
+            };
+            let call = self.units.dequeue(i);
+            self.assign(u, call, t, handling, police, day, measured);
+            now = t;
+        }
+    }
+
+    /// Unit `u` takes `call` at `t`: the dispatcher's delay, travel from its post,
+    /// then handling; the response time is the wait, the delay and the travel.
+    #[allow(clippy::too_many_arguments)]
+    fn assign(
+        &mut self,
+        u: usize,
+        call: Call,
+        t: f64,
+        handling: &LogNormal<f64>,
+        police: &PoliceTime,
+        day: &mut Day,
+        measured: bool,
+    ) {
+        let p = self.p;
+        let offsets: [f64; 4] = std::array::from_fn(|_| self.rng.random::<f64>() - 0.5);
+        let d = dispatch::street_distance(
+            self.units.post[u] as usize,
+            call.grid as usize,
+            self.width,
+            offsets,
+        );
+        let delay = dispatch::dispatch_delay(&p.operations, p.it.level);
+        let travel = dispatch::travel_minutes(d, &p.operations, police.logistics);
+        let minutes = if call.hours.is_nan() {
+            handling.sample(&mut self.rng)
+        } else {
+            call.hours * MINUTES_PER_HOUR
+        };
+        self.units.arrive_at[u] = t + delay + travel;
+        self.units.busy_until[u] = t + delay + travel + minutes;
+        day.used_hours += (travel + minutes) / MINUTES_PER_HOUR;
+        if let CallKind::Incident(kind) = call.kind {
+            let response = t - call.arrival + delay + travel;
+            let officer = self.units.kind[u] == UnitKind::Officer;
+            let hours = minutes / MINUTES_PER_HOUR;
+            self.respond(&call, kind, Some((response, hours, officer)), day, measured);
+        }
+    }
+
+    /// A call that waited too long is closed with nobody sent.
+    fn abandon(&mut self, call: Call, day: &mut Day, measured: bool) {
+        if let CallKind::Incident(kind) = call.kind {
+            self.respond(&call, kind, None, day, measured);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::co_governance::params::Params;
+    use crate::model::co_governance::rules::operations;
+
+    /// A 3 x 1 district with one officer posted in grid 0, no auxiliaries, no service
+    /// calls, no travel between grids and handling of exactly its mean, so every time
+    /// is known.
+    fn one_officer() -> Params {
+        let mut p = Params::default();
+        p.district.width = 3;
+        p.district.height = 1;
+        p.police.officers_per_10k = 10_000.0 / p.residents() as f64;
+        p.police.auxiliaries_per_officer = 0.0;
+        p.operations.service_hours_per_1000 = 0.0;
+        p.operations.grid_crossing_minutes = 0.0;
+        p.operations.handling_cv = 0.0;
+        p
+    }
+
+    fn day_for(w: &World<'_>, p: &Params, police: &PoliceTime) -> Day {
+        Day::new(p, police, w.clearance_seen, 1.0)
+    }
+
+    #[test]
+    fn a_second_call_waits_for_the_busy_officer_first_come_first_served() {
+        let p = one_officer();
+        let mut w = World::new(&p, 1);
+        assert_eq!((w.units.len(), w.units.officers()), (1, 1));
+        let police =
+            operations::police_time(&p.police, &p.logistics, &p.operations, p.residents() as f64);
+        w.units.day_start = 0.0;
+        w.units.plan[0] = Shift::new(0.0, MINUTES_PER_DAY, 0.0, 0.0, 0.0);
+        for (t, grid) in [(110.0, 1), (100.0, 2)] {
+            w.units.calls.push(Call {
+                arrival: t,
+                grid,
+                kind: CallKind::Incident(Offence::Violent),
+                reporter: 0,
+                reported: true,
+                hours: f64::NAN,
+                offender: Call::NO_OFFENDER,
+            });
+        }
+        let mut day = day_for(&w, &p, &police);
+        w.dispatch(&police, &mut day, false);
+        let delay = dispatch::dispatch_delay(&p.operations, p.it.level);
+        let travel = dispatch::travel_minutes(0.0, &p.operations, police.logistics);
+        let handle = police.handling * MINUTES_PER_HOUR;
+        // The call at 100 is served first, at once; the one at 110 waits until the
+        // officer is free again.
+        let first = delay + travel;
+        let free = 100.0 + first + handle;
+        let second = free - 110.0 + delay + travel;
+        assert_eq!(day.responses, 2);
+        assert!(
+            (day.response_sum - (first + second)).abs() < 1e-6,
+            "{}",
+            day.response_sum
+        );
+        assert!((w.units.busy_until[0] - (free + delay + travel + handle)).abs() < 1e-6);
+        assert!((day.used_hours - 2.0 * (travel + handle) / 60.0).abs() < 1e-9);
+        assert!(w.units.waiting.is_empty() && w.units.calls.is_empty());
+    }
+
+    #[test]
+    fn a_call_nobody_can_take_carries_over_midnight_and_is_closed_after_a_day() {
+        let p = one_officer();
+        let mut w = World::new(&p, 2);
+        let police =
+            operations::police_time(&p.police, &p.logistics, &p.operations, p.residents() as f64);
+        w.units.day_start = 0.0;
+        w.units.plan[0] = Shift::OFF;
+        w.units.calls.push(Call {
+            arrival: 600.0,
+            grid: 0,
+            kind: CallKind::Incident(Offence::Property),
+            reporter: 0,
+            reported: true,
+            hours: f64::NAN,
+            offender: Call::NO_OFFENDER,
+        });
+        let mut day = day_for(&w, &p, &police);
+        w.dispatch(&police, &mut day, false);
+        assert_eq!((day.responses, w.units.waiting.len()), (0, 1));
+        // Next day the officer starts at 700, after the call has waited a day.
+        w.units.day_start = MINUTES_PER_DAY;
+        w.units.plan[0] = Shift::new(MINUTES_PER_DAY + 700.0, 480.0, 0.0, 0.0, 0.0);
+        let mut day = day_for(&w, &p, &police);
+        w.dispatch(&police, &mut day, false);
+        assert_eq!((day.responses, day.known, w.units.waiting.len()), (1, 1, 0));
+        assert_eq!(day.response_sum, ABANDON_MINUTES);
+        assert_eq!(day.used_hours, 0.0);
+    }
+
+    #[test]
+    fn a_crime_pulls_the_officer_out_of_administration_but_disorder_waits() {
+        let p = one_officer();
+        let police =
+            operations::police_time(&p.police, &p.logistics, &p.operations, p.residents() as f64);
+        for (kind, waits) in [(Offence::Violent, false), (Offence::PublicOrder, true)] {
+            let mut w = World::new(&p, 3);
+            w.units.day_start = 0.0;
+            // Four blocks of 60 minutes of administration, the first from 0 to 60.
+            w.units.plan[0] = Shift::new(0.0, 480.0, 0.0, 240.0, 0.0);
+            assert!(w.units.plan[0].in_administration(30.0));
+            w.units.calls.push(Call {
+                arrival: 30.0,
+                grid: 0,
+                kind: CallKind::Incident(kind),
+                reporter: 0,
+                reported: true,
+                hours: f64::NAN,
+                offender: Call::NO_OFFENDER,
+            });
+            let mut day = day_for(&w, &p, &police);
+            w.dispatch(&police, &mut day, false);
+            let delay = dispatch::dispatch_delay(&p.operations, p.it.level);
+            let travel = dispatch::travel_minutes(0.0, &p.operations, police.logistics);
+            // Pulled at once, or served when the block ends at 60.
+            let wait = if waits { 30.0 } else { 0.0 };
+            assert!(
+                (day.response_sum - (wait + delay + travel)).abs() < 1e-9,
+                "{kind:?}"
+            );
+        }
+    }
+}
