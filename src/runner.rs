@@ -337,13 +337,13 @@ pub(crate) mod tests {
     use super::*;
     use crate::model::co_governance::params::Params;
 
-    /// A 2 x 2 district run for 5 + 20 days: a run in about a millisecond.
+    /// A 3 x 3 district run for 5 + 20 days: a run in a few milliseconds.
     pub(crate) fn small() -> Params {
         let mut p = Params::default();
         p.run.ticks = 20;
         p.run.warmup_ticks = 5;
-        p.district.width = 2;
-        p.district.height = 2;
+        p.district.width = 3;
+        p.district.height = 3;
         p
     }
 

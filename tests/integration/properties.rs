@@ -59,8 +59,8 @@ const SWEPT: &[&str] = &[
 
 /// Size parameters drawn from small ranges rather than their documented ones.
 const SIZES: &[(&str, i64, i64)] = &[
-    ("district.width", 1, 4),
-    ("district.height", 1, 4),
+    ("district.width", 3, 4),
+    ("district.height", 3, 4),
     ("district.households_per_grid", 20, 200),
     ("run.ticks", 5, 40),
     ("run.warmup_ticks", 0, 10),

@@ -34,8 +34,8 @@ use super::RunOutput;
 /// let mut p = Params::default();
 /// p.run.ticks = 20;
 /// p.run.warmup_ticks = 5;
-/// p.district.width = 2;
-/// p.district.height = 2;
+/// p.district.width = 3;
+/// p.district.height = 3;
 /// let a = co_governance::simulate(&p, 7);
 /// let b = co_governance::simulate(&p, 7);
 /// // A run is a function of (params, seed): compare bits, as NaN marks undefined metrics.

@@ -43,7 +43,8 @@ define_params! {
     /// Space: a district of grid cells ("grids" of Chinese grid management) on a
     /// lattice (mechanism 1 of docs/model.md).
     district: District {
-        /// Grid columns of the district lattice.
+        /// Grid columns of the district lattice; a district has at least 3 x 3 grids
+        /// (`params::constraints::MIN_SIDE` says why).
         width: u32 = 6, range 1 => 2_000, unit "grids",
             plausible 4 => 8,
             source "free parameter: a Tongxiang urban community is 20 to 60 grids, about 4 x 5 to 8 x 8";
@@ -98,7 +99,7 @@ define_params! {
         /// no near-repeat boost.
         offence_propensity: f64 = 0.0003, range 0.0 => 1.0, unit "per day",
             plausible 0.0001 => 0.001,
-            source "free parameter: calibrated to about 40 incidents per 1,000 residents a year; the plausible range gives, all else at default, about 10 to 350 a year, quiet residential districts to nearly the busiest recorded (Westminster, about 430: police.uk and ONS)";
+            source "free parameter: calibrated to about 35 incidents per 1,000 residents a year; the plausible range gives, all else at default, about 10 to 290 a year, from quiet residential districts to near the busiest recorded (Westminster, about 430: police.uk and ONS)";
         /// Mean days an offender whose offence is cleared is held (custody, detention,
         /// prison), during which they cannot offend; each term is drawn exponential.
         incapacitation_days: f64 = 30.0, range 0.0 => 3650.0, unit "days",

@@ -307,12 +307,12 @@ mod tests {
     use super::*;
     use crate::model::co_governance::params::Params;
 
-    /// A 2 x 2 district where every organisation is engaged: 2 grid workers, 1 NGO
+    /// A 3 x 3 district where every organisation is engaged: 2 grid workers, 1 NGO
     /// and 2 enterprises per grid, no volunteer, no witness.
     fn params() -> Params {
         let mut p = Params::default();
-        p.district.width = 2;
-        p.district.height = 2;
+        p.district.width = 3;
+        p.district.height = 3;
         p.district.households_per_grid = 50;
         p.residents.initial_participation = 1.0;
         p.residents.initial_free_riders = 0.0;
