@@ -22,6 +22,10 @@
 //! - **Priority.** A property or violent offence that finds no officer free pulls the
 //!   nearest officer out of administration (the paperwork waits); nothing pulls a unit
 //!   out of community work, and no other call pulls anyone.
+//! - **Displaced blocks are made up.** Block time a call overlaps (a call runs on
+//!   into a block, or pulled an officer out of one) is done straight after the call, so
+//!   administration and community work take their share of the shift however busy
+//!   the unit is.
 //! - **Distance.** Manhattan distance: travel in a city follows the street grid, whose
 //!   right-angle metric is the standard model of urban travel distance (Larson and
 //!   Odoni 1981, ch. 3). The dispatcher picks the nearest unit by the grids' distance
@@ -206,6 +210,32 @@ impl Shift {
         if t < self.end { t } else { f64::INFINITY }
     }
 
+    /// Minutes of block time in the shift between `a` and `b` (absolute minutes).
+    pub fn block_minutes_between(&self, a: f64, b: f64) -> f64 {
+        let length = self.end - self.start;
+        if length <= 0.0 || self.block <= 0.0 {
+            return 0.0;
+        }
+        let rel = |t: f64| (t - self.start).clamp(0.0, length);
+        (self.blocks_before(rel(b)) - self.blocks_before(rel(a))).max(0.0)
+    }
+
+    /// Block minutes in the first `r` minutes of the shift. The blocks start at
+    /// `phase + k period`; the last wraps to the shift's start, which is block k = -1.
+    fn blocks_before(&self, r: f64) -> f64 {
+        let length = self.end - self.start;
+        let period = length / BLOCKS_PER_SHIFT as f64;
+        (-1..BLOCKS_PER_SHIFT as i32)
+            .map(|k| {
+                let from = (self.phase + f64::from(k) * period).max(0.0);
+                let to = (self.phase + f64::from(k) * period + self.block)
+                    .min(length)
+                    .min(r);
+                (to - from).max(0.0)
+            })
+            .sum()
+    }
+
     /// Minutes of the shift the unit can be dispatched.
     #[inline]
     pub fn available_minutes(&self) -> f64 {
@@ -366,6 +396,14 @@ mod tests {
         assert_eq!(state(&s, 1500.0, 0.0, 0.0), UnitState::OffDuty);
         assert_eq!(state(&s, 1500.0, 1510.0, 1600.0), UnitState::Travelling);
         assert_eq!(state(&s, 1550.0, 1510.0, 1600.0), UnitState::Handling);
+        // Block time between two times: 1100..1130 and 1220..1250 lie in 1050..1230,
+        // 30 + 10 minutes; the wrapped block 1000..1010 and the last one 1460..1480.
+        assert!((s.block_minutes_between(1050.0, 1230.0) - 40.0).abs() < 1e-9);
+        assert!((s.block_minutes_between(900.0, 1600.0) - 120.0).abs() < 1e-9);
+        assert!((s.block_minutes_between(1000.0, 1005.0) - 5.0).abs() < 1e-9);
+        assert!((s.block_minutes_between(1470.0, 2000.0) - 10.0).abs() < 1e-9);
+        assert_eq!(s.block_minutes_between(1130.0, 1220.0), 0.0);
+        assert_eq!(Shift::OFF.block_minutes_between(0.0, 100.0), 0.0);
         // No block: free all shift; a day off: never.
         let open = Shift::new(0.0, 480.0, 0.5, 0.0, 0.0);
         assert_eq!(open.free_from(10.0), 10.0);

@@ -452,8 +452,11 @@ impl World<'_> {
         } else {
             call.hours * MINUTES_PER_HOUR
         };
+        let done = t + delay + travel + minutes;
+        // The administration and community work the call displaced is done next.
+        let owed = self.units.plan[u].block_minutes_between(t, done);
         self.units.arrive_at[u] = t + delay + travel;
-        self.units.busy_until[u] = t + delay + travel + minutes;
+        self.units.busy_until[u] = done + owed;
         day.used_hours += (travel + minutes) / MINUTES_PER_HOUR;
         if let CallKind::Incident(kind) = call.kind {
             let response = t - call.arrival + delay + travel;
@@ -532,6 +535,7 @@ mod tests {
             "{}",
             day.response_sum
         );
+        // A shift without blocks owes no time after a call.
         assert!((w.units.busy_until[0] - (free + delay + travel + handle)).abs() < 1e-6);
         assert!((day.used_hours - 2.0 * (travel + handle) / 60.0).abs() < 1e-9);
         assert!(w.units.waiting.is_empty() && w.units.calls.is_empty());
@@ -595,6 +599,14 @@ mod tests {
             let wait = if waits { 30.0 } else { 0.0 };
             assert!(
                 (day.response_sum - (wait + delay + travel)).abs() < 1e-9,
+                "{kind:?}"
+            );
+            // The administration the call displaced (the rest of the first block, and
+            // the second block, 120..180) is made up after it.
+            let done = 30.0 + wait + delay + travel + police.handling * MINUTES_PER_HOUR;
+            let owed = if waits { 60.0 } else { 90.0 };
+            assert!(
+                (w.units.busy_until[0] - (done + owed)).abs() < 1e-9,
                 "{kind:?}"
             );
         }
