@@ -83,20 +83,29 @@ pub fn warn_runaways(runaways: usize, model: Model) {
     if runaways == 0 {
         return;
     }
-    let metric = model
-        .runaway_metric()
-        .map_or("the watched metric", |m| model.metrics()[m].name);
-    let ceiling = model.runaway_ceiling();
-    let above = if ceiling.is_finite() {
-        format!(" or above {ceiling}, more than any real district records")
-    } else {
-        String::new()
-    };
+    let rules: Vec<String> = model
+        .runaway_watches()
+        .iter()
+        .map(|w| {
+            let name = model.metrics()[w.metric].name;
+            match (w.relative, w.ceiling.is_finite()) {
+                (true, true) => format!(
+                    "{name} above {} times its point's median or above {}",
+                    cogov::stats::RUNAWAY_FACTOR,
+                    w.ceiling
+                ),
+                (true, false) => format!(
+                    "{name} above {} times its point's median",
+                    cogov::stats::RUNAWAY_FACTOR
+                ),
+                (false, _) => format!("{name} above {}", w.ceiling),
+            }
+        })
+        .collect();
     eprintln!(
-        "warning: {runaways} run{} look{} like runaways ({metric} above {} times its point's median{above}); they are listed in runaways.csv. Check the parameters against their plausible ranges (`cogov params`); see docs/model.md, Stability",
+        "warning: {runaways} flag{} on runs that look like runaways ({}); they are listed in runaways.csv. Check the parameters against their plausible ranges (`cogov params`); see docs/model.md, Stability",
         if runaways == 1 { "" } else { "s" },
-        if runaways == 1 { "s" } else { "" },
-        cogov::stats::RUNAWAY_FACTOR
+        rules.join("; ")
     );
 }
 

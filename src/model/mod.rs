@@ -47,6 +47,36 @@ pub enum Model {
     CivilViolence,
 }
 
+/// A metric watched for runaway runs.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Watch {
+    /// Its index in the model's metrics.
+    pub metric: usize,
+    /// A run above it is flagged whatever its point's median.
+    pub ceiling: f64,
+    /// Whether a run more than [`crate::stats::RUNAWAY_FACTOR`] times its point's
+    /// median is flagged too.
+    pub relative: bool,
+}
+
+const CO_GOVERNANCE_WATCHES: [Watch; 3] = [
+    Watch {
+        metric: co_governance::Metric::IncidentsPer1000 as usize,
+        ceiling: co_governance::metrics::PLAUSIBLE_MAX_INCIDENTS_PER_1000,
+        relative: true,
+    },
+    Watch {
+        metric: co_governance::Metric::UnattendedCallsPer1000 as usize,
+        ceiling: 0.0,
+        relative: false,
+    },
+    Watch {
+        metric: co_governance::Metric::OffendingCappedShare as usize,
+        ceiling: 0.0,
+        relative: false,
+    },
+];
+
 impl Model {
     /// Every model, the default first.
     pub const ALL: [Model; 2] = [Model::CoGovernance, Model::CivilViolence];
@@ -117,22 +147,15 @@ impl Model {
         }
     }
 
-    /// The metric watched for runaway runs (see [`crate::stats::runaways`]): the
-    /// co-governance model's incident rate; none for the reference model, whose
-    /// outbursts are what it is meant to show.
-    pub fn runaway_metric(self) -> Option<usize> {
+    /// The metrics watched for runaway runs (see [`crate::stats::runaways`]): the
+    /// co-governance model's incident rate, against its plausible ceiling and its
+    /// point's median, and the two caps of its rules (calls closed unattended after a
+    /// day, offending probabilities held at 1), each flagged when hit at all. None for
+    /// the reference model, whose outbursts are what it is meant to show.
+    pub fn runaway_watches(self) -> &'static [Watch] {
         match self {
-            Model::CoGovernance => Some(co_governance::Metric::IncidentsPer1000 as usize),
-            Model::CivilViolence => None,
-        }
-    }
-
-    /// The highest value of [`Model::runaway_metric`] a real system plausibly shows; a
-    /// run above it is flagged whatever its point's median (infinite when none).
-    pub fn runaway_ceiling(self) -> f64 {
-        match self {
-            Model::CoGovernance => co_governance::metrics::PLAUSIBLE_MAX_INCIDENTS_PER_1000,
-            Model::CivilViolence => f64::INFINITY,
+            Model::CoGovernance => &CO_GOVERNANCE_WATCHES,
+            Model::CivilViolence => &[],
         }
     }
 

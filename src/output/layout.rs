@@ -284,27 +284,22 @@ impl Layout {
         out
     }
 
-    /// `runaways.csv`: one row per flagged run, led by its identity (as in
-    /// `runs.csv`), then the watched metric's name, the run's value, its point's
-    /// median and the model's plausible ceiling.
+    /// `runaways.csv`: one row per flagged run and watched metric, led by the run's
+    /// identity (as in `runs.csv`), then the metric's name, the run's value, its
+    /// point's median and the limit the value passed.
     pub fn runaways_csv(&self, runaways: &[super::store::Runaway]) -> String {
         let mut out = format!(
-            "{},metric,value,point_median,plausible_max\n",
+            "{},metric,value,point_median,limit\n",
             self.identity_header()
         );
-        let ceiling = self.model.runaway_ceiling();
-        let name = self
-            .model
-            .runaway_metric()
-            .map_or("", |m| self.metrics()[m].name);
         for r in runaways {
             out.push_str(&self.identity(r.point, r.replication));
-            out.push_str(&format!(",{name},"));
+            out.push_str(&format!(",{},", self.metrics()[r.metric].name));
             super::push_number(&mut out, r.value);
             out.push(',');
             super::push_number(&mut out, r.median);
             out.push(',');
-            super::push_number(&mut out, ceiling);
+            super::push_number(&mut out, r.limit);
             out.push('\n');
         }
         out

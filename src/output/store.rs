@@ -131,18 +131,24 @@ pub struct Store {
     pub(super) failures: File,
     pub(super) timeseries: Option<File>,
     pub(super) accumulators: Vec<Vec<Accumulator>>,
-    /// Each point's values of the model's runaway metric, with their replications.
-    watched: Vec<Vec<(u64, f64)>>,
+    /// Each point's values of each of the model's watched metrics
+    /// (`Model::runaway_watches`), with their replications: `watched[point][watch]`.
+    watched: Vec<Vec<Vec<(u64, f64)>>>,
 }
 
-/// A run whose watched metric is far above its point's median.
+/// A run whose watched metric passed its limit: the plausible ceiling, a cap, or
+/// `stats::RUNAWAY_FACTOR` times its point's median.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Runaway {
     pub point: usize,
     pub replication: u64,
+    /// The metric's index in the model's metrics.
+    pub metric: usize,
     pub value: f64,
     /// The point's median of the metric over its replications.
     pub median: f64,
+    /// The limit the value passed.
+    pub limit: f64,
 }
 
 impl Store {
@@ -308,7 +314,10 @@ impl Store {
                 vec![Accumulator::new(); layout.metrics().len()];
                 layout.labels.len()
             ],
-            watched: vec![Vec::new(); layout.labels.len()],
+            watched: vec![
+                vec![Vec::new(); layout.model.runaway_watches().len()];
+                layout.labels.len()
+            ],
             layout,
             target: target.to_path_buf(),
             partial,
@@ -383,32 +392,47 @@ impl Store {
         for (acc, &x) in self.accumulators[point].iter_mut().zip(metrics) {
             acc.push(x);
         }
-        if let Some(&x) = self
-            .layout
-            .model
-            .runaway_metric()
-            .and_then(|m| metrics.get(m))
-        {
-            self.watched[point].push((replication, x));
+        let watches = self.layout.model.runaway_watches();
+        for (runs, watch) in self.watched[point].iter_mut().zip(watches) {
+            if let Some(&x) = metrics.get(watch.metric) {
+                runs.push((replication, x));
+            }
         }
     }
 
-    /// The runs so far whose watched metric (`Model::runaway_metric`) is more than
-    /// `stats::RUNAWAY_FACTOR` times its point's median or above the model's
-    /// plausible ceiling (`Model::runaway_ceiling`), in point then replication order.
+    /// The runs so far whose watched metric (`Model::runaway_watches`) passed its
+    /// limit: above its ceiling, or for a relative watch more than
+    /// `stats::RUNAWAY_FACTOR` times its point's median; in point, then watch, then
+    /// replication order.
     pub fn runaways(&self) -> Vec<Runaway> {
         let mut out = Vec::new();
-        for (point, runs) in self.watched.iter().enumerate() {
-            let values: Vec<f64> = runs.iter().map(|&(_, x)| x).collect();
-            let median = crate::stats::median(&values);
-            let ceiling = self.layout.model.runaway_ceiling();
-            for i in crate::stats::runaways(&values, ceiling) {
-                out.push(Runaway {
-                    point,
-                    replication: runs[i].0,
-                    value: values[i],
-                    median,
-                });
+        let watches = self.layout.model.runaway_watches();
+        for (point, per_watch) in self.watched.iter().enumerate() {
+            for (runs, watch) in per_watch.iter().zip(watches) {
+                let values: Vec<f64> = runs.iter().map(|&(_, x)| x).collect();
+                let median = crate::stats::median(&values);
+                let flagged = if watch.relative {
+                    crate::stats::runaways(&values, watch.ceiling)
+                } else {
+                    (0..values.len())
+                        .filter(|&i| values[i] > watch.ceiling)
+                        .collect()
+                };
+                for i in flagged {
+                    let limit = if values[i] > watch.ceiling {
+                        watch.ceiling
+                    } else {
+                        crate::stats::RUNAWAY_FACTOR * median
+                    };
+                    out.push(Runaway {
+                        point,
+                        replication: runs[i].0,
+                        metric: watch.metric,
+                        value: values[i],
+                        median,
+                        limit,
+                    });
+                }
             }
         }
         out
@@ -597,12 +621,25 @@ pub(crate) mod tests {
         let e = experiment(2, 5);
         let layout = Layout::of(&e, 0);
         let plan = Plan::new(&e, Shard::ALL, 0, None);
-        // Job 7 (point 1, replication 3) is 1,000 times the others.
+        // Job 7 (point 1, replication 3) is 1,000 times the others; job 2 (point 0,
+        // replication 1) hit the dispatch cap; no other cap is hit.
+        let calm = |batch: &mut [JobRecord]| {
+            for r in batch.iter_mut() {
+                if let Outcome::Finished(out) = &mut r.outcome {
+                    out.metrics[Metric::UnattendedCallsPer1000 as usize] = 0.0;
+                    out.metrics[Metric::OffendingCappedShare as usize] = 0.0;
+                }
+            }
+        };
         let mut batch = records(&e, 0..10, Shard::ALL);
+        calm(&mut batch);
         for r in batch.iter_mut() {
             if let Outcome::Finished(out) = &mut r.outcome {
                 let x = &mut out.metrics[Metric::IncidentsPer1000 as usize];
                 *x = if r.job.index == 7 { 40_000.0 } else { 40.0 };
+                if r.job.index == 2 {
+                    out.metrics[Metric::UnattendedCallsPer1000 as usize] = 0.5;
+                }
             }
         }
         let tmp = tempfile::tempdir().unwrap();
@@ -620,12 +657,15 @@ pub(crate) mod tests {
         .unwrap();
         store.write_batch(&batch[8..], 10).unwrap();
         let flagged = store.runaways();
-        assert_eq!(flagged.len(), 1, "{flagged:?}");
-        assert_eq!((flagged[0].point, flagged[0].replication), (1, 3));
+        assert_eq!(flagged.len(), 2, "{flagged:?}");
+        assert_eq!((flagged[0].point, flagged[0].replication), (0, 1));
+        assert_eq!((flagged[1].point, flagged[1].replication), (1, 3));
         let dir = store.finish(b"{}", &[]).unwrap();
         assert_eq!(
             fs::read_to_string(dir.join(RUNAWAYS_FILE)).unwrap(),
-            "point,replication,metric,value,point_median,plausible_max\n1,3,incidents_per_1000,40000,40,1000\n"
+            "point,replication,metric,value,point_median,limit\n\
+             0,1,unattended_calls_per_1000,0.5,0,0\n\
+             1,3,incidents_per_1000,40000,40,1000\n"
         );
         // A run with none writes no file.
         let mut store = Store::create(
@@ -634,9 +674,9 @@ pub(crate) mod tests {
             &Plan::new(&e, Shard::ALL, 0, None),
         )
         .unwrap();
-        store
-            .write_batch(&records(&e, 0..10, Shard::ALL), 10)
-            .unwrap();
+        let mut batch = records(&e, 0..10, Shard::ALL);
+        calm(&mut batch);
+        store.write_batch(&batch, 10).unwrap();
         let dir = store.finish(b"{}", &[]).unwrap();
         assert!(!dir.join(RUNAWAYS_FILE).exists());
     }

@@ -300,23 +300,29 @@ fn runaway_runs_are_flagged_on_the_terminal_and_listed_in_runaways_csv() {
         .success()
         .stderr(
             predicate::str::contains("look like runaways").and(predicate::str::contains(
-                "incidents_per_1000 above 10 times its point's median or above 1000",
+                "incidents_per_1000 above 10 times its point's median or above 1000; \
+                 unattended_calls_per_1000 above 0; offending_capped_share above 0",
             )),
         );
     let text = read(&dir.path().join("hot/runaways.csv"));
     let mut lines = text.lines();
-    assert_eq!(
-        lines.next(),
-        Some("run,metric,value,point_median,plausible_max")
-    );
+    assert_eq!(lines.next(), Some("run,metric,value,point_median,limit"));
     let rows: Vec<&str> = lines.collect();
-    assert_eq!(rows.len(), 3, "{text}");
+    let incidents = rows
+        .iter()
+        .filter(|r| r.contains(",incidents_per_1000,"))
+        .count();
+    assert_eq!(incidents, 3, "every run is above the ceiling:\n{text}");
     for row in rows {
-        let cells: Vec<f64> = row.split(',').filter_map(|c| c.parse().ok()).collect();
-        let (value, median, ceiling) = (cells[1], cells[2], cells[3]);
-        assert!(row.contains(",incidents_per_1000,"), "{row}");
-        assert_eq!(ceiling, 1000.0);
-        assert!(value > ceiling || value > 10.0 * median, "{row}");
+        let cells: Vec<&str> = row.split(',').collect();
+        let (value, limit): (f64, f64) = (cells[2].parse().unwrap(), cells[4].parse().unwrap());
+        assert!(value > limit, "{row}");
+        if cells[1] == "incidents_per_1000" {
+            assert_eq!(limit, 1000.0, "{row}");
+        } else {
+            // A cap hit: any positive value is flagged.
+            assert_eq!(limit, 0.0, "{row}");
+        }
     }
     // The default district runs no runaway and writes no such file.
     run_small(dir.path(), "calm", "1", "5");

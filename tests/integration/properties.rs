@@ -213,6 +213,8 @@ const METRIC_REASONS: &[(&str, Undefined)] = &[
     ("p90_response_time", Undefined::NoResponse),
     ("disorder_index", Undefined::Never),
     ("held_share", Undefined::Never),
+    ("unattended_calls_per_1000", Undefined::Never),
+    ("offending_capped_share", Undefined::Never),
     ("perceived_safety", Undefined::Never),
     ("incident_concentration", Undefined::NoIncident),
     ("incident_top5_share", Undefined::NoIncident),

@@ -54,6 +54,11 @@ pub struct Accounts {
     // Sums of daily means.
     pub disorder: f64,
     pub held: f64,
+    /// Calls on the police closed unattended after waiting a day.
+    pub unattended_calls: u64,
+    /// Grid-days whose offending probability was held at 1.
+    pub capped_grid_days: u64,
+    pub grids: u64,
     pub safety: f64,
     pub participation: f64,
     pub free_riders: f64,
@@ -205,6 +210,14 @@ impl Accounts {
         set(Metric::P90ResponseTime, self.response_times.quantile(0.9));
         set(Metric::DisorderIndex, ratio(self.disorder, days));
         set(Metric::HeldShare, ratio(self.held, days));
+        set(
+            Metric::UnattendedCallsPer1000,
+            per_1000_year(self.unattended_calls),
+        );
+        set(
+            Metric::OffendingCappedShare,
+            ratio(self.capped_grid_days as f64, (self.grids as f64) * days),
+        );
         set(Metric::PerceivedSafety, ratio(self.safety, days));
         let mut scratch = Vec::with_capacity(grid_incidents.len());
         let grids = grid_incidents.len();

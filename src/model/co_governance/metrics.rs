@@ -108,6 +108,10 @@ metric_table! {
             "Rewards, subsidies and funding paid to residents, enterprises and NGOs in the window, annualised, for the whole district.";
         HeldShare => "held_share", "share of residents", [0.0, 1.0],
             "Mean over window days of the share of residents held after a cleared offence (incapacitated: they cannot offend).";
+        UnattendedCallsPer1000 => "unattended_calls_per_1000", "per 1,000 residents per year", [0.0, INF],
+            "Calls on the police (incidents, service calls, mediations, clean-ups) closed unattended after waiting a day, per 1,000 residents, annualised; above 0 the response-time cap was hit and the run is flagged as a runaway.";
+        OffendingCappedShare => "offending_capped_share", "share of grid-days", [0.0, 1.0],
+            "Grid-days of the window on which a grid's offending probability was held at its cap of 1; above 0 the run is flagged as a runaway.";
         CostPerResolvedIncident => "cost_per_resolved_incident", "yuan", [0.0, INF],
             "Officer, auxiliary and grid-worker hours at their unit costs plus incentives paid, over cleared incidents plus locally resolved disputes, in the window.";
     }

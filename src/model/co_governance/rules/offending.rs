@@ -102,6 +102,12 @@ pub fn daily_offending_probability(propensity: f64, opportunity_multiplier: f64)
     (propensity * opportunity_multiplier).min(1.0)
 }
 
+/// Whether [`daily_offending_probability`] is held at its cap of 1.
+#[inline]
+pub fn offending_capped(propensity: f64, opportunity_multiplier: f64) -> bool {
+    propensity * opportunity_multiplier >= 1.0
+}
+
 /// Days an offender is held from a uniform draw `u` in [0, 1): an exponential term with
 /// mean `mean_days`, rounded up to whole days (at least 1 when the mean is positive,
 /// 0 when it is 0).
@@ -184,6 +190,8 @@ mod tests {
         assert_eq!(offence_kind(0.7, 0.5, 0.2), Offence::PublicOrder);
         assert_eq!(daily_offending_probability(0.01, 3.0), 0.03);
         assert_eq!(daily_offending_probability(0.5, 3.0), 1.0);
+        assert!(offending_capped(0.5, 3.0) && offending_capped(0.5, 2.0));
+        assert!(!offending_capped(0.01, 3.0));
     }
 
     #[test]

@@ -86,6 +86,8 @@ pub struct World<'a> {
     /// offenders (capacity one grid).
     candidates: Vec<u32>,
     today: u32,
+    /// Grids whose offending probability is held at 1 today.
+    capped_today: u32,
 
     // Grids.
     opportunity: Vec<f64>,

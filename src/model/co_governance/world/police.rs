@@ -85,6 +85,7 @@ impl World<'_> {
     pub(super) fn offending_probabilities(&mut self) {
         let p = self.p;
         let residents = self.per_grid as f64;
+        let mut capped = 0u32;
         for k in 0..self.grids {
             let ce = contagion::collective_efficacy(
                 self.sum_trust_community[k],
@@ -102,7 +103,12 @@ impl World<'_> {
             );
             self.offend_prob[k] =
                 offending::daily_offending_probability(p.residents.offence_propensity, mult);
+            capped += u32::from(offending::offending_capped(
+                p.residents.offence_propensity,
+                mult,
+            ));
         }
+        self.capped_today = capped;
     }
 
     /// Phase 2c: the perceived arrest probability in each grid, from the guardians and

@@ -138,6 +138,7 @@ impl World<'_> {
         );
         a.disorder += disorder;
         a.held += self.held.len() as f64 / n;
+        a.capped_grid_days += u64::from(self.capped_today);
         a.safety += safety;
         a.participation += contributors;
         a.free_riders += free_riders;

@@ -147,6 +147,7 @@ impl<'a> World<'a> {
             held_until: vec![0; n],
             held: Vec::with_capacity(n),
             candidates: Vec::with_capacity(per_grid),
+            capped_today: 0,
             today: 0,
             opportunity,
             near_repeat: vec![0.0; grids],
@@ -179,6 +180,7 @@ impl<'a> World<'a> {
             units,
             accounts: Accounts {
                 residents: n as u64,
+                grids: grids as u64,
                 response_times: Histogram::new(),
                 ..Accounts::default()
             },

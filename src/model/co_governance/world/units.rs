@@ -468,6 +468,9 @@ impl World<'_> {
 
     /// A call that waited too long is closed with nobody sent.
     fn abandon(&mut self, call: Call, day: &mut Day, measured: bool) {
+        if measured {
+            self.accounts.unattended_calls += 1;
+        }
         if let CallKind::Incident(kind) = call.kind {
             self.respond(&call, kind, None, day, measured);
         }
