@@ -9,7 +9,7 @@
 
 use std::path::Path;
 
-use cogov::model::co_governance::metrics::{Metric, Series};
+use cogov::model::co_governance::metrics::{Metric, PRESENT_BIN_METRICS, Series};
 use cogov::model::co_governance::rules::liability;
 use cogov::model::{ModelParams, RunOutput};
 use cogov::output::csv::CsvTable;
@@ -37,33 +37,6 @@ const LEVELS: [(f64, f64); 6] = [
 ];
 /// The bins of the number present, as the metrics name them (the last is 5 or more).
 const PRESENT: [&str; 5] = ["1", "2", "3", "4", "5+"];
-const BINS: [(Metric, Metric, Metric); 5] = [
-    (
-        Metric::CallsWith1Present,
-        Metric::ActRate1Present,
-        Metric::AnyoneActed1Present,
-    ),
-    (
-        Metric::CallsWith2Present,
-        Metric::ActRate2Present,
-        Metric::AnyoneActed2Present,
-    ),
-    (
-        Metric::CallsWith3Present,
-        Metric::ActRate3Present,
-        Metric::AnyoneActed3Present,
-    ),
-    (
-        Metric::CallsWith4Present,
-        Metric::ActRate4Present,
-        Metric::AnyoneActed4Present,
-    ),
-    (
-        Metric::CallsWith5PlusPresent,
-        Metric::ActRate5PlusPresent,
-        Metric::AnyoneActed5PlusPresent,
-    ),
-];
 
 /// Calls, decisions, acts and calls anyone acted on in one bin, pooled over runs.
 /// Decisions are exact for bins 1 to 4 (calls x n); for 5 or more they are the calls
@@ -130,7 +103,7 @@ fn call_point(
     let mut bins = [Bin::default(); 5];
     let (mut nobody, mut calls) = (0.0, 0.0);
     for o in &runs {
-        for (b, &(c, act, anyone)) in BINS.iter().enumerate() {
+        for (b, &(c, act, anyone)) in PRESENT_BIN_METRICS.iter().enumerate() {
             let n = count(&p, metric(o, c));
             if n == 0.0 {
                 continue;

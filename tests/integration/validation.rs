@@ -11,7 +11,7 @@ use std::path::Path;
 use std::sync::OnceLock;
 
 use cogov::experiment::Experiment;
-use cogov::model::co_governance::metrics::{METRICS, Metric, SERIES, Series};
+use cogov::model::co_governance::metrics::{METRICS, Metric, PRESENT_BIN_METRICS, SERIES, Series};
 use cogov::model::co_governance::rules::liability;
 use cogov::model::{ModelParams, RunOutput};
 use cogov::scenario::Scenario;
@@ -95,34 +95,6 @@ fn count(p: &ModelParams, per_1000_year: f64) -> f64 {
     (per_1000_year * residents * p.ticks() as f64 / (1000.0 * 365.0)).round()
 }
 
-/// The bins of calls under unclear liability by the number present (1 to 4).
-const BINS: [(u32, Metric, Metric, Metric); 4] = [
-    (
-        1,
-        Metric::CallsWith1Present,
-        Metric::ActRate1Present,
-        Metric::AnyoneActed1Present,
-    ),
-    (
-        2,
-        Metric::CallsWith2Present,
-        Metric::ActRate2Present,
-        Metric::AnyoneActed2Present,
-    ),
-    (
-        3,
-        Metric::CallsWith3Present,
-        Metric::ActRate3Present,
-        Metric::AnyoneActed3Present,
-    ),
-    (
-        4,
-        Metric::CallsWith4Present,
-        Metric::ActRate4Present,
-        Metric::AnyoneActed4Present,
-    ),
-];
-
 #[test]
 fn with_fixed_motivation_each_actor_acts_as_the_volunteers_dilemma_predicts() {
     // Unclear liability, c/(b m) = 0.2/0.7 for everyone present: at calls with n
@@ -138,7 +110,8 @@ fn with_fixed_motivation_each_actor_acts_as_the_volunteers_dilemma_predicts() {
     for actors in [(0.0, 0.0), (1.0, 0.0), (1.0, 1.0), (1.0, 2.0), (1.0, 3.0)] {
         let p = fixed_motivation(0.0, actors);
         for o in runs(&p, 12) {
-            for (b, &(n, calls, act, anyone)) in BINS.iter().enumerate() {
+            for (b, &(calls, act, anyone)) in PRESENT_BIN_METRICS[..4].iter().enumerate() {
+                let n = b as u32 + 1;
                 let c = count(&p, metric(&o, calls));
                 if c > 0.0 {
                     pooled[b].0 += c;
@@ -149,8 +122,8 @@ fn with_fixed_motivation_each_actor_acts_as_the_volunteers_dilemma_predicts() {
         }
     }
     let mut last: Option<(u32, f64, f64)> = None;
-    for (b, &(n, ..)) in BINS.iter().enumerate() {
-        let (calls, acts, anyone) = pooled[b];
+    for (b, &(calls, acts, anyone)) in pooled.iter().enumerate() {
+        let n = b as u32 + 1;
         assert!(calls >= 200.0, "{n} present: only {calls} calls");
         let decisions = calls * f64::from(n);
         let p = liability::act_probability(ratio, n, 1.0);

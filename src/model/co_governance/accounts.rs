@@ -3,7 +3,7 @@
 //! Every metric of [`crate::model::co_governance::metrics::METRICS`] is computed here from plain counts and
 //! sums, so its definition in `metrics.rs` can be checked against one function.
 
-use crate::model::co_governance::metrics::{METRICS, Metric};
+use crate::model::co_governance::metrics::{METRICS, Metric, PRESENT_BIN_METRICS};
 
 /// Actor groups whose public-safety work hours make up the burden (see `burden_gini`).
 pub const BURDEN_GROUPS: usize = 6;
@@ -16,7 +16,7 @@ pub const VOLUNTEERS: usize = 5;
 
 /// Calls under unclear liability are counted by the number of actors present:
 /// 1, 2, 3, 4, and 5 or more (the last bin).
-pub const PRESENT_BINS: usize = 5;
+pub const PRESENT_BINS: usize = PRESENT_BIN_METRICS.len();
 
 /// Window totals. Sums of daily shares are divided by the window length at the end.
 #[derive(Debug, Clone, Default)]
@@ -262,34 +262,7 @@ impl Accounts {
             ratio(self.nobody_acted as f64, self.community_calls as f64),
         );
         // Bystander output, by the number of actors present.
-        let bins = [
-            (
-                Metric::CallsWith1Present,
-                Metric::ActRate1Present,
-                Metric::AnyoneActed1Present,
-            ),
-            (
-                Metric::CallsWith2Present,
-                Metric::ActRate2Present,
-                Metric::AnyoneActed2Present,
-            ),
-            (
-                Metric::CallsWith3Present,
-                Metric::ActRate3Present,
-                Metric::AnyoneActed3Present,
-            ),
-            (
-                Metric::CallsWith4Present,
-                Metric::ActRate4Present,
-                Metric::AnyoneActed4Present,
-            ),
-            (
-                Metric::CallsWith5PlusPresent,
-                Metric::ActRate5PlusPresent,
-                Metric::AnyoneActed5PlusPresent,
-            ),
-        ];
-        for (b, (calls, act, anyone)) in bins.into_iter().enumerate() {
+        for (b, (calls, act, anyone)) in PRESENT_BIN_METRICS.into_iter().enumerate() {
             set(calls, per_1000_year(self.present_calls[b]));
             set(
                 act,

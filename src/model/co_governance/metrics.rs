@@ -131,6 +131,37 @@ metric_table! {
 /// district comes near.
 pub const PLAUSIBLE_MAX_INCIDENTS_PER_1000: f64 = 1_000.0;
 
+/// The bystander metrics by the number of actors present at a call under unclear
+/// liability, one bin per entry (1, 2, 3, 4, then 5 or more): calls, the individual
+/// act rate and the "anyone acted" rate. `accounts::PRESENT_BINS` counts into them.
+pub const PRESENT_BIN_METRICS: [(Metric, Metric, Metric); 5] = [
+    (
+        Metric::CallsWith1Present,
+        Metric::ActRate1Present,
+        Metric::AnyoneActed1Present,
+    ),
+    (
+        Metric::CallsWith2Present,
+        Metric::ActRate2Present,
+        Metric::AnyoneActed2Present,
+    ),
+    (
+        Metric::CallsWith3Present,
+        Metric::ActRate3Present,
+        Metric::AnyoneActed3Present,
+    ),
+    (
+        Metric::CallsWith4Present,
+        Metric::ActRate4Present,
+        Metric::AnyoneActed4Present,
+    ),
+    (
+        Metric::CallsWith5PlusPresent,
+        Metric::ActRate5PlusPresent,
+        Metric::AnyoneActed5PlusPresent,
+    ),
+];
+
 /// The metrics a comparison's table shows unless `--metric` says otherwise: the
 /// study's public-order and cooperation headline figures and the cost, in order.
 pub const HEADLINE: &[Metric] = &[

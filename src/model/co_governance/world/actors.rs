@@ -116,7 +116,8 @@ impl World<'_> {
             0.0
         };
         self.security.new_day(guards);
-        // The posts draw on the police's pooled response capacity (`Day::used_hours`).
+        // A post's work is a call on the police's units (`units.rs`), which queue it;
+        // the post itself has no hours to run out of.
         self.posts.new_day(f64::INFINITY);
     }
 
