@@ -153,6 +153,19 @@ pub fn gini(values: &[f64]) -> f64 {
     diff / (2.0 * n * total)
 }
 
+/// Population standard deviation of `values` (two passes); NaN when there are none.
+pub fn standard_deviation(values: impl Iterator<Item = f64> + Clone) -> f64 {
+    let (n, sum) = values
+        .clone()
+        .fold((0usize, 0.0), |(n, s), x| (n + 1, s + x));
+    if n == 0 {
+        return f64::NAN;
+    }
+    let mean = sum / n as f64;
+    let squares: f64 = values.map(|x| (x - mean) * (x - mean)).sum();
+    (squares / n as f64).sqrt()
+}
+
 /// Share of `total` held by the `top` largest of `counts`.
 pub fn top_share(counts: &[u64], top: usize, scratch: &mut Vec<u64>) -> f64 {
     let total: u64 = counts.iter().sum();
@@ -168,7 +181,8 @@ pub fn top_share(counts: &[u64], top: usize, scratch: &mut Vec<u64>) -> f64 {
 
 impl Accounts {
     /// The end-of-run metrics, in [`METRICS`] order.
-    pub fn metrics(&self, victims: u64, grid_incidents: &[u64]) -> Vec<f64> {
+    /// `trust_police` is every resident's trust in police on the last day.
+    pub fn metrics(&self, victims: u64, grid_incidents: &[u64], trust_police: &[f64]) -> Vec<f64> {
         let mut m = vec![f64::NAN; METRICS.len()];
         let days = self.days as f64;
         let per_1000_year =
@@ -231,6 +245,15 @@ impl Accounts {
             Metric::IncidentTop5Share,
             top_share(grid_incidents, top5, &mut scratch),
         );
+        let grid_residents = self.residents as f64 / grids as f64;
+        set(
+            Metric::IncidentRateGridSd,
+            standard_deviation(
+                grid_incidents
+                    .iter()
+                    .map(|&c| ratio(c as f64 * 1000.0 * 365.0, grid_residents * days)),
+            ),
+        );
         set(
             Metric::ReportingRate,
             ratio(self.reported as f64, incidents as f64),
@@ -245,6 +268,17 @@ impl Accounts {
             ratio(self.ngo_engagement, self.ngo_days as f64),
         );
         set(Metric::TrustInPolice, ratio(self.trust_police, days));
+        set(
+            Metric::TrustInPoliceSd,
+            standard_deviation(trust_police.iter().copied()),
+        );
+        set(
+            Metric::SatisfiedWithPoliceShare,
+            ratio(
+                trust_police.iter().filter(|&&t| t >= 0.5).count() as f64,
+                trust_police.len() as f64,
+            ),
+        );
         set(Metric::TrustInCommunity, ratio(self.trust_community, days));
         set(
             Metric::CollaborationTrust,
@@ -304,6 +338,16 @@ mod tests {
     use super::*;
 
     #[test]
+    fn standard_deviation_known_values() {
+        assert_eq!(
+            standard_deviation([2.0, 4.0, 4.0, 4.0, 5.0, 5.0, 7.0, 9.0].into_iter()),
+            2.0
+        );
+        assert_eq!(standard_deviation([3.0, 3.0].into_iter()), 0.0);
+        assert!(standard_deviation(std::iter::empty()).is_nan());
+    }
+
+    #[test]
     fn gini_known_values() {
         assert_eq!(gini(&[1.0, 1.0, 1.0]), 0.0);
         // One of n holds everything: (n - 1)/n.
@@ -348,9 +392,14 @@ mod tests {
             property: 10,
             ..Default::default()
         };
-        let m = a.metrics(0, &[10]);
+        let m = a.metrics(0, &[10, 0], &[0.2, 0.6, 0.8, 0.4]);
         // 10 in 73 days among 2,000 = 10 x 5 / 2 = 25 per 1,000 a year.
         assert!((m[Metric::IncidentsPer1000 as usize] - 25.0).abs() < 1e-12);
         assert!(m[Metric::ClearanceRate as usize].is_nan());
+        // Two grids of 1,000: 50 and 0 per 1,000 a year, sd 25.
+        assert!((m[Metric::IncidentRateGridSd as usize] - 25.0).abs() < 1e-12);
+        // Trust 0.2, 0.4, 0.6, 0.8: sd sqrt(0.05); half at 0.5 or more.
+        assert!((m[Metric::TrustInPoliceSd as usize] - 0.05f64.sqrt()).abs() < 1e-12);
+        assert_eq!(m[Metric::SatisfiedWithPoliceShare as usize], 0.5);
     }
 }

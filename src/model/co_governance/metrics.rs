@@ -44,6 +44,8 @@ metric_table! {
             "Share of the window's incidents that fell in the top 10% of grids (at least one grid) by incident count.";
         IncidentTop5Share => "incident_top5_share", "share", [0.0, 1.0],
             "Share of the window's incidents that fell in the top 5% of grids (at least one grid) by incident count.";
+        IncidentRateGridSd => "incident_rate_grid_sd", "incidents per 1,000 residents per year", [0.0, INF],
+            "Standard deviation across grids of each grid's incidents per 1,000 of its residents, annualised over the window: the spread a comparison of areas sees, the denominator of an area-level standardised effect.";
         ReportingRate => "reporting_rate", "share", [0.0, 1.0],
             "Incidents reported to police by a victim or witness over all incidents in the window.";
         ParticipationRate => "participation_rate", "share of residents", [0.0, 1.0],
@@ -54,6 +56,10 @@ metric_table! {
             "Mean over window days of the share of community organisations engaged in public-safety work.";
         TrustInPolice => "trust_in_police", "trust (0-1)", [0.0, 1.0],
             "Mean over residents and window days of trust in police (perceived legitimacy).";
+        TrustInPoliceSd => "trust_in_police_sd", "trust (0-1)", [0.0, 0.5],
+            "Standard deviation of trust in police across residents on the last day: the spread a survey of residents sees, the denominator of a resident-level standardised effect.";
+        SatisfiedWithPoliceShare => "satisfied_with_police_share", "share of residents", [0.0, 1.0],
+            "Share of residents whose trust in police is at least 0.5 (the scale's midpoint) on the last day: the model's counterpart of a survey's share satisfied with the police.";
         TrustInCommunity => "trust_in_community", "trust (0-1)", [0.0, 1.0],
             "Mean over residents and window days of trust in community organisations.";
         CollaborationTrust => "collaboration_trust", "index (0-1)", [0.0, 1.0],

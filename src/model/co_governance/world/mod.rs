@@ -148,7 +148,9 @@ impl World<'_> {
             self.step(tick, measured);
         }
         let victims = self.victimised.iter().filter(|&&v| v).count() as u64;
-        let metrics = self.accounts.metrics(victims, &self.grid_incidents);
+        let metrics = self
+            .accounts
+            .metrics(victims, &self.grid_incidents, &self.trust_police);
         RunOutput {
             metrics,
             series: self.series,
