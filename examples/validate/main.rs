@@ -10,15 +10,17 @@
 //! comes out otherwise than `VALIDATION.md` records it (the verdict changed: read the
 //! new numbers and update `VALIDATION.md`), or 2 when an output file cannot be written
 //! (a scenario file that fails to load stops the program with its diagnostic).
-//! `--only diffusion|gill|concentration|epstein` runs one result.
+//! `--only diffusion|gill|concentration|epstein|calibration` runs one result.
 //!
 //! 1. Diffusion of responsibility (Darley and Latane 1968; Diekmann 1985):
 //!    `diffusion.csv`, `bystander.csv`.
-//! 2. Community-policing signature (Gill et al. 2014): `gill_effects.csv`,
+//! 2. Community-policing signature (Gill et al. 2014): `gill_effects.csv`, `gill_standardised.csv`,
 //!    `gill_timing.csv`, `gill_curves.csv`, `gill_mechanisms.csv`.
 //! 3. Concentration of incidents (Weisburd 2015): `concentration.csv`.
 //! 4. Epstein 2002, the reference model: `epstein.csv`, `epstein_seeds.csv`,
 //!    `epstein_waits.csv`.
+//! 6. Calibration of the baseline against surveys' and studies' levels:
+//!    `calibration.csv`.
 //!
 //! Every run goes through the library, as in `cogov run`, `cogov sweep` and `cogov
 //! compare`: parameters come from the scenario files in `scenarios/`,
@@ -35,11 +37,12 @@
 //! - `runs.rs`: scenarios, parameters by path, replications, reading outputs.
 //! - `tables.rs`: CSV cells and files, numbers in printed tables.
 //! - `diffusion.rs`, `gill.rs`, `concentration.rs`, `epstein.rs` (with
-//!   `epstein_runs.rs`): one result each.
+//!   `epstein_runs.rs`), `calibration.rs`: one result each.
 //!
 //! The fast versions of the same checks are tests in
 //! `tests/integration/validation.rs`.
 
+mod calibration;
 mod concentration;
 mod diffusion;
 mod epstein;
@@ -76,6 +79,7 @@ enum Part {
     Gill,
     Concentration,
     Epstein,
+    Calibration,
 }
 
 fn main() -> ExitCode {
@@ -84,11 +88,12 @@ fn main() -> ExitCode {
         eprintln!("error: cannot create {}: {e}", args.out.display());
         return ExitCode::from(2);
     }
-    let parts: [(Part, RunPart); 4] = [
+    let parts: [(Part, RunPart); 5] = [
         (Part::Diffusion, diffusion::diffusion),
         (Part::Gill, gill::gill),
         (Part::Concentration, concentration::concentration),
         (Part::Epstein, epstein::epstein),
+        (Part::Calibration, calibration::calibration),
     ];
     let mut reports = Vec::new();
     for (part, run) in parts {
