@@ -4,7 +4,7 @@
 //! cargo run --release --example validate -- --out output/validation
 //! ```
 //!
-//! runs the four results of `VALIDATION.md` with many replications (about four minutes
+//! runs the results of `VALIDATION.md` with many replications (about five minutes
 //! on two cores), writes one CSV per table into `--out`, prints a summary table per
 //! result and the checks behind each verdict, and exits with status 1 when a check
 //! comes out otherwise than `VALIDATION.md` records it (the verdict changed: read the
