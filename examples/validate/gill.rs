@@ -96,7 +96,7 @@ fn standardised(
         };
         ((sq(base) + sq(x)) / 2.0).sqrt()
     };
-    let mut d = Vec::new();
+    let mut spreads = Vec::new();
     for (m, spread) in STANDARDISED {
         let s = pooled(spread);
         let e = paired(x, base, |a, b| (a[m as usize] - b[m as usize]) / s);
@@ -118,10 +118,10 @@ fn standardised(
             num(e.ci95_low),
             num(e.ci95_high),
         ]);
-        d.push(s);
+        spreads.push(s);
     }
     // Per pair: |d| of trust minus |d| of incidents (trust rises, incidents fall).
-    let (st, si) = (d[0], d[1]);
+    let (st, si) = (spreads[0], spreads[1]);
     let (t, i) = (STANDARDISED[0].0 as usize, STANDARDISED[1].0 as usize);
     let gap = paired(x, base, |a, b| (a[t] - b[t]) / st + (a[i] - b[i]) / si);
     report.check(
