@@ -224,6 +224,10 @@ const METRIC_REASONS: &[(&str, Undefined)] = &[
     ("ngo_engagement_rate", Undefined::NoNgo),
     ("trust_in_police", Undefined::Never),
     ("trust_in_community", Undefined::Never),
+    // Trust through contacts (issue 11, item 1).
+    ("police_contacts_per_resident", Undefined::Never),
+    ("stop_contacts_per_resident", Undefined::Never),
+    ("trust_in_police_sd", Undefined::Never),
     ("collaboration_trust", Undefined::Never),
     ("commitment", Undefined::Never),
     ("shared_understanding", Undefined::Never),

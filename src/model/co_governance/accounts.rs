@@ -71,6 +71,11 @@ pub struct Accounts {
     pub collaboration_trust: f64,
     pub commitment: f64,
     pub understanding: f64,
+    // Trust through contacts (issue 11, item 1): direct police contacts and patrol
+    // stops in the window, and the spread of trust in police on the last day.
+    pub police_contacts: u64,
+    pub stop_contacts: u64,
+    pub trust_police_sd: f64,
     // --- Officers as agents (issue 10, item 1): every reported incident's response
     // time, for the median and 90th percentile.
     pub response_times: Histogram,
@@ -246,6 +251,17 @@ impl Accounts {
         );
         set(Metric::TrustInPolice, ratio(self.trust_police, days));
         set(Metric::TrustInCommunity, ratio(self.trust_community, days));
+        // Trust through contacts (issue 11, item 1).
+        let per_resident_year = |x: u64| ratio(x as f64 * 365.0, self.residents as f64 * days);
+        set(
+            Metric::PoliceContactsPerResident,
+            per_resident_year(self.police_contacts),
+        );
+        set(
+            Metric::StopContactsPerResident,
+            per_resident_year(self.stop_contacts),
+        );
+        set(Metric::TrustInPoliceSd, self.trust_police_sd);
         set(
             Metric::CollaborationTrust,
             ratio(self.collaboration_trust, days),

@@ -56,6 +56,13 @@ metric_table! {
             "Mean over residents and window days of trust in police (perceived legitimacy).";
         TrustInCommunity => "trust_in_community", "trust (0-1)", [0.0, 1.0],
             "Mean over residents and window days of trust in community organisations.";
+        // Trust through contacts (issue 11, item 1).
+        PoliceContactsPerResident => "police_contacts_per_resident", "contacts per resident per year", [0.0, INF],
+            "Residents' direct contacts with a police unit (community work, patrol stops, reporters and victims, cleared offenders, police mediations) in the window, per resident, annualised; second-hand experience not counted.";
+        StopContactsPerResident => "stop_contacts_per_resident", "contacts per resident per year", [0.0, INF],
+            "Of police_contacts_per_resident, the stops and talks of officers on patrol (police-initiated contacts), per resident, annualised.";
+        TrustInPoliceSd => "trust_in_police_sd", "trust (0-1)", [0.0, 1.0],
+            "Standard deviation of trust in police over residents on the last day of the run: how much residents still differ.";
         CollaborationTrust => "collaboration_trust", "index (0-1)", [0.0, 1.0],
             "Mean over grids and window days of collaboration trust among the governance partners.";
         Commitment => "commitment", "index (0-1)", [0.0, 1.0],
