@@ -227,6 +227,9 @@ const METRIC_REASONS: &[(&str, Undefined)] = &[
     ("trust_in_police_sd", Undefined::Never),
     ("satisfied_with_police_share", Undefined::Never),
     ("trust_in_community", Undefined::Never),
+    // Trust through contacts (issue 11, item 1).
+    ("police_contacts_per_resident", Undefined::Never),
+    ("stop_contacts_per_resident", Undefined::Never),
     ("collaboration_trust", Undefined::Never),
     ("commitment", Undefined::Never),
     ("shared_understanding", Undefined::Never),

@@ -71,6 +71,10 @@ pub struct Accounts {
     pub collaboration_trust: f64,
     pub commitment: f64,
     pub understanding: f64,
+    // Trust through contacts (issue 11, item 1): direct police contacts and patrol
+    // stops in the window.
+    pub police_contacts: u64,
+    pub stop_contacts: u64,
     // --- Officers as agents (issue 10, item 1): every reported incident's response
     // time, for the median and 90th percentile.
     pub response_times: Histogram,
@@ -280,6 +284,16 @@ impl Accounts {
             ),
         );
         set(Metric::TrustInCommunity, ratio(self.trust_community, days));
+        // Trust through contacts (issue 11, item 1).
+        let per_resident_year = |x: u64| ratio(x as f64 * 365.0, self.residents as f64 * days);
+        set(
+            Metric::PoliceContactsPerResident,
+            per_resident_year(self.police_contacts),
+        );
+        set(
+            Metric::StopContactsPerResident,
+            per_resident_year(self.stop_contacts),
+        );
         set(
             Metric::CollaborationTrust,
             ratio(self.collaboration_trust, days),

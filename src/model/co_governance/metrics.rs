@@ -62,6 +62,11 @@ metric_table! {
             "Share of residents whose trust in police is at least 0.5 (the scale's midpoint) on the last day: the model's counterpart of a survey's share satisfied with the police.";
         TrustInCommunity => "trust_in_community", "trust (0-1)", [0.0, 1.0],
             "Mean over residents and window days of trust in community organisations.";
+        // Trust through contacts (issue 11, item 1).
+        PoliceContactsPerResident => "police_contacts_per_resident", "contacts per resident per year", [0.0, INF],
+            "Residents' direct contacts with a police unit (community work, patrol stops, reporters and victims, cleared offenders, police mediations) in the window, per resident, annualised; second-hand experience not counted.";
+        StopContactsPerResident => "stop_contacts_per_resident", "contacts per resident per year", [0.0, INF],
+            "Of police_contacts_per_resident, the stops and talks of officers on patrol (police-initiated contacts), per resident, annualised.";
         CollaborationTrust => "collaboration_trust", "index (0-1)", [0.0, 1.0],
             "Mean over grids and window days of collaboration trust among the governance partners.";
         Commitment => "commitment", "index (0-1)", [0.0, 1.0],

@@ -18,7 +18,7 @@ pub const MIN_SIDE: u32 = 3;
 pub const MAX_RESIDENTS: u64 = 50_000_000;
 /// Bytes of state a resident occupies in a run (the per-resident vectors of
 /// `model::co_governance::world::World`).
-pub const BYTES_PER_RESIDENT: u64 = 40;
+pub const BYTES_PER_RESIDENT: u64 = 52;
 
 impl Params {
     /// Residents in one grid.
@@ -69,6 +69,19 @@ impl Params {
                 message: format!(
                     "community_role_share + admin_burden_share must leave at least 5% of officer time for response, found {}",
                     p.community_role_share + p.admin_burden_share
+                ),
+            });
+        }
+        // Trust through contacts (issue 11, item 1): a day's pulls on trust in police
+        // toward trust in community organisations and toward the prior are shares of
+        // one gap each; together they must not overshoot.
+        let t = &self.trust;
+        if t.community_spillover + t.prior_pull > 1.0 + 1e-12 {
+            errors.push(ConstraintError {
+                paths: vec!["trust.community_spillover", "trust.prior_pull"],
+                message: format!(
+                    "community_spillover + prior_pull must be at most 1 (each is a share of a gap closed per day), found {}",
+                    t.community_spillover + t.prior_pull
                 ),
             });
         }

@@ -558,10 +558,10 @@ define_params! {
             plausible 0.05 => 0.3,
             source "free parameter";
         /// Daily drift of trust in police toward trust in community organisations
-        /// (spillover).
-        community_spillover: f64 = 0.003, range 0.0 => 1.0, unit "per day",
-            plausible 0 => 0.01,
-            source "free parameter: the Tongxiang study (docs/model.md): trust in community organisations spills over to police";
+        /// (spillover), a secondary channel beside contacts (issue 11 item 1).
+        community_spillover: f64 = 0.0005, range 0.0 => 1.0, unit "per day",
+            plausible 0 => 0.002,
+            source "free parameter: the Tongxiang study (docs/model.md) describes trust in community organisations spilling over to police; no publication gives a rate. 0.0005 a day (0.18 a year) keeps it below the contacts' pull (about 0.25 a year at baseline) as a secondary channel; the range runs from none to as strong as the contacts";
         /// Daily drift of trust in community organisations toward the grid's
         /// collaboration trust.
         collaboration_spillover: f64 = 0.005, range 0.0 => 1.0, unit "per day",
@@ -576,6 +576,47 @@ define_params! {
         initial_concentration: f64 = 10.0, range 0.1 => 10_000.0, unit "alpha + beta",
             plausible 2 => 50,
             source "free parameter";
+        // --- Trust through contacts (issue 11, item 1): officers' styles, patrol
+        // stops, second-hand experience, asymmetry, priors and susceptibility.
+        /// Spread (sd) between officers (and auxiliaries) of their own procedural-justice
+        /// style, drawn once per unit around `police.procedural_justice`; each contact's
+        /// quality is then drawn around its officer's style with sd `trust.quality_sd`.
+        officer_style_sd: f64 = 0.1, range 0.0 => 1.0, unit "quality units",
+            plausible 0 => 0.2,
+            source "free parameter: observed procedural justice in action varies between officers and encounters (Worden and McLean 2017, Mirage of Police Reform, University of California Press: video-coded Schenectady encounters); size free 0 to 0.2";
+        /// Residents an officer on patrol stops or talks to per patrol hour (on duty,
+        /// outside administration, community work and calls), in the grid it is posted
+        /// to; each is a police-initiated contact.
+        stops_per_patrol_hour: f64 = 0.11, range 0.0 => 100.0, unit "contacts per patrol hour",
+            plausible 0.05 => 0.5,
+            source "calibrated: gives about 0.10 patrol stops per resident a year at baseline (stop_contacts_per_resident), the level of the US Police-Public Contact Survey (Davis, Whyde and Langton 2018, Contacts Between Police and the Public 2015, BJS NCJ 251145: 10.8% of residents 16+ had a police-initiated contact in 2015, 21% any contact); a level to start from, not a Chinese figure: level free 0.05 to 0.5";
+        /// Residents of the same grid (household members, neighbours) who hear of each
+        /// police contact: second-hand (vicarious) experience; the count is this mean,
+        /// stochastically rounded.
+        vicarious_listeners: f64 = 2.0, range 0.0 => 50.0, unit "residents per contact",
+            plausible 0 => 5,
+            source "free parameter: 1.6 other household members at 2.62 persons per household (China 2020 census) plus a neighbour; Rosenbaum, Schuck, Costello, Hawkins and Ring 2005, Police Quarterly 8(3):343-365 (vicarious experience changes attitudes toward the police)";
+        /// A listener's learning rate from a second-hand contact, as a share of the
+        /// direct `trust.contact_rate`.
+        vicarious_weight: f64 = 0.5, range 0.0 => 1.0, unit "share of contact_rate",
+            plausible 0.25 => 1,
+            source "free parameter: Rosenbaum et al. 2005, Police Quarterly 8(3):343-365 find vicarious experience moves attitudes (direct contact in a year did not, significantly); taken smaller per listener than direct experience, 0.25 to 1";
+        /// How much more a contact worse than the resident's trust moves it than one
+        /// better (multiplier on the learning rate for bad experiences).
+        negative_weight: f64 = 2.0, range 1.0 => 20.0, unit "ratio",
+            plausible 1 => 4,
+            source "Skogan 2006, Policing and Society 16(2):99-126 (a bad experience moves confidence 4 to 14 times as much as a good one, whose effect was not distinguishable from zero); the model's qualities are continuous, so its default 2 is below that range, free 1 to 4";
+        /// Daily pull of a resident's trust in police back toward their own prior
+        /// (disposition, drawn at setup as their initial trust).
+        prior_pull: f64 = 0.001, range 0.0 => 0.5, unit "per day",
+            plausible 0.0002 => 0.005,
+            source "free parameter: initial attitudes shape how later experiences are judged and resist change (Rosenbaum et al. 2005, Police Quarterly 8(3):343-365); 0.001 a day is a time constant of 2.7 years";
+        /// Spread (log-normal sigma) between residents of their susceptibility, the
+        /// multiplier (mean 1) on the learning rate of each contact they have or hear of.
+        susceptibility_sd: f64 = 0.5, range 0.0 => 3.0, unit "log-sd",
+            plausible 0 => 1,
+            source "free parameter: the same encounter moves some people's views more than others' (Rosenbaum et al. 2005; Skogan 2006)";
+        // --- end of the contacts' block.
     }
 
     /// The collaborative process (mechanism 8 of docs/model.md; Ansell and Gash 2008; Emerson,

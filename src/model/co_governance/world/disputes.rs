@@ -101,9 +101,10 @@ impl World<'_> {
         for _ in 0..2 {
             let i = k * self.per_grid + self.rng.random_range(0..self.per_grid);
             if actor == Actor::Police {
-                let j = day.pj.sample(&mut self.rng).clamp(0.0, 1.0);
-                let q = trust::contact_quality(j, ok, p.trust.outcome_weight);
-                self.trust_police[i] = trust::toward(self.trust_police[i], q, p.trust.contact_rate);
+                // The post's officer mediates (issue 11, item 1: contacts by units).
+                if let Some(officer) = self.units.grid_officer(k, self.grids) {
+                    self.police_contact(i, officer, Some(ok));
+                }
             } else {
                 let j = day.community_quality.sample(&mut self.rng).clamp(0.0, 1.0);
                 let q = trust::contact_quality(j, ok, p.trust.outcome_weight);

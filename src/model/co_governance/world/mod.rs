@@ -10,11 +10,12 @@
 //! A day (tick), in order (`World::step`), with the file that runs each phase:
 //! 1. Police time: the day's hours (`rules::operations::police_time`); each officer's
 //!    and auxiliary's shift and block of administration or community work
-//!    (`units.rs`); officers' community work makes procedurally just contacts with
-//!    residents of their post (`police.rs`).
+//!    (`units.rs`); officers' community work and patrols make contacts with
+//!    residents of their post, each of the officer's own procedural justice and heard
+//!    of by neighbours (`police.rs`, `contacts.rs`).
 //! 2. Guardianship, offending probability and perceived arrest probability per grid
 //!    (`police.rs`).
-//! 3. Residents (`residents.rs`): trust drifts (spillover), grievance against net risk
+//! 3. Residents (`residents.rs`): trust drifts (spillover, the prior), grievance against net risk
 //!    decides who is motivated; per-grid sums for collective efficacy, safety and
 //!    metrics.
 //! 4. Offences (`offences.rs`): motivated residents offend; victims report or not;
@@ -27,8 +28,8 @@
 //!    5b. Dispatch (`units.rs`): the day's calls on the police (incidents, service
 //!    calls, mediations, clean-ups) in time order go to the nearest free unit or wait;
 //!    an incident's clearance follows its own response time, possibly jointly with
-//!    the community, and the reporter's trust learns from the contact
-//!    (`offences.rs`, `respond`).
+//!    the community, and the reporter's (or victim's) and a cleared offender's trust
+//!    learn from their contact with the unit (`offences.rs`, `respond`; `contacts.rs`).
 //! 6. Participation (`participation.rs`): residents, enterprises and NGOs revise
 //!    strategies by imitation.
 //! 7. Collaborative process, disorder, near repeat and what agents observe
@@ -38,6 +39,7 @@
 
 mod actors;
 mod community_calls;
+mod contacts;
 mod disputes;
 mod draw;
 mod offences;
@@ -79,6 +81,10 @@ pub struct World<'a> {
     /// The first day a resident is free again after being held for a cleared offence
     /// (0: never held).
     held_until: Vec<u32>,
+    // Trust through contacts (issue 11, item 1): each resident's prior (disposition)
+    // that trust in police returns to, and susceptibility to contacts (mean 1).
+    trust_prior: Vec<f64>,
+    susceptibility: Vec<f32>,
 
     /// The residents held today (capacity for everyone, so it never reallocates).
     held: Vec<u32>,
@@ -174,7 +180,8 @@ impl World<'_> {
         //    and its contacts.
         day.burden[accounts::POLICE] += police.community;
         day.capacity_hours = self.plan_shifts(tick);
-        self.police_contacts(&day.pj);
+        self.police_contacts();
+        self.patrol_contacts();
 
         // 2. Guardianship, offending probability, perceived arrest probability.
         self.guardianship(&police, &mut day.burden);
@@ -215,8 +222,6 @@ struct Day {
     police_available: bool,
     climate: reporting::ReportingClimate,
     joint_bonus: f64,
-    /// Quality of a police contact: procedural justice around the force's mean.
-    pj: Normal<f64>,
     /// Quality of a contact with an NGO or grid worker.
     community_quality: Normal<f64>,
     /// Busy hours of officers and auxiliaries today: travel to and handling of the
@@ -259,7 +264,6 @@ impl Day {
             police_available: police.response > 0.0,
             climate,
             joint_bonus: collaboration::joint_bonus(p.collaboration.joint_bonus, p.it.level),
-            pj: Normal::new(p.police.procedural_justice, p.trust.quality_sd).expect("finite sd"),
             community_quality: Normal::new(p.trust.community_contact_quality, p.trust.quality_sd)
                 .expect("finite sd"),
             used_hours: 0.0,

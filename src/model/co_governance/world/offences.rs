@@ -9,16 +9,15 @@
 //! `trust`); this file draws, decides who is involved, and counts.
 
 use rand::RngExt;
-use rand_distr::Distribution;
 
 use super::draw::binomial;
 use super::units::Call;
 use super::{Day, World};
 use crate::model::co_governance::accounts;
+use crate::model::co_governance::rules::collaboration;
 use crate::model::co_governance::rules::dispatch::ABANDON_MINUTES;
 use crate::model::co_governance::rules::offending::{self, Offence};
 use crate::model::co_governance::rules::operations;
-use crate::model::co_governance::rules::{collaboration, trust};
 
 impl World<'_> {
     /// Phase 4: each grid's motivated residents offend with the grid's probability;
@@ -144,22 +143,23 @@ impl World<'_> {
     }
 
     /// The police response to an incident once the call is served (`units.rs`):
-    /// `attended` is the response time in minutes, the unit's handling hours and
-    /// whether the unit is an officer, or `None` for a call closed unattended after
-    /// waiting a day (counted at `ABANDON_MINUTES`). Then joint work with the
-    /// community, clearance at the response time, and the reporter's contact.
+    /// `attended` is the response time in minutes, the unit's handling hours,
+    /// whether the unit is an officer and which unit it is, or `None` for a call closed
+    /// unattended after waiting a day (counted at `ABANDON_MINUTES`). Then joint work
+    /// with the community, clearance at the response time, and the contacts of the
+    /// reporter or victim and of a cleared offence's offender with the unit.
     pub(super) fn respond(
         &mut self,
         call: &Call,
         kind: Offence,
-        attended: Option<(f64, f64, bool)>,
+        attended: Option<(f64, f64, bool, usize)>,
         day: &mut Day,
         measured: bool,
     ) {
         let p = self.p;
         let k = call.grid as usize;
         let (response, hours) = match attended {
-            Some((response, hours, officer)) => {
+            Some((response, hours, officer, _)) => {
                 if officer {
                     day.burden[accounts::POLICE] += hours;
                 }
@@ -200,6 +200,18 @@ impl World<'_> {
                 self.hold(offender);
             }
         }
+        // Trust through contacts (issue 11, item 1): the unit that came meets the
+        // reporter, or the victim of an incident found by patrol (the outcome in their
+        // favour when cleared), and the offender of a cleared offence (arrested: the
+        // outcome against them; procedural justice still counts, Tyler 2006).
+        if let Some((_, _, _, unit)) = attended {
+            if call.reported || kind != Offence::PublicOrder {
+                self.police_contact(call.reporter as usize, unit, Some(cleared));
+            }
+            if cleared && let Some(offender) = call.offender() {
+                self.police_contact(offender, unit, Some(false));
+            }
+        }
         if joint {
             if cleared {
                 self.wins[k] += 1;
@@ -211,14 +223,6 @@ impl World<'_> {
             self.accounts.known += 1;
             self.accounts.cleared += u64::from(cleared);
             self.accounts.joint_cleared += u64::from(cleared && joint);
-        }
-        if call.reported && attended.is_some() {
-            // The reporter meets the police: procedural justice and outcome.
-            let reporter = call.reporter as usize;
-            let j = day.pj.sample(&mut self.rng).clamp(0.0, 1.0);
-            let q = trust::contact_quality(j, cleared, p.trust.outcome_weight);
-            self.trust_police[reporter] =
-                trust::toward(self.trust_police[reporter], q, p.trust.contact_rate);
         }
     }
 }

@@ -6,7 +6,6 @@
 //! day's burden.
 
 use rand::RngExt;
-use rand_distr::{Distribution, Normal};
 
 use super::World;
 use super::draw::stochastic_round;
@@ -14,14 +13,14 @@ use crate::model::co_governance::accounts::{self, BURDEN_GROUPS};
 use crate::model::co_governance::rules::guardianship::{self, Presence};
 use crate::model::co_governance::rules::operations::{self, PoliceTime};
 use crate::model::co_governance::rules::space::MINUTES_PER_HOUR;
-use crate::model::co_governance::rules::{contagion, offending, space, trust};
+use crate::model::co_governance::rules::{contagion, offending, space};
 
 impl World<'_> {
     /// Phase 1b: community contacts by officers in the remodelled role. Each officer
     /// on duty today meets residents of its post grid, one per
     /// `police.hours_per_contact` of its community work (stochastically rounded); each
-    /// resident's trust in police learns from the contact's procedural justice `pj`.
-    pub(super) fn police_contacts(&mut self, pj: &Normal<f64>) {
+    /// is a contact with that officer (`contacts.rs`).
+    pub(super) fn police_contacts(&mut self) {
         let p = self.p;
         for u in 0..self.units.officers() {
             let (post, minutes) = self.units.community_work(u);
@@ -35,8 +34,7 @@ impl World<'_> {
             let base = post * self.per_grid;
             for _ in 0..stochastic_round(expected, &mut self.rng) {
                 let i = base + self.rng.random_range(0..self.per_grid);
-                let q = pj.sample(&mut self.rng).clamp(0.0, 1.0);
-                self.trust_police[i] = trust::toward(self.trust_police[i], q, p.trust.contact_rate);
+                self.police_contact(i, u, None);
             }
         }
     }

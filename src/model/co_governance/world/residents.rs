@@ -1,8 +1,10 @@
-//! Phase 3 of the day, the hot loop: every resident's trust drifts (spillover), and
+//! Phase 3 of the day, the hot loop: every resident's trust drifts (spillover, and
+//! trust in police back toward the resident's prior), and
 //! grievance against net risk decides who is motivated (a resident held for a cleared
 //! offence is not). Keeps the per-grid sums of trust, the motivated counts and lists
 //! the other phases read. The formulas are
-//! `rules::trust::drift` and `rules::offending`'s legitimacy, grievance and activation.
+//! `rules::trust::drift` and `settle` and `rules::offending`'s legitimacy, grievance
+//! and activation.
 
 use super::World;
 use crate::model::co_governance::rules::{offending, trust};
@@ -19,6 +21,7 @@ impl World<'_> {
         );
         let cs = p.trust.collaboration_spillover;
         let ps = p.trust.community_spillover;
+        let pull = p.trust.prior_pull;
         let mut motivated_total = 0u64;
         for k in 0..self.grids {
             let range = k * self.per_grid..(k + 1) * self.per_grid;
@@ -26,12 +29,13 @@ impl World<'_> {
             let pk = self.arrest_p[k];
             let tp = &mut self.trust_police[range.clone()];
             let tc = &mut self.trust_community[range.clone()];
+            let prior = &self.trust_prior[range.clone()];
             let h = &self.hardship[range.clone()];
             let r = &self.risk_aversion[range];
             let (mut stp, mut stc, mut m) = (0.0, 0.0, 0u32);
             for i in 0..tp.len() {
                 let c = trust::drift(tc[i], ct, cs);
-                let t = trust::drift(tp[i], c, ps);
+                let t = trust::settle(tp[i], c, ps, prior[i], pull);
                 tc[i] = c;
                 tp[i] = t;
                 stp += t;

@@ -41,6 +41,7 @@ impl<'a> World<'a> {
         let mut trust_police = Vec::with_capacity(n);
         let mut trust_community = Vec::with_capacity(n);
         let mut strategy = Vec::with_capacity(n);
+        let mut susceptibility = Vec::with_capacity(n);
         let tp = beta_sampler(r.initial_trust_police, p.trust.initial_concentration);
         let tc = beta_sampler(r.initial_trust_community, p.trust.initial_concentration);
         for _ in 0..n {
@@ -53,12 +54,19 @@ impl<'a> World<'a> {
                 public_goods::initial_strategy(u, r.initial_participation, r.initial_free_riders);
             strategy.push(s as u8);
         }
+        // Trust through contacts (issue 11, item 1): each resident's prior is their
+        // initial trust in police; susceptibility is log-normal with mean 1.
+        let trust_prior = trust_police.clone();
+        let normal = Normal::new(0.0, 1.0).expect("unit normal");
+        for _ in 0..n {
+            let s = space::log_normal_mean_one(p.trust.susceptibility_sd, normal.sample(&mut rng));
+            susceptibility.push(s as f32);
+        }
 
         // Grid opportunity: log-normal, scaled so the district's mean is exactly 1:
         // heterogeneity shares out a fixed total, so one extreme draw cannot lift the
         // whole district's crime (and a larger district does not draw more extremes).
         let sigma = p.district.opportunity_heterogeneity;
-        let normal = Normal::new(0.0, 1.0).expect("unit normal");
         let mut opportunity: Vec<f64> = (0..grids)
             .map(|_| space::log_normal_mean_one(sigma, normal.sample(&mut rng)))
             .collect();
@@ -128,7 +136,13 @@ impl<'a> World<'a> {
             p.police.auxiliaries_per_officer,
             n as f64,
         );
-        let units = Units::new(officers, auxiliaries, (width, height), n / CALLS_PER + 256);
+        let mut units = Units::new(officers, auxiliaries, (width, height), n / CALLS_PER + 256);
+        // Each unit's own procedural-justice style (issue 11, item 1).
+        units.draw_styles(
+            p.police.procedural_justice,
+            p.trust.officer_style_sd,
+            &mut rng,
+        );
 
         let rows = p.run.warmup_ticks as usize + p.run.ticks as usize;
         World {
@@ -145,6 +159,8 @@ impl<'a> World<'a> {
             strategy,
             victimised: vec![false; n],
             held_until: vec![0; n],
+            trust_prior,
+            susceptibility,
             held: Vec::with_capacity(n),
             candidates: Vec::with_capacity(per_grid),
             capped_today: 0,

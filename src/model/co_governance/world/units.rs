@@ -14,7 +14,7 @@
 use std::collections::VecDeque;
 
 use rand::RngExt;
-use rand_distr::{Distribution, LogNormal};
+use rand_distr::{Distribution, LogNormal, StandardNormal};
 
 use super::draw::poisson;
 use super::{Day, World};
@@ -24,6 +24,7 @@ use crate::model::co_governance::rules::dispatch::{
 use crate::model::co_governance::rules::offending::Offence;
 use crate::model::co_governance::rules::operations::PoliceTime;
 use crate::model::co_governance::rules::space::MINUTES_PER_HOUR;
+use crate::model::co_governance::rules::trust;
 
 /// What a call is for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -99,6 +100,9 @@ pub(super) struct Units {
     height: usize,
     by_post: Vec<u32>,
     by_post_start: Vec<u32>,
+    /// Trust through contacts (issue 11, item 1): each unit's own procedural-justice
+    /// style, drawn once at setup ([`Units::draw_styles`]).
+    style: Vec<f64>,
 }
 
 impl Units {
@@ -130,6 +134,7 @@ impl Units {
             height,
             by_post: Vec::with_capacity(n),
             by_post_start: vec![0; grids + 1],
+            style: Vec::with_capacity(n),
         };
         for (kind, count) in [
             (UnitKind::Officer, officers),
@@ -163,7 +168,7 @@ impl Units {
         units
     }
 
-    fn len(&self) -> usize {
+    pub(super) fn len(&self) -> usize {
         self.kind.len()
     }
 
@@ -176,6 +181,36 @@ impl Units {
     pub(super) fn community_work(&self, u: usize) -> (usize, f64) {
         (self.post[u] as usize, self.plan[u].community_minutes())
     }
+
+    // --- Trust through contacts (issue 11, item 1).
+    /// Draws every unit's procedural-justice style around `mean` with spread `sd`
+    /// (`rules::trust::around`), one standard normal deviate per unit in index order.
+    pub(super) fn draw_styles<R: rand::Rng>(&mut self, mean: f64, sd: f64, rng: &mut R) {
+        self.style.clear();
+        for _ in 0..self.len() {
+            let z: f64 = StandardNormal.sample(rng);
+            self.style.push(trust::around(mean, sd, z));
+        }
+    }
+
+    /// Unit `u`'s procedural-justice style.
+    pub(super) fn style(&self, u: usize) -> f64 {
+        self.style[u]
+    }
+
+    /// Officer `u`'s post and minutes on duty today outside administration and
+    /// community work (patrol, unless on a call).
+    pub(super) fn patrol_work(&self, u: usize) -> (usize, f64) {
+        (self.post[u] as usize, self.plan[u].available_minutes())
+    }
+
+    /// The officer responsible for grid `k` of `grids` (the k-th share of the
+    /// officers, posted in grid `k` or the nearest grid before it with an officer);
+    /// `None` without officers.
+    pub(super) fn grid_officer(&self, k: usize, grids: usize) -> Option<usize> {
+        (self.officers > 0).then(|| k * self.officers / grids)
+    }
+    // --- end of the contacts' block.
 
     /// The nearest unit that can take `call` and is free at `now` (Manhattan
     /// distance; on a tie, an auxiliary before an officer for a call an auxiliary can
@@ -462,7 +497,8 @@ impl World<'_> {
             let response = t - call.arrival + delay + travel;
             let officer = self.units.kind[u] == UnitKind::Officer;
             let hours = minutes / MINUTES_PER_HOUR;
-            self.respond(&call, kind, Some((response, hours, officer)), day, measured);
+            let attended = Some((response, hours, officer, u));
+            self.respond(&call, kind, attended, day, measured);
         }
     }
 
