@@ -10,7 +10,7 @@
 //! comes out otherwise than `VALIDATION.md` records it (the verdict changed: read the
 //! new numbers and update `VALIDATION.md`), or 2 when an output file cannot be written
 //! (a scenario file that fails to load stops the program with its diagnostic).
-//! `--only diffusion|gill|concentration|epstein` runs one result.
+//! `--only diffusion|gill|concentration|epstein|punishment` runs one result.
 //!
 //! 1. Diffusion of responsibility (Darley and Latane 1968; Diekmann 1985):
 //!    `diffusion.csv`, `bystander.csv`.
@@ -19,6 +19,8 @@
 //! 3. Concentration of incidents (Weisburd 2015): `concentration.csv`.
 //! 4. Epstein 2002, the reference model: `epstein.csv`, `epstein_seeds.csv`,
 //!    `epstein_waits.csv`.
+//! 6. Pool and peer punishment with voluntary participation (Sigmund et al. 2010):
+//!    `punishment.csv`.
 //!
 //! Every run goes through the library, as in `cogov run`, `cogov sweep` and `cogov
 //! compare`: parameters come from the scenario files in `scenarios/`,
@@ -35,7 +37,7 @@
 //! - `runs.rs`: scenarios, parameters by path, replications, reading outputs.
 //! - `tables.rs`: CSV cells and files, numbers in printed tables.
 //! - `diffusion.rs`, `gill.rs`, `concentration.rs`, `epstein.rs` (with
-//!   `epstein_runs.rs`): one result each.
+//!   `epstein_runs.rs`), `punishment.rs`: one result each.
 //!
 //! The fast versions of the same checks are tests in
 //! `tests/integration/validation.rs`.
@@ -45,6 +47,7 @@ mod diffusion;
 mod epstein;
 mod epstein_runs;
 mod gill;
+mod punishment;
 mod report;
 mod runs;
 mod tables;
@@ -76,6 +79,7 @@ enum Part {
     Gill,
     Concentration,
     Epstein,
+    Punishment,
 }
 
 fn main() -> ExitCode {
@@ -84,11 +88,12 @@ fn main() -> ExitCode {
         eprintln!("error: cannot create {}: {e}", args.out.display());
         return ExitCode::from(2);
     }
-    let parts: [(Part, RunPart); 4] = [
+    let parts: [(Part, RunPart); 5] = [
         (Part::Diffusion, diffusion::diffusion),
         (Part::Gill, gill::gill),
         (Part::Concentration, concentration::concentration),
         (Part::Epstein, epstein::epstein),
+        (Part::Punishment, punishment::punishment),
     ];
     let mut reports = Vec::new();
     for (part, run) in parts {
