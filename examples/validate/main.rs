@@ -10,7 +10,8 @@
 //! comes out otherwise than `VALIDATION.md` records it (the verdict changed: read the
 //! new numbers and update `VALIDATION.md`), or 2 when an output file cannot be written
 //! (a scenario file that fails to load stops the program with its diagnostic).
-//! `--only diffusion|gill|concentration|epstein|calibration` runs one result.
+//! `--only diffusion|gill|concentration|epstein|calibration|punishment` runs one
+//! result.
 //!
 //! 1. Diffusion of responsibility (Darley and Latane 1968; Diekmann 1985):
 //!    `diffusion.csv`, `bystander.csv`.
@@ -21,6 +22,8 @@
 //!    `epstein_waits.csv`.
 //! 6. Calibration of the baseline against surveys' and studies' levels:
 //!    `calibration.csv`.
+//! 7. Pool and peer punishment with voluntary participation (Sigmund et al. 2010):
+//!    `punishment.csv`.
 //!
 //! Every run goes through the library, as in `cogov run`, `cogov sweep` and `cogov
 //! compare`: parameters come from the scenario files in `scenarios/`,
@@ -37,7 +40,7 @@
 //! - `runs.rs`: scenarios, parameters by path, replications, reading outputs.
 //! - `tables.rs`: CSV cells and files, numbers in printed tables.
 //! - `diffusion.rs`, `gill.rs`, `concentration.rs`, `epstein.rs` (with
-//!   `epstein_runs.rs`), `calibration.rs`: one result each.
+//!   `epstein_runs.rs`), `calibration.rs`, `punishment.rs`: one result each.
 //!
 //! The fast versions of the same checks are tests in
 //! `tests/integration/validation.rs`.
@@ -48,6 +51,7 @@ mod diffusion;
 mod epstein;
 mod epstein_runs;
 mod gill;
+mod punishment;
 mod report;
 mod runs;
 mod tables;
@@ -80,6 +84,7 @@ enum Part {
     Concentration,
     Epstein,
     Calibration,
+    Punishment,
 }
 
 fn main() -> ExitCode {
@@ -88,12 +93,13 @@ fn main() -> ExitCode {
         eprintln!("error: cannot create {}: {e}", args.out.display());
         return ExitCode::from(2);
     }
-    let parts: [(Part, RunPart); 5] = [
+    let parts: [(Part, RunPart); 6] = [
         (Part::Diffusion, diffusion::diffusion),
         (Part::Gill, gill::gill),
         (Part::Concentration, concentration::concentration),
         (Part::Epstein, epstein::epstein),
         (Part::Calibration, calibration::calibration),
+        (Part::Punishment, punishment::punishment),
     ];
     let mut reports = Vec::new();
     for (part, run) in parts {

@@ -285,6 +285,15 @@ const METRIC_REASONS: &[(&str, Undefined)] = &[
     ("officer_utilisation", Undefined::NoCapacity),
     ("officer_hours_per_1000", Undefined::Never),
     ("incentives_paid", Undefined::Never),
+    // Participation with punishment (issue 11, item 2).
+    ("peer_punisher_share", Undefined::Never),
+    ("pool_punisher_share", Undefined::Never),
+    ("inspections_per_1000", Undefined::Never),
+    ("fines_per_1000", Undefined::Never),
+    ("fines_collected", Undefined::Never),
+    ("pool_fees_paid", Undefined::Never),
+    ("inspection_hours", Undefined::Never),
+    ("inspection_cost", Undefined::Never),
     ("cost_per_resolved_incident", Undefined::NothingResolved),
 ];
 
@@ -312,6 +321,11 @@ const SERIES_REASONS: &[(&str, Undefined)] = &[
     ("responses", Undefined::Never),
     ("unit_hours_available", Undefined::Never),
     ("mean_response_time", Undefined::NoResponseToday),
+    // Participation with punishment (issue 11, item 2).
+    ("peer_punisher_share", Undefined::Never),
+    ("pool_punisher_share", Undefined::Never),
+    ("inspections", Undefined::Never),
+    ("fines", Undefined::Never),
     ("officer_utilisation", Undefined::NoCapacityToday),
 ];
 

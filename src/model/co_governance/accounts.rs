@@ -78,6 +78,19 @@ pub struct Accounts {
     // --- Officers as agents (issue 10, item 1): every reported incident's response
     // time, for the median and 90th percentile.
     pub response_times: Histogram,
+    // --- Participation with punishment (issue 11, item 2): sums of daily shares of
+    // punishers, and the window's inspections, fines and pool fees.
+    pub peer_punishers: f64,
+    pub pool_punishers: f64,
+    pub resident_inspections: u64,
+    pub enterprise_inspections: u64,
+    pub fines: u64,
+    pub fines_yuan: f64,
+    pub pool_fees: f64,
+    /// Hours of every inspection.
+    pub inspection_hours: f64,
+    /// Cost of the authority's inspections of enterprises.
+    pub inspection_cost: f64,
 }
 
 /// Width of a response-time bin, in minutes.
@@ -339,9 +352,24 @@ impl Accounts {
             ),
         );
         set(Metric::IncentivesPaid, year(self.incentives));
+        // Participation with punishment (issue 11, item 2).
+        set(Metric::PeerPunisherShare, ratio(self.peer_punishers, days));
+        set(Metric::PoolPunisherShare, ratio(self.pool_punishers, days));
+        set(
+            Metric::InspectionsPer1000,
+            per_1000_year(self.resident_inspections + self.enterprise_inspections),
+        );
+        set(Metric::FinesPer1000, per_1000_year(self.fines));
+        set(Metric::FinesCollected, year(self.fines_yuan));
+        set(Metric::PoolFeesPaid, year(self.pool_fees));
+        set(Metric::InspectionHours, year(self.inspection_hours));
+        set(Metric::InspectionCost, year(self.inspection_cost));
         set(
             Metric::CostPerResolvedIncident,
-            ratio(self.staff_cost + self.incentives, resolved),
+            ratio(
+                self.staff_cost + self.incentives + self.inspection_cost,
+                resolved,
+            ),
         );
         m
     }

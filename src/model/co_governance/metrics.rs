@@ -123,8 +123,25 @@ metric_table! {
             "Calls on the police (incidents, service calls, mediations, clean-ups) closed unattended after waiting a day, per 1,000 residents, annualised; above 0 the response-time cap was hit and the run is flagged as a runaway.";
         OffendingCappedShare => "offending_capped_share", "share of grid-days", [0.0, 1.0],
             "Grid-days of the window on which a grid's offending probability was held at its cap of 1; above 0 the run is flagged as a runaway.";
+        // Participation with punishment (issue 11, item 2).
+        PeerPunisherShare => "peer_punisher_share", "share of residents", [0.0, 1.0],
+            "Mean over window days of the share of residents who contribute and fine the free riders they meet at a cost to themselves (peer punishers; counted in participation_rate too).";
+        PoolPunisherShare => "pool_punisher_share", "share of residents", [0.0, 1.0],
+            "Mean over window days of the share of residents who contribute and pay into their grid's punishment pool (pool punishers; counted in participation_rate too).";
+        InspectionsPer1000 => "inspections_per_1000", "per 1,000 residents per year", [0.0, INF],
+            "Inspections drawn in the window (of residents, paid by the grids' punishment pools, and of enterprises' security duty, by the authority), per 1,000 residents, annualised.";
+        FinesPer1000 => "fines_per_1000", "per 1,000 residents per year", [0.0, INF],
+            "Fines levied in the window (an inspected free rider, or under second-order punishment an inspected plain contributor, where liability was clear), per 1,000 residents, annualised.";
+        FinesCollected => "fines_collected", "yuan per year", [0.0, INF],
+            "Fines levied on residents and enterprises in the window, annualised, for the whole district (set against incentives_paid in the cost accounts).";
+        PoolFeesPaid => "pool_fees_paid", "yuan per year", [0.0, INF],
+            "Paid by pool punishers into the grids' punishment pools in the window, annualised, for the whole district; it pays for the residents' inspections.";
+        InspectionHours => "inspection_hours", "hours per year", [0.0, INF],
+            "Hours of every inspection in the window (participation.inspection_hours each), annualised, for the whole district.";
+        InspectionCost => "inspection_cost", "yuan per year", [0.0, INF],
+            "Cost of the authority's inspections of enterprises in the window (participation.inspection_cost each), annualised, for the whole district; the residents' inspections are paid from the punishment pools (pool_fees_paid).";
         CostPerResolvedIncident => "cost_per_resolved_incident", "yuan", [0.0, INF],
-            "Officer, auxiliary and grid-worker hours at their unit costs plus incentives paid, over cleared incidents plus locally resolved disputes, in the window.";
+            "Public cost over cleared incidents plus locally resolved disputes, in the window: officer, auxiliary and grid-worker hours at their unit costs, plus incentives paid, plus the authority's inspections of enterprises (inspection_cost). Not included: fines collected (a transfer, not a saving) and the residents' own pool fees and contribution costs.";
     }
 }
 
@@ -239,6 +256,15 @@ metric_table! {
             "Hours officers and auxiliaries could be dispatched this day: on duty outside administration and community work.";
         ResponseTime => "mean_response_time", "minutes", [0.0, INF],
             "Mean response time of the reported incidents that got a response this day (NA when none did).";
+        // Participation with punishment (issue 11, item 2).
+        PeerPunisherShare => "peer_punisher_share", "share of residents", [0.0, 1.0],
+            "Share of residents who are peer punishers.";
+        PoolPunisherShare => "pool_punisher_share", "share of residents", [0.0, 1.0],
+            "Share of residents who are pool punishers.";
+        Inspections => "inspections", "count", [0.0, INF],
+            "Inspections this day (residents by the punishment pools, enterprises by the authority).";
+        Fines => "fines", "count", [0.0, INF],
+            "Fines levied this day.";
         OfficerUtilisation => "officer_utilisation", "ratio", [0.0, INF],
             "This day's busy hours of officers and auxiliaries (travel and handling of the calls dispatched today) over their available hours today (NA when no unit was available).";
     }

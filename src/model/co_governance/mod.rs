@@ -14,11 +14,14 @@
 //!   which the rules run each day.
 //! - [`accounts`]: what is counted during the measured window and how it becomes the
 //!   metrics.
+//! - [`sigmund`]: a reference driver of Sigmund et al.'s (2010) well-mixed population
+//!   over the participation rules, for the validation of the punishment result.
 
 pub mod accounts;
 pub mod metrics;
 pub mod params;
 pub mod rules;
+pub mod sigmund;
 pub mod world;
 
 pub use metrics::{METRICS, Metric, SERIES, Series};

@@ -18,7 +18,9 @@ pub const MIN_SIDE: u32 = 3;
 pub const MAX_RESIDENTS: u64 = 50_000_000;
 /// Bytes of state a resident occupies in a run (the per-resident vectors of
 /// `model::co_governance::world::World`).
-pub const BYTES_PER_RESIDENT: u64 = 52;
+/// Issue 11 added 20: each resident's trust prior (`f64`) and susceptibility, cost
+/// multiplier and warm glow (`f32` each).
+pub const BYTES_PER_RESIDENT: u64 = 60;
 
 impl Params {
     /// Residents in one grid.

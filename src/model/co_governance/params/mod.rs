@@ -412,9 +412,9 @@ define_params! {
     participation: Participation {
         /// Daily cost of contributing to public-safety work (time, effort), with no
         /// participation channel.
-        contribution_cost: f64 = 2.0, range 0.0 => 1_000.0, unit "yuan-equivalent per day",
-            plausible 0.5 => 5,
-            source "free parameter";
+        contribution_cost: f64 = 5.5, range 0.0 => 1_000.0, unit "yuan-equivalent per day",
+            plausible 2 => 10,
+            source "free parameter: calibrated (issue 11) so that about 60% of residents contribute, as Zhejiang surveys report, with the warm glow and reward at their defaults and a group of 5 returning r c / 5 of each contribution to its contributor";
         /// Public-goods multiplier r: the value contributions create for participants.
         multiplier: f64 = 3.0, range 0.0 => 100.0, unit "factor",
             source "Sigmund et al. 2010, Nature 466:861 (optional public goods game, r = 3)";
@@ -437,8 +437,9 @@ define_params! {
         enterprise_cost: f64 = 60.0, range 0.0 => 100_000.0, unit "yuan per day",
             plausible 20 => 200,
             source "free parameter";
-        /// Chance per day that a free-riding enterprise is inspected; a fine needs a clear
-        /// responsible party, so it is levied with probability `liability.clarity`.
+        /// Chance per day that each enterprise is inspected for its security duty
+        /// (drawn as events); a free rider found is fined `incentives.enterprise_fine`
+        /// when liability is clear (probability `liability.clarity`).
         inspection_probability: f64 = 0.02, range 0.0 => 1.0, unit "per day",
             plausible 0 => 0.1,
             source "free parameter";
@@ -465,6 +466,64 @@ define_params! {
         ngo_partnership_value: f64 = 70.0, range 0.0 => 100_000.0, unit "yuan-equivalent per day",
             plausible 0 => 200,
             source "free parameter";
+        // --- Punishment and heterogeneity (issue 11, item 2; rules::public_goods) ---
+        /// Whether residents can be peer punishers (Sigmund's V): contribute, and pay
+        /// `peer_cost` to fine `peer_fine` each free rider met.
+        peer_punishment: bool = true, range 0 => 1, unit "switch",
+            source "Fehr and Gachter 2000, Am Econ Rev 90:980; Sigmund et al. 2010, Nature 466:861 (peer punishment)";
+        /// Whether residents can be pool punishers (Sigmund's W): contribute, and pay
+        /// `pool_fee` a day into a punishment pool that pays for inspections of the grid.
+        pool_punishment: bool = true, range 0 => 1, unit "switch",
+            source "Sigmund et al. 2010, Nature 466:861 (pool punishment)";
+        /// Second-order punishment: plain contributors, who pay for no sanction, are
+        /// fined too, by the pool's inspections whenever inspected and by peer punishers
+        /// when a free rider in the group exposes them (off: only free riders are fined).
+        second_order_punishment: bool = false, range 0 => 1, unit "switch",
+            source "Sigmund et al. 2010, Nature 466:861 (second-order punishment stabilises pool punishment); off as found: no rule of the Tongxiang study fines residents for not paying into a joint fund";
+        /// Residents a resident meets in its grid's game a day, itself included
+        /// (Sigmund's sample N): the co-players a peer punisher can fine.
+        group_size: u32 = 5, range 2 => 1_000, unit "residents",
+            plausible 3 => 10,
+            source "Sigmund et al. 2010 (N = 5); level free 3 to 10";
+        /// beta: fine a peer punisher imposes on each free rider it meets (reproach,
+        /// loss of face, exclusion), per day.
+        peer_fine: f64 = 0.5, range 0.0 => 1_000.0, unit "yuan-equivalent per day",
+            plausible 0 => 2,
+            source "Sigmund et al. 2010 (beta = 0.7 c); free parameter 0 to 2 (c = contribution_cost is 2)";
+        /// gamma: what fining one free rider costs a peer punisher, per day.
+        peer_cost: f64 = 0.3, range 0.0 => 1_000.0, unit "yuan-equivalent per day",
+            plausible 0 => 1,
+            source "Sigmund et al. 2010 (gamma = 0.7 c, less than beta); Fehr and Gachter 2000 (1 token cost per 3 fined); free parameter 0 to 1";
+        /// G: what a pool punisher pays into its grid's punishment pool a day.
+        pool_fee: f64 = 0.2, range 0.0 => 1_000.0, unit "yuan per day",
+            plausible 0 => 1,
+            source "Sigmund et al. 2010 (G = 0.7 c); free parameter 0 to 1";
+        /// Fine on a resident an inspection finds in breach (a free rider; with
+        /// second-order punishment also a plain contributor), levied with probability
+        /// `liability.clarity`.
+        pool_fine: f64 = 200.0, range 0.0 => 1_000_000.0, unit "yuan",
+            plausible 0 => 500,
+            source "free parameter: PRC Public Security Administration Punishments Law 2005 fines for minor breaches run up to 200 to 500 yuan";
+        /// Cost of one inspection (an auxiliary's or grid worker's visit with its
+        /// paperwork): turns the pool's fees into inspections, and prices the authority's
+        /// inspections of enterprises in the cost accounts.
+        inspection_cost: f64 = 60.0, range 0.0 => 100_000.0, unit "yuan per inspection",
+            plausible 20 => 200,
+            source "free parameter: about two hours of an auxiliary (costs.auxiliary_hour 30 yuan)";
+        /// Hours one inspection takes, counted in the inspection hours metric.
+        inspection_hours: f64 = 2.0, range 0.0 => 24.0, unit "hours per inspection",
+            plausible 0.5 => 4,
+            source "free parameter";
+        /// Log-sd of each resident's own multiplier of the contribution cost
+        /// (log-normal, mean 1, drawn once): residents differ in time and effort.
+        resident_cost_heterogeneity: f64 = 0.6, range 0.0 => 3.0, unit "log-sd",
+            plausible 0.3 => 1,
+            source "free parameter: heterogeneous costs make participation respond to incentives gradually (issue 11)";
+        /// Log-sd of each resident's own warm glow of giving (log-normal, mean
+        /// `residents.cooperation_awareness`, drawn once).
+        warm_glow_heterogeneity: f64 = 0.6, range 0.0 => 3.0, unit "log-sd",
+            plausible 0.3 => 1,
+            source "Andreoni 1990, Econ J 100:464 (warm glow differs between givers); level free 0.3 to 1";
     }
 
     /// Policies and institutions that encourage taking part (Tongxiang mechanism 4;

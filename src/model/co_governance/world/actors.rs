@@ -164,7 +164,7 @@ impl World<'_> {
         for _ in 0..volunteers {
             for _ in 0..VOLUNTEER_TRIES {
                 let i = base + self.rng.random_range(0..self.per_grid);
-                if self.strategy[i] == Strategy::Contribute as u8 {
+                if Strategy::from_u8(self.strategy[i]).contributes() {
                     push(&mut self.present, Actor::Volunteer, i);
                     break;
                 }

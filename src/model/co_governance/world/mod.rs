@@ -30,8 +30,9 @@
 //!    an incident's clearance follows its own response time, possibly jointly with
 //!    the community, and the reporter's (or victim's) and a cleared offender's trust
 //!    learn from their contact with the unit (`offences.rs`, `respond`; `contacts.rs`).
-//! 6. Participation (`participation.rs`): residents, enterprises and NGOs revise
-//!    strategies by imitation.
+//! 6. Participation (`participation.rs`): the punishment pools' inspections of
+//!    residents and the authority's of enterprises, with their fines, then residents,
+//!    enterprises and NGOs revise strategies by imitation.
 //! 7. Collaborative process, disorder, near repeat and what agents observe
 //!    (`process_and_contagion.rs`), then the day's record and accounts (`record.rs`).
 //!
@@ -85,6 +86,10 @@ pub struct World<'a> {
     // that trust in police returns to, and susceptibility to contacts (mean 1).
     trust_prior: Vec<f64>,
     susceptibility: Vec<f32>,
+    // Participation with punishment (issue 11, item 2): each resident's own multiplier
+    // of the contribution cost and warm glow of giving, drawn once.
+    cost_multiplier: Vec<f32>,
+    warm_glow: Vec<f32>,
 
     /// The residents held today (capacity for everyone, so it never reallocates).
     held: Vec<u32>,
@@ -105,8 +110,14 @@ pub struct World<'a> {
     guardians: Vec<f64>,
     offend_prob: Vec<f64>,
     arrest_p: Vec<f64>,
+    /// Residents contributing (plain contributors and both kinds of punisher).
     contributors: Vec<u64>,
     free_riders: Vec<u64>,
+    // Punishment (issue 11, item 2): punishers per grid (counted in `contributors`
+    // too) and the grid's observed rate of pool inspections per resident a day.
+    peer_punishers: Vec<u64>,
+    pool_punishers: Vec<u64>,
+    inspection_rate: Vec<f64>,
     sum_trust_police: Vec<f64>,
     sum_trust_community: Vec<f64>,
     events: Vec<u32>,
@@ -137,6 +148,8 @@ pub struct World<'a> {
     units: units::Units,
 
     // Output.
+    /// The day's inspections and fines (issue 11, item 2).
+    sanctioning: participation::Sanctioning,
     accounts: Accounts,
     series: Vec<f64>,
 }
@@ -203,7 +216,11 @@ impl World<'_> {
         //     clearance.
         self.dispatch(&police, &mut day, measured);
 
-        // 6. Participation: imitation in the public-goods games.
+        // 6. Participation: inspections and fines drawn as events (issue 11), then
+        //    imitation in the public-goods games.
+        self.sanctioning = participation::Sanctioning::default();
+        self.pool_inspections();
+        self.enterprise_inspections();
         let mut incentives = 0.0;
         incentives += self.revise_residents(access);
         incentives += self.revise_organisations();
@@ -301,10 +318,21 @@ mod tests {
                     .iter()
                     .filter(|&&s| s == Strategy::Contribute as u8)
                     .count() as u64;
+                let c = c + grid
+                    .iter()
+                    .filter(|&&s| s >= Strategy::PeerPunish as u8)
+                    .count() as u64;
                 let f = grid
                     .iter()
                     .filter(|&&s| s == Strategy::FreeRide as u8)
                     .count() as u64;
+                let v = grid
+                    .iter()
+                    .filter(|&&s| s == Strategy::PeerPunish as u8)
+                    .count() as u64;
+                assert_eq!(self.peer_punishers[k], v, "peer punishers in grid {k}");
+                assert!(self.pool_punishers[k] + v <= c);
+                assert!(self.inspection_rate[k] >= 0.0);
                 assert_eq!(self.contributors[k], c, "contributors in grid {k}");
                 assert_eq!(self.free_riders[k], f, "free riders in grid {k}");
                 assert!(self.motivated[k] as usize <= self.per_grid);

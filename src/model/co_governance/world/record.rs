@@ -108,6 +108,15 @@ impl World<'_> {
         put(Series::Responses, day.responses as f64);
         put(Series::UnitHoursAvailable, day.capacity_hours);
         put(Series::ResponseTime, response);
+        // Participation with punishment (issue 11, item 2).
+        let peer = self.peer_punishers.iter().sum::<u64>() as f64 / n;
+        let pool = self.pool_punishers.iter().sum::<u64>() as f64 / n;
+        let sanctioning = self.sanctioning;
+        let inspections = sanctioning.resident_inspections + sanctioning.enterprise_inspections;
+        put(Series::PeerPunisherShare, peer);
+        put(Series::PoolPunisherShare, pool);
+        put(Series::Inspections, inspections as f64);
+        put(Series::Fines, sanctioning.fines as f64);
         put(Series::OfficerUtilisation, utilisation);
 
         if !measured {
@@ -155,5 +164,16 @@ impl World<'_> {
         a.collaboration_trust += collab;
         a.commitment += commitment;
         a.understanding += understanding;
+        // Participation with punishment (issue 11, item 2).
+        let q = &p.participation;
+        a.peer_punishers += peer;
+        a.pool_punishers += pool;
+        a.resident_inspections += sanctioning.resident_inspections;
+        a.enterprise_inspections += sanctioning.enterprise_inspections;
+        a.fines += sanctioning.fines;
+        a.fines_yuan += sanctioning.fines_yuan;
+        a.pool_fees += sanctioning.pool_fees;
+        a.inspection_hours += inspections as f64 * q.inspection_hours;
+        a.inspection_cost += sanctioning.enterprise_inspections as f64 * q.inspection_cost;
     }
 }

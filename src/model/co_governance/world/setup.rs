@@ -42,6 +42,8 @@ impl<'a> World<'a> {
         let mut trust_community = Vec::with_capacity(n);
         let mut strategy = Vec::with_capacity(n);
         let mut susceptibility = Vec::with_capacity(n);
+        let mut cost_multiplier = Vec::with_capacity(n);
+        let mut warm_glow = Vec::with_capacity(n);
         let tp = beta_sampler(r.initial_trust_police, p.trust.initial_concentration);
         let tc = beta_sampler(r.initial_trust_community, p.trust.initial_concentration);
         for _ in 0..n {
@@ -61,6 +63,16 @@ impl<'a> World<'a> {
         for _ in 0..n {
             let s = space::log_normal_mean_one(p.trust.susceptibility_sd, normal.sample(&mut rng));
             susceptibility.push(s as f32);
+        }
+        // Each resident's own cost multiplier and warm glow (issue 11, item 2), drawn
+        // after the other traits so that those keep their draws.
+        let q = &p.participation;
+        for _ in 0..n {
+            let m =
+                space::log_normal_mean_one(q.resident_cost_heterogeneity, normal.sample(&mut rng));
+            let g = space::log_normal_mean_one(q.warm_glow_heterogeneity, normal.sample(&mut rng));
+            cost_multiplier.push(m as f32);
+            warm_glow.push((r.cooperation_awareness * g) as f32);
         }
 
         // Grid opportunity: log-normal, scaled so the district's mean is exactly 1:
@@ -82,25 +94,23 @@ impl<'a> World<'a> {
                 .iter()
                 .sum();
             for &s in &strategy[g * per_grid..(g + 1) * per_grid] {
-                match Strategy::from_u8(s) {
-                    Strategy::Contribute => contributors[g] += 1,
-                    Strategy::FreeRide => free_riders[g] += 1,
-                    Strategy::StayOut => {}
-                }
+                let s = Strategy::from_u8(s);
+                contributors[g] += u64::from(s.contributes());
+                free_riders[g] += u64::from(s == Strategy::FreeRide);
             }
         }
 
         // Organisations, spread evenly over the grids, each with its own cost.
         let het = p.participation.cost_heterogeneity;
-        let cost_multiplier =
+        let org_cost_multiplier =
             |rng: &mut Xoshiro256PlusPlus| space::log_normal_mean_one(het, normal.sample(rng));
         let n_ent = (p.community.enterprises_per_grid * grids as f64).round() as usize;
         let n_ngo = (p.community.ngos_per_grid * grids as f64).round() as usize;
         let spread = |k: usize, total: usize| ((k * grids) / total.max(1)) as u32;
         let enterprise_grid: Vec<u32> = (0..n_ent).map(|k| spread(k, n_ent)).collect();
         let ngo_grid: Vec<u32> = (0..n_ngo).map(|k| spread(k, n_ngo)).collect();
-        let enterprise_cost: Vec<f64> = (0..n_ent).map(|_| cost_multiplier(&mut rng)).collect();
-        let ngo_cost: Vec<f64> = (0..n_ngo).map(|_| cost_multiplier(&mut rng)).collect();
+        let enterprise_cost: Vec<f64> = (0..n_ent).map(|_| org_cost_multiplier(&mut rng)).collect();
+        let ngo_cost: Vec<f64> = (0..n_ngo).map(|_| org_cost_multiplier(&mut rng)).collect();
         let enterprise_on: Vec<bool> = (0..n_ent)
             .map(|_| rng.random::<f64>() < r.initial_participation)
             .collect();
@@ -157,6 +167,8 @@ impl<'a> World<'a> {
             trust_police,
             trust_community,
             strategy,
+            cost_multiplier,
+            warm_glow,
             victimised: vec![false; n],
             held_until: vec![0; n],
             trust_prior,
@@ -176,6 +188,9 @@ impl<'a> World<'a> {
             arrest_p: vec![0.0; grids],
             contributors,
             free_riders,
+            peer_punishers: vec![0; grids],
+            pool_punishers: vec![0; grids],
+            inspection_rate: vec![0.0; grids],
             sum_trust_police,
             sum_trust_community,
             events: vec![0; grids],
@@ -194,6 +209,7 @@ impl<'a> World<'a> {
             clearance_seen: operations::expected_clearance(&p.residents, &p.operations),
             utilisation_seen: INITIAL_UTILISATION,
             units,
+            sanctioning: Default::default(),
             accounts: Accounts {
                 residents: n as u64,
                 grids: grids as u64,
