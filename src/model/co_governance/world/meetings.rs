@@ -93,7 +93,7 @@ impl Meetings {
 impl World<'_> {
     /// Phase 1c: each grid's meeting, if it meets today: who attends, the meeting's
     /// quality and weight, and its effect on the grid's partnership.
-    pub(super) fn meetings(&mut self, access: f64, day: &mut Day) {
+    pub(super) fn meetings(&mut self, access: f64, day: &mut Day, measured: bool) {
         let p = self.p;
         let c = &p.collaboration;
         let chance = collaboration::meeting_probability(c.meetings_per_month);
@@ -108,13 +108,16 @@ impl World<'_> {
             *since = 0;
             let present = self.attend(k, day);
             let s = &mut self.process[k];
-            let quality = collaboration::meeting_quality(
-                s.breadth(present),
-                access,
-                present[Partner::Police as usize],
-                facilitation,
-            );
+            let breadth = s.breadth(present);
+            let police = present[Partner::Police as usize];
+            let quality = collaboration::meeting_quality(breadth, access, police, facilitation);
             s.meet(c, present, quality, collaboration::meeting_weight(gap));
+            if measured {
+                let a = &mut self.accounts;
+                a.meetings += 1;
+                a.meeting_breadth += breadth;
+                a.meetings_with_police += u64::from(police);
+            }
         }
     }
 

@@ -182,7 +182,7 @@ impl World<'_> {
         // The responsibility actors' hours for the day are renewed before the
         // meetings take theirs (issue 11, item 3).
         self.responders_new_day();
-        self.meetings(access, &mut day);
+        self.meetings(access, &mut day, measured);
         self.police_contacts(&day.pj);
 
         // 2. Guardianship, offending probability, perceived arrest probability.
