@@ -188,3 +188,108 @@ impl World<'_> {
         present
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::co_governance::params::Params;
+    use crate::model::co_governance::rules::dispatch::manhattan;
+    use crate::model::co_governance::rules::operations;
+
+    /// A 3 x 3 district with `officers` officers and no auxiliaries.
+    fn district(officers: f64) -> Params {
+        let mut p = Params::default();
+        p.district.width = 3;
+        p.district.height = 3;
+        p.district.households_per_grid = 50;
+        p.police.officers_per_10k = officers * 10_000.0 / p.residents() as f64;
+        p.police.auxiliaries_per_officer = 0.0;
+        p
+    }
+
+    #[test]
+    fn a_grid_without_an_officer_is_represented_by_a_nearest_grid_s_officers() {
+        // 5 officers on 9 grids: posted in grids 0, 1, 3, 5 and 7.
+        let p = district(5.0);
+        let w = World::new(&p, 1);
+        let staffed: Vec<usize> = (0..9).filter(|&g| w.units.officers_posted(g) > 0).collect();
+        assert_eq!(staffed, [0, 1, 3, 5, 7]);
+        for k in 0..9 {
+            let l = w.meetings.liaison[k] as usize;
+            assert!(staffed.contains(&l), "grid {k}'s liaison {l} has officers");
+            let nearest = staffed.iter().map(|&g| manhattan(k, g, 3)).min().unwrap();
+            assert_eq!(manhattan(k, l, 3), nearest, "grid {k}");
+            if staffed.contains(&k) {
+                assert_eq!(l, k);
+            }
+        }
+        assert!(w.process.iter().all(|s| s.member[Partner::Police as usize]));
+        // Without officers the police are no partner and nobody represents them.
+        let none = district(0.0);
+        let w = World::new(&none, 1);
+        assert!(!w.meetings.police_partner());
+        assert!(
+            w.process
+                .iter()
+                .all(|s| !s.member[Partner::Police as usize])
+        );
+    }
+
+    #[test]
+    fn attendees_spend_their_time_and_the_meeting_is_booked() {
+        // Every grid meets every day; every actor is engaged, motivated and committed,
+        // and officers have four hours of community work a shift, so everyone who can
+        // come does.
+        let mut p = district(9.0);
+        p.collaboration.meetings_per_month = 31.0;
+        p.collaboration.initial_level = 1.0;
+        p.rights.initial_motivation = 1.0;
+        p.residents.initial_participation = 1.0;
+        p.residents.initial_free_riders = 0.0;
+        p.community.ngos_per_grid = 1.0;
+        p.police.community_role_share = 0.5;
+        let mut w = World::new(&p, 3);
+        let access = 1.0;
+        let police =
+            operations::police_time(&p.police, &p.logistics, &p.operations, p.residents() as f64);
+        let mut day = Day::new(&p, &police, w.clearance_seen, access);
+        w.plan_shifts(0);
+        w.responders_new_day();
+        let before: Vec<Option<f64>> = (0..9).map(|u| w.units.community_left(u)).collect();
+        w.meetings(access, &mut day, true);
+        let hours = p.collaboration.meeting_hours;
+        // Each officer on duty gave the meeting two hours of its community work.
+        for (u, left) in before.iter().enumerate() {
+            match left {
+                Some(left) => {
+                    let now = w.units.community_left(u).unwrap();
+                    assert!((left - now - 120.0).abs() < 1e-9, "officer {u}");
+                }
+                None => assert_eq!(w.units.community_left(u), None),
+            }
+        }
+        // Every grid worker and NGO came and spent the meeting's hours.
+        let gw = p.community.grid_worker_hours - hours;
+        assert!(w.grid_workers.hours_left.iter().all(|&h| h == gw));
+        let ngo = p.community.ngo_call_hours - hours;
+        assert!(w.ngo_actors.hours_left.iter().all(|&h| h == ngo));
+        let booked = |n: usize| n as f64 * hours;
+        assert_eq!(
+            day.burden[accounts::GRID_WORKERS],
+            booked(w.grid_workers.len())
+        );
+        assert_eq!(day.burden[accounts::NGOS], booked(w.ngo_actors.len()));
+        assert_eq!(day.burden[accounts::ENTERPRISES], booked(w.security.len()));
+        assert_eq!(day.burden[accounts::POLICE], 0.0);
+        // Nine meetings, counted with their breadth; a meeting with the police had
+        // every group but perhaps residents (invited at random).
+        assert_eq!(w.accounts.meetings, 9);
+        // One officer is posted in each grid: the police came wherever it was on duty.
+        let on_duty = before.iter().filter(|c| c.is_some()).count();
+        assert!(on_duty > 0 && on_duty < 9);
+        assert_eq!(w.accounts.meetings_with_police, on_duty as u64);
+        assert!(w.accounts.meeting_breadth >= 9.0 * 3.0 / 5.0);
+        // Every grid met today.
+        assert!(w.meetings.days_since.iter().all(|&d| d == 0));
+    }
+}
