@@ -189,6 +189,8 @@ enum Undefined {
     /// No unit could be dispatched at any time of the window (`unit_hours_available`
     /// is zero every day).
     NoCapacity,
+    /// No grid meeting in the window (`meetings_per_grid_month` is 0).
+    NoMeeting,
     /// Series only: no reported incident got a response that day (`responses` is 0).
     NoResponseToday,
     /// Series only: no unit could be dispatched that day (`unit_hours_available` is 0).
@@ -233,6 +235,9 @@ const METRIC_REASONS: &[(&str, Undefined)] = &[
     ("collaboration_trust", Undefined::Never),
     ("commitment", Undefined::Never),
     ("shared_understanding", Undefined::Never),
+    ("meetings_per_grid_month", Undefined::Never),
+    ("meeting_breadth", Undefined::NoMeeting),
+    ("police_at_meetings", Undefined::NoMeeting),
     ("joint_resolution_share", Undefined::NothingResolved),
     ("nobody_acted_share", Undefined::NoCommunityCall),
     ("calls_with_1_present", Undefined::Never),
@@ -392,6 +397,7 @@ fn holds(reason: Undefined, p: &Params, out: &RunOutput, row: Option<&[f64]>) ->
         Undefined::NoEnterprise => none_expected(p.community.enterprises_per_grid, p),
         Undefined::NoNgo => none_expected(p.community.ngos_per_grid, p),
         Undefined::NoCapacity => sum(Series::UnitHoursAvailable) == 0.0,
+        Undefined::NoMeeting => out.metrics[metric_index("meetings_per_grid_month")] == 0.0,
         Undefined::NoResponseToday => {
             let row = row.expect("a daily reason needs its row");
             row[Series::Responses as usize] == 0.0

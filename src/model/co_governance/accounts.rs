@@ -4,6 +4,7 @@
 //! sums, so its definition in `metrics.rs` can be checked against one function.
 
 use crate::model::co_governance::metrics::{METRICS, Metric, PRESENT_BIN_METRICS};
+use crate::model::co_governance::rules::space::DAYS_PER_MONTH;
 
 /// Actor groups whose public-safety work hours make up the burden (see `burden_gini`).
 pub const BURDEN_GROUPS: usize = 6;
@@ -75,6 +76,11 @@ pub struct Accounts {
     // stops in the window.
     pub police_contacts: u64,
     pub stop_contacts: u64,
+    // --- The collaborative process in the agents (issue 11, item 3): meetings held,
+    // the sum of their breadths, and those an officer attended.
+    pub meetings: u64,
+    pub meeting_breadth: f64,
+    pub meetings_with_police: u64,
     // --- Officers as agents (issue 10, item 1): every reported incident's response
     // time, for the median and 90th percentile.
     pub response_times: Histogram,
@@ -313,6 +319,20 @@ impl Accounts {
         );
         set(Metric::Commitment, ratio(self.commitment, days));
         set(Metric::SharedUnderstanding, ratio(self.understanding, days));
+        // The collaborative process in the agents (issue 11, item 3).
+        let meetings = self.meetings as f64;
+        set(
+            Metric::MeetingsPerGridMonth,
+            ratio(meetings * DAYS_PER_MONTH, self.grids as f64 * days),
+        );
+        set(
+            Metric::MeetingBreadth,
+            ratio(self.meeting_breadth, meetings),
+        );
+        set(
+            Metric::PoliceAtMeetings,
+            ratio(self.meetings_with_police as f64, meetings),
+        );
         let resolved = (self.cleared + self.disputes_resolved_locally) as f64;
         set(
             Metric::JointResolutionShare,

@@ -64,7 +64,7 @@ metric_table! {
             "Mean over residents and window days of trust in community organisations.";
         // Trust through contacts (issue 11, item 1).
         PoliceContactsPerResident => "police_contacts_per_resident", "contacts per resident per year", [0.0, INF],
-            "Residents' direct contacts with a police unit (community work, patrol stops, reporters and victims, cleared offenders, police mediations) in the window, per resident, annualised; second-hand experience not counted.";
+            "Residents' direct contacts with a police unit (community work, grid meetings with an officer, patrol stops, reporters and victims, cleared offenders, police mediations) in the window, per resident, annualised; second-hand experience not counted.";
         StopContactsPerResident => "stop_contacts_per_resident", "contacts per resident per year", [0.0, INF],
             "Of police_contacts_per_resident, the stops and talks of officers on patrol (police-initiated contacts), per resident, annualised.";
         CollaborationTrust => "collaboration_trust", "index (0-1)", [0.0, 1.0],
@@ -73,6 +73,14 @@ metric_table! {
             "Mean over grids and window days of commitment to the collaborative process.";
         SharedUnderstanding => "shared_understanding", "index (0-1)", [0.0, 1.0],
             "Mean over grids and window days of shared understanding.";
+        // The collaborative process in the agents (issue 11, item 3): the meetings and
+        // who came.
+        MeetingsPerGridMonth => "meetings_per_grid_month", "meetings per grid per 30 days", [0.0, 30.0],
+            "Grid meetings held in the window, per grid per 30 days (a grid meets at most once a day).";
+        MeetingBreadth => "meeting_breadth", "share", [0.0, 1.0],
+            "Mean over the window's meetings of the share of the grid's partner groups (police, grid workers, NGOs, enterprises, residents: those the grid has) with at least one attendee (NA without a meeting).";
+        PoliceAtMeetings => "police_at_meetings", "share", [0.0, 1.0],
+            "Share of the window's meetings attended by at least one officer (NA without a meeting).";
         JointResolutionShare => "joint_resolution_share", "share", [0.0, 1.0],
             "Cleared incidents and locally resolved disputes in which police and a community actor acted together, over all cleared incidents and locally resolved disputes.";
         NobodyActedShare => "nobody_acted_share", "share", [0.0, 1.0],

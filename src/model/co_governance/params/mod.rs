@@ -681,41 +681,52 @@ define_params! {
     /// The collaborative process (mechanism 8 of docs/model.md; Ansell and Gash 2008; Emerson,
     /// Nabatchi and Balogh 2012).
     collaboration: Collaboration {
-        /// Joint meetings (police, community, NGOs, enterprises) per grid per month.
+        /// Joint meetings (police, grid workers, NGOs, enterprises, residents) per grid per
+        /// month; each grid meets on a day with probability min(1, this / 30), and who
+        /// attends is decided agent by agent.
         meetings_per_month: f64 = 1.0, range 0.0 => 31.0, unit "meetings per month",
             plausible 0 => 8,
             source "free parameter";
-        /// Share of the gap to full collaboration trust closed by a day of full dialogue.
-        dialogue_rate: f64 = 0.02, range 0.0 => 1.0, unit "per day",
-            plausible 0.005 => 0.05,
-            source "free parameter";
+        /// Share of the gap to full trust in the partnership that a partner group at the
+        /// table closes at a meeting of full quality and weight (every group present,
+        /// full channels and police facilitation, a long gap since the last meeting).
+        meeting_gain: f64 = 1.0, range 0.0 => 1.0, unit "per meeting",
+            plausible 0.2 => 1,
+            source "free parameter: Ansell and Gash 2008 (face-to-face dialogue builds trust); size free";
         /// Speed at which commitment follows collaboration trust.
         commitment_rate: f64 = 0.02, range 0.0 => 1.0, unit "per day",
             plausible 0.005 => 0.05,
             source "free parameter";
-        /// Speed at which shared understanding follows dialogue and trust.
-        understanding_rate: f64 = 0.02, range 0.0 => 1.0, unit "per day",
-            plausible 0.005 => 0.05,
-            source "free parameter";
-        /// Rise in collaboration trust per joint success (small win).
+        /// Share of the gap between shared understanding and collaboration trust closed
+        /// at a meeting of full quality and weight.
+        understanding_gain: f64 = 0.5, range 0.0 => 1.0, unit "per meeting",
+            plausible 0.1 => 1,
+            source "free parameter: Ansell and Gash 2008 (understanding grows in dialogue among partners who trust each other); size free";
+        /// Mean residents invited to a meeting (Poisson); an invited resident comes if it
+        /// contributes, with its trust in community organisations.
+        residents_invited: f64 = 10.0, range 0.0 => 1_000.0, unit "residents per meeting",
+            plausible 0 => 30,
+            source "free parameter: a residents' council or building heads at a grid meeting";
+        /// Rise in every partner group's trust per joint success (small win).
         win_gain: f64 = 0.02, range 0.0 => 1.0, unit "trust units per win",
             plausible 0.005 => 0.05,
             source "Ansell and Gash 2008 (small wins); size free 0.005 to 0.05";
-        /// Fall in collaboration trust per failed joint action.
+        /// Fall in every partner group's trust per failed joint action.
         failure_loss: f64 = 0.03, range 0.0 => 1.0, unit "trust units per failure",
             plausible 0.005 => 0.05,
             source "free parameter";
-        /// Daily erosion of collaboration trust without dialogue.
+        /// Daily erosion of each partner group's trust and of shared understanding
+        /// without dialogue.
         decay: f64 = 0.003, range 0.0 => 1.0, unit "per day",
             plausible 0 => 0.01,
             source "free parameter";
-        /// Initial collaboration trust, commitment and shared understanding.
+        /// Initial trust of every partner group, commitment and shared understanding.
         initial_level: f64 = 0.3, range 0.0 => 1.0, unit "level (0-1)",
             plausible 0.1 => 0.6,
             source "free parameter";
-        /// Hours each partner group (police, grid workers, NGOs, enterprises) spends per
-        /// meeting.
-        meeting_hours: f64 = 2.0, range 0.0 => 24.0, unit "hours per group per meeting",
+        /// Hours each attendee (grid worker, NGO, enterprise representative, resident)
+        /// spends per meeting; an officer's come out of its community work that day.
+        meeting_hours: f64 = 2.0, range 0.0 => 24.0, unit "hours per attendee per meeting",
             source "convention: a two-hour meeting";
         /// Added clearance and mediation success when police and community act jointly
         /// (times 0.5 + 0.5 `it.level`: IT shares the information joint action needs).
@@ -834,10 +845,22 @@ define_params! {
 /// Parameters that existed once and were removed, with what replaced them, so that an
 /// old scenario or sweep file that still sets one is refused with a note that says why
 /// rather than only "unknown parameter".
-pub const REMOVED_PARAMS: &[(&str, &str)] = &[(
-    "liability.co_responsible_actors",
-    "`liability.co_responsible_actors` was removed: the actors present at a call are now the agents in the grid (grid workers, NGOs, enterprises' security staff, the police post, volunteers and witnesses; docs/model.md, \"Responsibility actors\"); to change how many there are, set `community.grid_workers_per_grid`, `community.ngos_per_grid`, `community.enterprises_per_grid`, `community.volunteer_share` or `community.witnesses_per_1000`",
-)];
+pub const REMOVED_PARAMS: &[(&str, &str)] = &[
+    (
+        "liability.co_responsible_actors",
+        "`liability.co_responsible_actors` was removed: the actors present at a call are now the agents in the grid (grid workers, NGOs, enterprises' security staff, the police post, volunteers and witnesses; docs/model.md, \"Responsibility actors\"); to change how many there are, set `community.grid_workers_per_grid`, `community.ngos_per_grid`, `community.enterprises_per_grid`, `community.volunteer_share` or `community.witnesses_per_1000`",
+    ),
+    // The collaborative process in the agents (issue 11, item 3): dialogue happens at
+    // meetings, so its rates are per meeting.
+    (
+        "collaboration.dialogue_rate",
+        "`collaboration.dialogue_rate` (per day of dialogue) was removed: dialogue now happens at meetings that actual agents attend, and each partner group at the table builds trust by `collaboration.meeting_gain` (per meeting)",
+    ),
+    (
+        "collaboration.understanding_rate",
+        "`collaboration.understanding_rate` (per day) was removed: shared understanding now grows at meetings, by `collaboration.understanding_gain` (per meeting), and erodes by `collaboration.decay`",
+    ),
+];
 
 #[cfg(test)]
 mod tests {

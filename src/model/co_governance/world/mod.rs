@@ -10,7 +10,9 @@
 //! A day (tick), in order (`World::step`), with the file that runs each phase:
 //! 1. Police time: the day's hours (`rules::operations::police_time`); each officer's
 //!    and auxiliary's shift and block of administration or community work
-//!    (`units.rs`); officers' community work and patrols make contacts with
+//!    (`units.rs`); the grids that meet today hold their meetings, attended agent
+//!    by agent, the officers' meeting time taken from their community work
+//!    (`meetings.rs`); officers' community work and patrols make contacts with
 //!    residents of their post, each of the officer's own procedural justice and heard
 //!    of by neighbours (`police.rs`, `contacts.rs`).
 //! 2. Guardianship, offending probability and perceived arrest probability per grid
@@ -43,6 +45,7 @@ mod community_calls;
 mod contacts;
 mod disputes;
 mod draw;
+mod meetings;
 mod offences;
 mod participation;
 mod police;
@@ -147,6 +150,10 @@ pub struct World<'a> {
     // Officers and auxiliaries, and the day's calls on them (`units.rs`).
     units: units::Units,
 
+    // The collaborative process (issue 11, item 3): each grid's liaison officers and
+    // days since its last meeting (`meetings.rs`); the partnerships are `process`.
+    meetings: meetings::Meetings,
+
     // Output.
     /// The day's inspections and fines (issue 11, item 2).
     sanctioning: participation::Sanctioning,
@@ -193,6 +200,10 @@ impl World<'_> {
         //    and its contacts.
         day.burden[accounts::POLICE] += police.community;
         day.capacity_hours = self.plan_shifts(tick);
+        // The responsibility actors' hours for the day are renewed before the
+        // meetings take theirs (issue 11, item 3).
+        self.responders_new_day();
+        self.meetings(access, &mut day, measured);
         self.police_contacts();
         self.patrol_contacts();
 
@@ -204,9 +215,7 @@ impl World<'_> {
         // 3. Residents: trust drift and motivation (the hot loop).
         let motivated = self.residents_day();
 
-        // 4. Offences, reports, calls on the police and clean-up; the responsibility
-        // actors' hours for calls are renewed first.
-        self.responders_new_day();
+        // 4. Offences, reports, calls on the police and clean-up.
         self.offences(&mut day, measured);
 
         // 5. Disputes.
@@ -227,7 +236,7 @@ impl World<'_> {
         incentives += public_goods::payments(p.incentives.report_reward, day.reported as f64);
 
         // 7. Collaborative process, contagion, observation, the day's record.
-        self.collaborative_process(access, &mut day);
+        self.collaborative_process();
         self.contagion_and_observation(&day, measured);
         self.record(tick, measured, &police, &day, motivated, incentives);
     }
@@ -341,6 +350,15 @@ mod tests {
                 for x in [s.trust, s.commitment, s.understanding] {
                     assert!((0.0..=1.0).contains(&x));
                 }
+                // The partnership's trust is its member groups' mean.
+                assert!(s.partner_trust.iter().all(|t| (0.0..=1.0).contains(t)));
+                let members = s.member.iter().filter(|&&m| m).count();
+                let mean = (0..s.member.len())
+                    .filter(|&g| s.member[g])
+                    .map(|g| s.partner_trust[g])
+                    .sum::<f64>()
+                    / members as f64;
+                assert!((s.trust - mean).abs() < 1e-12, "grid {k}");
             }
             let mut ent = vec![0u32; self.grids];
             for (i, &on) in self.enterprises.on.iter().enumerate() {

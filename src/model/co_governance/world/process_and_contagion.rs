@@ -1,34 +1,22 @@
-//! Phase 7 of the day, the slow state: each grid's collaborative process (dialogue,
-//! meetings, small wins), disorder decay, the near-repeat boost, and what residents
-//! and dispatchers observe (grids' incident rates, clearance, utilisation). The
-//! formulas are `rules::collaboration`, `rules::contagion`, `rules::observation` and
-//! `rules::operations`; this file applies them to every grid and adds the meetings to
-//! the day's burden.
+//! Phase 7 of the day, the slow state: each grid's collaborative process (the day's
+//! decay and small wins; the meetings themselves are phase 1c, `meetings.rs`), disorder
+//! decay, the near-repeat boost, and what residents and dispatchers observe (grids'
+//! incident rates, clearance, utilisation). The formulas are `rules::collaboration`,
+//! `rules::contagion`, `rules::observation` and `rules::operations`; this file applies
+//! them to every grid.
 
 use super::{Day, World};
-use crate::model::co_governance::accounts;
-use crate::model::co_governance::rules::collaboration::{self, dialogue};
 use crate::model::co_governance::rules::observation::{self, DISPATCH_MEMORY, RESIDENT_MEMORY};
 use crate::model::co_governance::rules::operations;
 use crate::model::co_governance::rules::{contagion, space};
 
 impl World<'_> {
-    /// Phase 7a: the day's dialogue and meetings move every grid's process state with
-    /// its joint wins and failures; meeting hours go to the burden of each group at the
-    /// table.
-    pub(super) fn collaborative_process(&mut self, access: f64, day: &mut Day) {
-        let p = self.p;
-        let c = &p.collaboration;
-        let d = dialogue(c.meetings_per_month, access, p.police.community_role_share);
-        let meeting_hours =
-            collaboration::meeting_hours(c.meetings_per_month, c.meeting_hours, self.grids as f64);
-        day.burden[accounts::POLICE] += meeting_hours;
-        day.burden[accounts::GRID_WORKERS] += meeting_hours;
-        day.burden[accounts::NGOS] += meeting_hours * f64::from(u8::from(!self.ngos.on.is_empty()));
-        day.burden[accounts::ENTERPRISES] +=
-            meeting_hours * f64::from(u8::from(!self.enterprises.on.is_empty()));
+    /// Phase 7a: every grid's partnership takes the day's decay and learns from its
+    /// joint wins and failures (`rules::collaboration::Process::step`).
+    pub(super) fn collaborative_process(&mut self) {
+        let c = &self.p.collaboration;
         for k in 0..self.grids {
-            self.process[k].step(c, d, self.wins[k], self.failures[k]);
+            self.process[k].step(c, self.wins[k], self.failures[k]);
         }
     }
 

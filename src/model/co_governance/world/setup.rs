@@ -10,12 +10,13 @@ use rand_distr::{Distribution, Normal};
 use super::World;
 use super::actors::Responders;
 use super::draw::beta_sampler;
+use super::meetings::Meetings;
 use super::participation::Organisations;
 use super::units::Units;
 use crate::model::co_governance::accounts::{Accounts, Histogram};
 use crate::model::co_governance::metrics::SERIES;
 use crate::model::co_governance::params::Params;
-use crate::model::co_governance::rules::collaboration::Process;
+use crate::model::co_governance::rules::collaboration::{PARTNERS, Partner, Process};
 use crate::model::co_governance::rules::public_goods::{self, Strategy};
 use crate::model::co_governance::rules::{dispatch, operations, space};
 
@@ -154,6 +155,22 @@ impl<'a> World<'a> {
             &mut rng,
         );
 
+        // The collaborative process (issue 11, item 3): each grid's partnership has the
+        // partner groups the grid has agents of (the police if there are officers,
+        // residents always), each at the initial level.
+        let meetings = Meetings::new(&units, (width, height));
+        let process: Vec<Process> = (0..grids)
+            .map(|k| {
+                let mut member = [false; PARTNERS];
+                member[Partner::Police as usize] = meetings.police_partner();
+                member[Partner::GridWorkers as usize] = !grid_workers.in_grid(k).is_empty();
+                member[Partner::Ngos as usize] = !ngo_actors.in_grid(k).is_empty();
+                member[Partner::Enterprises as usize] = !security.in_grid(k).is_empty();
+                member[Partner::Residents as usize] = true;
+                Process::new(p.collaboration.initial_level, member)
+            })
+            .collect();
+
         let rows = p.run.warmup_ticks as usize + p.run.ticks as usize;
         World {
             p,
@@ -181,7 +198,7 @@ impl<'a> World<'a> {
             near_repeat: vec![0.0; grids],
             scratch: vec![0.0; grids],
             disorder: vec![0.0; grids],
-            process: vec![Process::new(p.collaboration.initial_level); grids],
+            process,
             motivated: vec![0; grids],
             guardians: vec![0.0; grids],
             offend_prob: vec![0.0; grids],
@@ -210,6 +227,7 @@ impl<'a> World<'a> {
             utilisation_seen: INITIAL_UTILISATION,
             units,
             sanctioning: Default::default(),
+            meetings,
             accounts: Accounts {
                 residents: n as u64,
                 grids: grids as u64,

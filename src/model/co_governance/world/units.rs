@@ -103,6 +103,9 @@ pub(super) struct Units {
     /// Trust through contacts (issue 11, item 1): each unit's own procedural-justice
     /// style, drawn once at setup ([`Units::draw_styles`]).
     style: Vec<f64>,
+    // The collaborative process (issue 11, item 3): minutes of today's community work
+    // each unit spends in grid meetings (`meetings.rs`).
+    meeting: Vec<f64>,
 }
 
 impl Units {
@@ -135,6 +138,7 @@ impl Units {
             by_post: Vec::with_capacity(n),
             by_post_start: vec![0; grids + 1],
             style: Vec::with_capacity(n),
+            meeting: vec![0.0; n],
         };
         for (kind, count) in [
             (UnitKind::Officer, officers),
@@ -177,9 +181,39 @@ impl Units {
         self.officers
     }
 
-    /// Officer `u`'s post and minutes of community work today.
+    /// Officer `u`'s post and minutes of community work today, less the minutes it
+    /// spent in grid meetings.
     pub(super) fn community_work(&self, u: usize) -> (usize, f64) {
-        (self.post[u] as usize, self.plan[u].community_minutes())
+        let left = (self.plan[u].community_minutes() - self.meeting[u]).max(0.0);
+        (self.post[u] as usize, left)
+    }
+
+    // The collaborative process (issue 11, item 3): officers at grid meetings.
+
+    /// The officers posted in grid `g` are `self.posted_officer(g, j)` for `j` in
+    /// `0..self.officers_posted(g)` (officers come first in a grid's units).
+    pub(super) fn officers_posted(&self, g: usize) -> usize {
+        let posted = self.by_post_start[g] as usize..self.by_post_start[g + 1] as usize;
+        self.by_post[posted]
+            .iter()
+            .take_while(|&&u| self.kind[u as usize] == UnitKind::Officer)
+            .count()
+    }
+
+    /// The `j`-th officer posted in grid `g`.
+    pub(super) fn posted_officer(&self, g: usize, j: usize) -> usize {
+        self.by_post[self.by_post_start[g] as usize + j] as usize
+    }
+
+    /// Officer `u`'s minutes of community work left today, or `None` when off duty.
+    pub(super) fn community_left(&self, u: usize) -> Option<f64> {
+        let plan = &self.plan[u];
+        (plan.end > plan.start).then(|| (plan.community_minutes() - self.meeting[u]).max(0.0))
+    }
+
+    /// Officer `u` spends `minutes` of today's community work in a meeting.
+    pub(super) fn spend_meeting(&mut self, u: usize, minutes: f64) {
+        self.meeting[u] += minutes;
     }
 
     // --- Trust through contacts (issue 11, item 1).
@@ -311,6 +345,7 @@ impl World<'_> {
         let length = rota.shift_minutes;
         let day_start = tick as f64 * MINUTES_PER_DAY;
         self.units.day_start = day_start;
+        self.units.meeting.fill(0.0);
         let mut available = 0.0;
         for u in 0..self.units.len() {
             if !dispatch::on_duty(tick as u64, self.units.phase[u], rota.on_duty_share) {
