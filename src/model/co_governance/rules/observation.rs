@@ -1,4 +1,5 @@
-//! What residents and dispatchers remember (docs/model.md, "A day, in order", step 7).
+//! What residents and dispatchers remember (docs/model.md, section 7.12; "A day, in
+//! order", step 7b).
 //!
 //! Residents do not know the true clearance rate or their grid's crime rate; they
 //! remember what they have seen, an exponential moving average updated once a day.

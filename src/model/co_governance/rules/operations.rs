@@ -1,5 +1,5 @@
-//! Police operations and logistics (mechanism 9 of docs/model.md, "A day, in order",
-//! steps 1 and 4).
+//! Police operations and logistics (mechanism 9 of docs/model.md, section 7.9; "A day,
+//! in order", steps 1 and 5b).
 //!
 //! Officers have limited hours. Of their on-duty hours, a share goes to administration
 //! (problem 4) and a share to community work (the remodelled role); the rest is

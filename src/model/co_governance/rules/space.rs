@@ -1,4 +1,5 @@
-//! Space and time (mechanism 1 of docs/model.md, "What is simulated").
+//! Space and time (mechanism 1 of docs/model.md: section 7.1, "Space and time"; the
+//! lattice and its scales are in section 2, "Entities, state variables and scales").
 //!
 //! A district is a `width` x `height` lattice of grids without wrap, the grids of
 //! Chinese grid management; what a resident sees is its own grid plus each of the 8

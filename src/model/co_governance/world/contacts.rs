@@ -69,7 +69,7 @@ impl World<'_> {
         }
     }
 
-    /// Phase 1c: patrol stops. Each officer on duty today patrols its post grid in the
+    /// Phase 1d: patrol stops. Each officer on duty today patrols its post grid in the
     /// hours it is neither in administration or community work nor, by yesterday's
     /// observed utilisation, on calls, and stops or talks to a resident of the grid per
     /// `1 / trust.stops_per_patrol_hour` of them (stochastically rounded).

@@ -16,7 +16,7 @@ use crate::model::co_governance::rules::space::MINUTES_PER_HOUR;
 use crate::model::co_governance::rules::{contagion, offending, space};
 
 impl World<'_> {
-    /// Phase 1b: community contacts by officers in the remodelled role. Each officer
+    /// Phase 1d: community contacts by officers in the remodelled role. Each officer
     /// on duty today meets residents of its post grid, one per
     /// `police.hours_per_contact` of its community work (stochastically rounded); each
     /// is a contact with that officer (`contacts.rs`).

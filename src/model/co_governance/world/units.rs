@@ -335,7 +335,7 @@ impl Units {
 }
 
 impl World<'_> {
-    /// Phase 1a: today's shifts. Each unit on the rota today gets its shift and a block
+    /// Phase 1: today's shifts. Each unit on the rota today gets its shift and a block
     /// of administration and community work (officers) or guard and community duty
     /// (auxiliaries) at a time drawn uniformly in the shift. Returns the units'
     /// available hours today.
