@@ -28,7 +28,7 @@ const UPDATES: u64 = 10_000_000;
 const BURN_IN: u64 = 1_000_000;
 
 pub fn punishment(out: &Path) -> std::io::Result<Report> {
-    let mut report = Report::new("6. Pool and peer punishment (Sigmund et al. 2010)");
+    let mut report = Report::new("7. Pool and peer punishment (Sigmund et al. 2010)");
     let base = Setting::sigmund_2010();
     let settings = [
         (
