@@ -17,8 +17,8 @@ use cogov::model::co_governance::sigmund::{Setting, Shares, run};
 use cogov::output::csv::CsvTable;
 use cogov::stats::Summary;
 
-use crate::report::{Finding, Report, above_zero};
-use crate::tables::{num, show, text, write};
+use crate::report::{Finding, Report, above, above_zero, below};
+use crate::tables::{num, show, show_ci, text, write};
 
 /// Populations per setting.
 const SEEDS: u64 = 20;
@@ -137,15 +137,7 @@ pub fn punishment(out: &Path) -> std::io::Result<Report> {
                 .collect::<Vec<_>>(),
         )
     };
-    let evidence = |d: &Summary| {
-        format!(
-            "paired difference {} [{}, {}] over {} seeds",
-            show(d.mean, 3),
-            show(d.ci95_low, 3),
-            show(d.ci95_high, 3),
-            d.n
-        )
-    };
+    let evidence = |d: &Summary| format!("paired difference {} over {} seeds", show_ci(d, 3), d.n);
     // Pool punishment is stable only with second-order punishment (the paper's Fig. 2).
     let d = paired(3, 2, &Shares::contributing);
     report.check(
@@ -162,12 +154,7 @@ pub fn punishment(out: &Path) -> std::io::Result<Report> {
         "peer and pool, no second-order punishment: peer punishers outnumber pool punishers",
         above_zero(&d),
         Finding::Holds,
-        format!(
-            "V - W {} [{}, {}]",
-            show(d.mean, 3),
-            show(d.ci95_low, 3),
-            show(d.ci95_high, 3)
-        ),
+        format!("V - W {}", show_ci(&d, 3)),
     );
     let d = Summary::of(
         &runs[5]
@@ -179,12 +166,7 @@ pub fn punishment(out: &Path) -> std::io::Result<Report> {
         "peer and pool, second-order punishment: pool punishers outnumber peer punishers",
         above_zero(&d),
         Finding::Holds,
-        format!(
-            "W - V {} [{}, {}]",
-            show(d.mean, 3),
-            show(d.ci95_low, 3),
-            show(d.ci95_high, 3)
-        ),
+        format!("W - V {}", show_ci(&d, 3)),
     );
     // The reading: pool punishment with second-order punishment sustains
     // cooperation where peer punishment alone does not. Peer punishment alone (with
@@ -192,38 +174,16 @@ pub fn punishment(out: &Path) -> std::io::Result<Report> {
     let c = Summary::of(&runs[3].iter().map(Shares::contributing).collect::<Vec<_>>());
     report.check(
         "pool punishment with second-order punishment sustains cooperation (most contribute)",
-        if c.ci95_low > 0.5 {
-            Finding::Holds
-        } else if c.ci95_high < 0.5 {
-            Finding::Fails
-        } else {
-            Finding::Undecided
-        },
+        above(&c, 0.5),
         Finding::Holds,
-        format!(
-            "contributing {} [{}, {}]",
-            show(c.mean, 3),
-            show(c.ci95_low, 3),
-            show(c.ci95_high, 3)
-        ),
+        format!("contributing {}", show_ci(&c, 3)),
     );
     let p = Summary::of(&runs[0].iter().map(Shares::contributing).collect::<Vec<_>>());
     report.check(
         "peer punishment alone does not sustain cooperation (at most half contribute)",
-        if p.ci95_high < 0.5 {
-            Finding::Holds
-        } else if p.ci95_low > 0.5 {
-            Finding::Fails
-        } else {
-            Finding::Undecided
-        },
+        below(&p, 0.5),
         Finding::Fails,
-        format!(
-            "contributing {} [{}, {}]",
-            show(p.mean, 3),
-            show(p.ci95_low, 3),
-            show(p.ci95_high, 3)
-        ),
+        format!("contributing {}", show_ci(&p, 3)),
     );
     Ok(report)
 }

@@ -96,12 +96,26 @@ impl Report {
 
 /// The finding of "the true value is above zero" from a 95% interval.
 pub fn above_zero(s: &Summary) -> Finding {
-    if s.ci95_low > 0.0 {
+    above(s, 0.0)
+}
+
+/// The finding of "the true value is above `x`" from a 95% interval.
+pub fn above(s: &Summary, x: f64) -> Finding {
+    if s.ci95_low > x {
         Finding::Holds
-    } else if s.ci95_high < 0.0 {
+    } else if s.ci95_high < x {
         Finding::Fails
     } else {
         Finding::Undecided
+    }
+}
+
+/// The finding of "the true value is below `x`" from a 95% interval.
+pub fn below(s: &Summary, x: f64) -> Finding {
+    match above(s, x) {
+        Finding::Holds => Finding::Fails,
+        Finding::Fails => Finding::Holds,
+        undecided => undecided,
     }
 }
 

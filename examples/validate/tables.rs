@@ -41,6 +41,16 @@ pub fn show(x: f64, digits: usize) -> String {
     }
 }
 
+/// A mean with its 95% interval, "m [low, high]", for a check's detail.
+pub fn show_ci(s: &cogov::stats::Summary, digits: usize) -> String {
+    format!(
+        "{} [{}, {}]",
+        show(s.mean, digits),
+        show(s.ci95_low, digits),
+        show(s.ci95_high, digits)
+    )
+}
+
 /// A relative change for a printed table, as a signed percentage.
 pub fn pct(x: f64) -> String {
     if x.is_nan() {
