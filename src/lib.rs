@@ -1,11 +1,13 @@
 //! cogov: an agent-based simulator of collaborative governance in urban community
 //! policing. See `ARCHITECTURE.md` for the map.
 
+pub mod chart;
 pub mod driver;
 pub mod experiment;
 pub mod input;
 pub mod model;
 pub mod output;
+pub mod report;
 pub mod runner;
 pub mod scenario;
 pub mod schema;

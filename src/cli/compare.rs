@@ -15,6 +15,10 @@ use cogov::scenario::{BUILTIN_FILES, Scenario};
 use cogov::schema::metrics::MetricDef;
 use std::cell::RefCell;
 
+/// The days `compare` writes to timeseries.csv unless `--timeseries-every` says
+/// otherwise: every 7th (weekly), for the report's time series.
+pub const COMPARE_TIMESERIES_EVERY: u64 = 7;
+
 fn metric_index(model: Model, name: &str) -> Result<usize, InputError> {
     let metrics: &[MetricDef] = model.metrics();
     metrics.iter().position(|m| m.name == name).ok_or_else(|| {
@@ -135,7 +139,14 @@ fn compare(
         // Pairing is the point of a comparison.
         common_random_numbers: true,
     };
-    let layout = Layout::of(&experiment, args.exec.timeseries_every.unwrap_or(0));
+    // Every 7th day (weekly) of every run: enough for the report's time series with
+    // bands, a seventh of the daily file.
+    let layout = Layout::of(
+        &experiment,
+        args.exec
+            .timeseries_every
+            .unwrap_or(COMPARE_TIMESERIES_EVERY),
+    );
     let target = exec::target(&args.exec, &format!("compare-{}", base.name))?;
 
     // Pair the scenarios' runs replication by replication, by job identity: a
@@ -189,7 +200,7 @@ fn compare(
     } else {
         vec![(COMPARISON_FILE, comparison_csv(&labels, metric_defs, &rows))]
     };
-    let dir = done.finished.store.finish(&manifest.to_json(), &extra)?;
+    let dir = super::report::finish(done.finished.store, &manifest.to_json(), &extra, sharded)?;
     warn_runaways(runaways, experiment.model);
     let stop_line = stopped.map_or(String::new(), |s| format!("\n{s}"));
     if args.exec.quiet {
@@ -207,7 +218,7 @@ fn compare(
             Some(&metrics[..])
         };
         print_stdout(&format!(
-            "{}{stop_line}\nresults: {} (comparison.csv, runs.csv, summary.csv, failures.csv, manifest.json){}\n",
+            "{}{stop_line}\nresults: {} (report.html, comparison.csv, runs.csv, summary.csv, failures.csv, manifest.json){}\n",
             comparison_table(&labels, metric_defs, &rows, shown),
             dir.display(),
             failure_note(failures)

@@ -63,10 +63,10 @@ pub fn run(args: MergeArgs, command_line: Vec<String>) -> anyhow::Result<()> {
         None => vec![],
     };
     let runaways = store.runaways().len();
-    let dir = store.finish(&bytes, &extra)?;
+    let dir = super::report::finish(store, &bytes, &extra, false)?;
     super::run::warn_runaways(runaways, model);
     print_stdout(&format!(
-        "merged {} shards into {}\n",
+        "merged {} shards into {} (report.html: the merged results' pictures)\n",
         args.dirs.len(),
         dir.display()
     ))

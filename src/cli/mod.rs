@@ -15,6 +15,7 @@ mod exec;
 
 mod merge;
 mod reference;
+mod report;
 mod run;
 mod sweep;
 
@@ -24,6 +25,7 @@ use cogov::driver::DriverError;
 use cogov::experiment::Shard;
 use cogov::model::Model;
 use cogov::output::OutputError;
+use cogov::report::ReportError;
 use cogov::scenario::{Scenario, ScenarioError};
 use std::ffi::OsString;
 use std::io::Write as _;
@@ -79,6 +81,15 @@ pub enum Command {
     /// machine (manifest.json aside). Shards of different experiments, seeds or cogov
     /// versions are refused.
     Merge(MergeArgs),
+    /// Build (or rebuild) report.html and plots/*.svg of a finished results directory
+    ///
+    /// Reads the directory's CSV files and manifest only, so it works for the results
+    /// of any run, sweep, compare or merge, including directories written before
+    /// reports existed. Every command writes the report itself when it finishes.
+    Report {
+        /// A finished results directory
+        dir: PathBuf,
+    },
     /// Validate a scenario file and print its resolved parameters
     Check {
         /// Scenario file (TOML)
@@ -155,7 +166,7 @@ pub struct ExecArgs {
     #[arg(long, value_name = "K/N")]
     pub shard: Option<Shard>,
     /// Write every K-th day of each run to timeseries.csv; 0 writes none
-    /// [default: 1 for run, the file's setting for sweep, 0 for compare]
+    /// [default: 1 for run, the file's setting for sweep, 7 (weekly) for compare]
     #[arg(long, value_name = "K")]
     pub timeseries_every: Option<u64>,
 }
@@ -256,6 +267,7 @@ pub fn main(args: Vec<OsString>) -> i32 {
         Some(Command::Compare(args)) => compare::run(args, command_line),
         Some(Command::Merge(args)) => merge::run(args, command_line),
         Some(Command::Check { scenario }) => check(&scenario),
+        Some(Command::Report { dir }) => report::run(&dir),
         Some(Command::Params { format, model }) => {
             print_stdout(&reference::params(model.into(), format))
         }
@@ -266,7 +278,7 @@ pub fn main(args: Vec<OsString>) -> i32 {
     match result {
         Ok(()) => 0,
         Err(err) => {
-            report(&err);
+            print_error(&err);
             exit_code(&err)
         }
     }
@@ -301,7 +313,7 @@ fn print_stdout(text: &str) -> anyhow::Result<()> {
 }
 
 /// Prints the one message of a failure.
-fn report(err: &anyhow::Error) {
+fn print_error(err: &anyhow::Error) {
     match err.downcast_ref::<ScenarioError>() {
         // Already complete, `error:` prefix included.
         Some(scenario_error) => eprintln!("{scenario_error}"),
@@ -328,6 +340,9 @@ fn exit_code(err: &anyhow::Error) -> i32 {
             || cause
                 .downcast_ref::<OutputError>()
                 .is_some_and(OutputError::is_user_error)
+            || cause
+                .downcast_ref::<ReportError>()
+                .is_some_and(|e| matches!(e, ReportError::NotResults(_) | ReportError::Shard(..)))
     });
     if bad_input { 2 } else { 1 }
 }

@@ -145,6 +145,10 @@ struct ColumnJson<'a> {
     /// Null when unbounded.
     min: Option<f64>,
     max: Option<f64>,
+    /// "higher", "lower" or "neither": which direction is an improvement.
+    better: &'a str,
+    /// "public order", "cooperation", "cost" or "other".
+    group: &'a str,
     doc: &'a str,
 }
 
@@ -183,7 +187,10 @@ pub fn metrics(model: Model, format: Format) -> String {
         columns below are those of `cogov run`; a sweep's files start with point, \
         replication (and the swept parameters), a comparison's with scenario, run; summary \
         rows of a sweep or comparison start with the point or scenario (see the README's \
-        output section).";
+        output section). Each metric names which direction of change is better (higher, \
+        lower, or neither: a change that is neither good nor bad in itself) and the group \
+        reports file it under (public order, cooperation, cost, other); report.html \
+        colours changes by it.";
     let mut out = String::new();
     match format {
         Format::Text => {
@@ -221,6 +228,8 @@ pub fn metrics(model: Model, format: Format) -> String {
                 unit: def.unit,
                 min: def.min.is_finite().then_some(def.min),
                 max: def.max.is_finite().then_some(def.max),
+                better: def.better.word(),
+                group: def.group.name(),
                 doc: def.doc,
             };
             let all: Vec<ColumnJson> = metrics
@@ -236,25 +245,31 @@ pub fn metrics(model: Model, format: Format) -> String {
 
 fn text_column(out: &mut String, def: &MetricDef) {
     out.push_str(&format!(
-        "\n  {}  ({}, {})\n",
+        "\n  {}  ({}, {}; better: {}; {})\n",
         def.name,
         def.unit,
-        metric_range(def)
+        metric_range(def),
+        def.better.word(),
+        def.group.name()
     ));
     out.push_str(&wrap(def.doc, 6));
 }
 
 fn markdown_columns(out: &mut String, fixed: &[(&str, &str)], defs: &[MetricDef]) {
-    out.push_str("| Column | Unit | Range | Meaning |\n|---|---|---|---|\n");
+    out.push_str(
+        "| Column | Unit | Range | Better | Group | Meaning |\n|---|---|---|---|---|---|\n",
+    );
     for (name, doc) in fixed {
-        out.push_str(&format!("| `{name}` | | | {} |\n", cell(doc)));
+        out.push_str(&format!("| `{name}` | | | | | {} |\n", cell(doc)));
     }
     for def in defs {
         out.push_str(&format!(
-            "| `{}` | {} | {} | {} |\n",
+            "| `{}` | {} | {} | {} | {} | {} |\n",
             def.name,
             cell(def.unit),
             metric_range(def),
+            def.better.word(),
+            def.group.name(),
             cell(def.doc)
         ));
     }

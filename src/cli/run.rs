@@ -40,14 +40,15 @@ pub fn run(args: RunArgs, command_line: Vec<String>) -> anyhow::Result<()> {
     let failures = done.finished.store.failures();
     let runaways = done.finished.store.runaways().len();
     let manifest = done.manifest(entry(&scenario), seed, command_line);
-    let dir = done.finished.store.finish(&manifest.to_json(), &[])?;
+    let sharded = args.exec.shard.is_some();
+    let dir = super::report::finish(done.finished.store, &manifest.to_json(), &[], sharded)?;
     warn_runaways(runaways, experiment.model);
     let failed = failure_note(failures);
     if args.exec.quiet {
         print_stdout(&format!("{}\n", dir.display()))?;
     } else {
         print_stdout(&format!(
-            "{}\nresults: {} (runs.csv, summary.csv, timeseries.csv, failures.csv, manifest.json){failed}\n",
+            "{}\nresults: {} (report.html, runs.csv, summary.csv, timeseries.csv, grids.csv, failures.csv, manifest.json){failed}\n",
             table::summary_table(experiment.model.metrics(), &summaries[0]),
             dir.display()
         ))?;

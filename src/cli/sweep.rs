@@ -48,17 +48,23 @@ pub fn run(args: SweepArgs, command_line: Vec<String>) -> anyhow::Result<()> {
         sweep: Some(sweep),
         ..done.manifest(entry(&spec.scenario), experiment.seed, command_line)
     };
-    let dir = done.finished.store.finish(&manifest.to_json(), &[])?;
+    let sharded = args.exec.shard.is_some();
+    let dir = super::report::finish(done.finished.store, &manifest.to_json(), &[], sharded)?;
     warn_runaways(runaways, experiment.model);
     if args.exec.quiet {
         print_stdout(&format!("{}\n", dir.display()))?;
     } else {
         print_stdout(&format!(
-            "sweep `{}`: {} points x {} replications\nresults: {} (points.csv, runs.csv, summary.csv, failures.csv, manifest.json{}){}\n",
+            "sweep `{}`: {} points x {} replications\nresults: {} ({}points.csv, runs.csv, summary.csv, failures.csv, manifest.json{}){}\n",
             spec.name,
             experiment.points.len(),
             experiment.replications,
             dir.display(),
+            if args.exec.shard.is_some() {
+                ""
+            } else {
+                "report.html, "
+            },
             if every > 0 { ", timeseries.csv" } else { "" },
             failure_note(failures)
         ))?;

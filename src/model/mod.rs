@@ -35,6 +35,9 @@ pub struct RunOutput {
     /// Row-major time series: `run.warmup_ticks + run.ticks` rows (row t is tick t+1,
     /// warm-up first) by [`Model::series`] columns.
     pub series: Vec<f64>,
+    /// The map at the end of the run: one row per cell of the model's map
+    /// ([`ModelParams::map_size`], row-major) by [`Model::cell_metrics`] columns.
+    pub cells: Vec<f64>,
 }
 
 /// A model a scenario can choose with its top-level `model` key.
@@ -164,6 +167,54 @@ impl Model {
         match self {
             Model::CoGovernance => SERIES,
             Model::CivilViolence => civil_violence::CV_SERIES,
+        }
+    }
+
+    /// The few metrics reports show first (as indices into [`Model::metrics`]): for
+    /// the co-governance model incidents, victimisation, trust in police,
+    /// participation, response time and cost.
+    pub fn key_metrics(self) -> Vec<usize> {
+        match self {
+            Model::CoGovernance => co_governance::metrics::KEY
+                .iter()
+                .map(|&m| m as usize)
+                .collect(),
+            Model::CivilViolence => civil_violence::metrics::CV_KEY
+                .iter()
+                .map(|&m| m as usize)
+                .collect(),
+        }
+    }
+
+    /// The series reports draw over time (as indices into [`Model::series`]).
+    pub fn headline_series(self) -> Vec<usize> {
+        match self {
+            Model::CoGovernance => co_governance::metrics::HEADLINE_SERIES
+                .iter()
+                .map(|&m| m as usize)
+                .collect(),
+            Model::CivilViolence => civil_violence::metrics::CV_HEADLINE_SERIES
+                .iter()
+                .map(|&m| m as usize)
+                .collect(),
+        }
+    }
+
+    /// The columns of the per-cell map output (`RunOutput::cells`): the
+    /// co-governance model's grids, the civil-violence model's lattice cells.
+    pub fn cell_metrics(self) -> &'static [MetricDef] {
+        match self {
+            Model::CoGovernance => co_governance::GRID_METRICS,
+            Model::CivilViolence => civil_violence::CV_CELLS,
+        }
+    }
+
+    /// The names of the codes of a categorical map (the civil-violence lattice's
+    /// [`civil_violence::CELL_STATES`], code 0 first); empty for a numeric map.
+    pub fn cell_states(self) -> &'static [&'static str] {
+        match self {
+            Model::CoGovernance => &[],
+            Model::CivilViolence => &civil_violence::CELL_STATES,
         }
     }
 
@@ -300,6 +351,15 @@ impl ModelParams {
         each_model!(self, p => u64::from(p.run.replications))
     }
 
+    /// The map's size in cells, (width, height): the district's grids or the
+    /// torus's cells; `RunOutput::cells` has `width * height` rows.
+    pub fn map_size(&self) -> (usize, usize) {
+        match self {
+            ModelParams::CoGovernance(p) => (p.district.width as usize, p.district.height as usize),
+            ModelParams::CivilViolence(p) => (p.lattice.width as usize, p.lattice.height as usize),
+        }
+    }
+
     /// `run.seed`: the scenario's default base seed.
     pub fn seed(&self) -> u64 {
         each_model!(self, p => p.run.seed)
@@ -318,6 +378,7 @@ impl ModelParams {
                 RunOutput {
                     metrics: out.metrics,
                     series: out.series,
+                    cells: out.cells,
                 }
             }
         }

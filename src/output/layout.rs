@@ -8,10 +8,14 @@
 //! | `failures.csv` | `run,seed,error` | `point,replication,seed,<swept>,error` | `scenario,run,seed,error` |
 //! | `summary.csv` | `metric,mean,sd,ci95_low,ci95_high,n` | `point,<swept>,metric,...` | `scenario,metric,...` |
 //! | `points.csv` | | `point,<swept>` | |
+//! | `grids.csv` | `run,grid,x,y,metric,value` | | |
 //!
 //! `<metrics>` are the names of the model's end-of-run metrics ([`Model::metrics`]:
 //! for the co-governance model [`crate::model::co_governance::metrics::METRICS`]), `<series>` those of its
-//! series columns ([`Model::series`]), `<swept>` the swept parameters' dotted paths. Rows are in job order (replication-major, see
+//! series columns ([`Model::series`]), `<swept>` the swept parameters' dotted paths.
+//! `grids.csv` is tidy: one row per replication, map cell and [`Model::cell_metrics`]
+//! column (`grid` counts row-major from 0; `x` is the column from the west, `y` the
+//! row from the north). Rows are in job order (replication-major, see
 //! [`crate::experiment`]). Scenario names are quoted as CSV requires when they hold a
 //! comma, a quote or a line break; every other field is a bare number or name.
 
@@ -38,6 +42,9 @@ pub struct Layout {
     pub warmups: Vec<u64>,
     /// Write every K-th day to `timeseries.csv`; 0 writes no time series.
     pub timeseries_every: u64,
+    /// The map's width in cells when `grids.csv` is written (a `run` of valid
+    /// parameters), `None` otherwise.
+    pub map: Option<usize>,
 }
 
 /// A CSV field, quoted when it must be.
@@ -121,6 +128,10 @@ impl Layout {
                 .map(|p| p.params.as_ref().map_or(0, |params| params.warmup_ticks()))
                 .collect(),
             timeseries_every,
+            map: match (&experiment.kind, experiment.points.first()) {
+                (Kind::Run, Some(point)) => point.params.as_ref().ok().map(|p| p.map_size().0),
+                _ => None,
+            },
         }
     }
 
@@ -253,6 +264,28 @@ impl Layout {
                 push_number(out, x);
             }
             out.push('\n');
+        }
+    }
+
+    pub fn grids_header(&self) -> String {
+        format!("{},grid,x,y,metric,value\n", self.identity_header())
+    }
+
+    /// Appends a job's `grids.csv` rows to `out`: each cell's [`Model::cell_metrics`]
+    /// values, cell by cell.
+    pub fn grids_rows(&self, out: &mut String, job: &Job, cells: &[f64]) {
+        let Some(width) = self.map.filter(|&w| w > 0) else {
+            return;
+        };
+        let defs = self.model.cell_metrics();
+        let identity = self.identity(job.point, job.replication);
+        for (grid, values) in cells.chunks(defs.len()).enumerate() {
+            let (x, y) = (grid % width, grid / width);
+            for (def, &value) in defs.iter().zip(values) {
+                out.push_str(&format!("{identity},{grid},{x},{y},{},", def.name));
+                push_number(out, value);
+                out.push('\n');
+            }
         }
     }
 

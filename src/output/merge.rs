@@ -8,7 +8,7 @@
 use super::layout::Layout;
 use super::plan::Plan;
 use super::store::{FAILURES_FILE, POINTS_FILE, Store, io_error};
-use super::{MANIFEST_FILE, OutputError, RUNS_FILE, TIMESERIES_FILE};
+use super::{GRIDS_FILE, MANIFEST_FILE, OutputError, RUNS_FILE, TIMESERIES_FILE};
 use crate::experiment::{Kind, unique_labels};
 use serde::Deserialize;
 use std::fs;
@@ -120,6 +120,8 @@ impl ShardDir {
             // The warm-up flag is already in the shards' rows; merge copies them.
             warmups: vec![0; labels.len()],
             timeseries_every: plan.timeseries_every,
+            // Merge copies the rows; only whether the file exists matters.
+            map: (plan.kind == Kind::Run && self.dir.join(GRIDS_FILE).is_file()).then_some(0),
         })
     }
 }
@@ -204,6 +206,7 @@ pub fn merge(
     let mut merged_runs = String::new();
     let mut merged_failures = String::new();
     let mut merged_series = String::new();
+    let mut merged_grids = String::new();
     // Each file: interleave the shards' rows by job number.
     let job_of = |layout: &Layout, line: &str| -> Option<u64> {
         let (p, r, _) = layout.parse_identity(line)?;
@@ -213,8 +216,11 @@ pub fn merge(
         (RUNS_FILE, &mut merged_runs, false),
         (FAILURES_FILE, &mut merged_failures, false),
         (TIMESERIES_FILE, &mut merged_series, true),
+        (GRIDS_FILE, &mut merged_grids, true),
     ] {
-        if name == TIMESERIES_FILE && store.layout.timeseries_every == 0 {
+        if (name == TIMESERIES_FILE && store.layout.timeseries_every == 0)
+            || (name == GRIDS_FILE && store.layout.map.is_none())
+        {
             continue;
         }
         let mut streams = Vec::new();
@@ -266,6 +272,10 @@ pub fn merge(
     if let Some(file) = store.timeseries.as_mut() {
         file.write_all(merged_series.as_bytes())
             .map_err(|e| io_error("write", &store.partial.join(TIMESERIES_FILE), e))?;
+    }
+    if let Some(file) = store.grids.as_mut() {
+        file.write_all(merged_grids.as_bytes())
+            .map_err(|e| io_error("write", &store.partial.join(GRIDS_FILE), e))?;
     }
     store.checkpoint.failed = merged_failures
         .lines()

@@ -43,6 +43,8 @@ use std::path::PathBuf;
 pub const RUNS_FILE: &str = "runs.csv";
 pub const SUMMARY_FILE: &str = "summary.csv";
 pub const TIMESERIES_FILE: &str = "timeseries.csv";
+/// Each replication's map, one row per cell and metric (`cogov run` only).
+pub const GRIDS_FILE: &str = "grids.csv";
 pub const MANIFEST_FILE: &str = "manifest.json";
 pub const COMPARISON_FILE: &str = "comparison.csv";
 

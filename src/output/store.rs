@@ -20,7 +20,7 @@
 
 use super::layout::Layout;
 use super::plan::Plan;
-use super::{MANIFEST_FILE, OutputError, RUNS_FILE, SUMMARY_FILE, TIMESERIES_FILE};
+use super::{GRIDS_FILE, MANIFEST_FILE, OutputError, RUNS_FILE, SUMMARY_FILE, TIMESERIES_FILE};
 use crate::experiment::{Experiment, Job, Kind, Shard};
 use crate::runner::{JobRecord, Outcome};
 use crate::stats::{Accumulator, Summary};
@@ -44,6 +44,8 @@ pub(super) struct Checkpoint {
     runs_len: u64,
     failures_len: u64,
     timeseries_len: u64,
+    #[serde(default)]
+    grids_len: u64,
     /// Jobs that failed, in order.
     pub(super) failed: Vec<u64>,
 }
@@ -57,6 +59,11 @@ impl Checkpoint {
             failures_len: layout.failures_header().len() as u64,
             timeseries_len: if layout.timeseries_every > 0 {
                 layout.timeseries_header().len() as u64
+            } else {
+                0
+            },
+            grids_len: if layout.map.is_some() {
+                layout.grids_header().len() as u64
             } else {
                 0
             },
@@ -130,6 +137,7 @@ pub struct Store {
     pub(super) runs: File,
     pub(super) failures: File,
     pub(super) timeseries: Option<File>,
+    pub(super) grids: Option<File>,
     pub(super) accumulators: Vec<Vec<Accumulator>>,
     /// Each point's values of each of the model's watched metrics
     /// (`Model::runaway_watches`), with their replications: `watched[point][watch]`.
@@ -179,6 +187,9 @@ impl Store {
                 &partial.join(TIMESERIES_FILE),
                 layout.timeseries_header().as_bytes(),
             )?;
+        }
+        if layout.map.is_some() {
+            write_file(&partial.join(GRIDS_FILE), layout.grids_header().as_bytes())?;
         }
         if layout.kind == Kind::Sweep {
             write_file(&partial.join(POINTS_FILE), layout.points_csv().as_bytes())?;
@@ -232,9 +243,12 @@ impl Store {
             (RUNS_FILE, checkpoint.runs_len),
             (FAILURES_FILE, checkpoint.failures_len),
             (TIMESERIES_FILE, checkpoint.timeseries_len),
+            (GRIDS_FILE, checkpoint.grids_len),
         ] {
             let path = partial.join(name);
-            if name == TIMESERIES_FILE && layout.timeseries_every == 0 {
+            if (name == TIMESERIES_FILE && layout.timeseries_every == 0)
+                || (name == GRIDS_FILE && layout.map.is_none())
+            {
                 continue;
             }
             let file = OpenOptions::new()
@@ -306,10 +320,16 @@ impl Store {
         } else {
             None
         };
+        let grids = if layout.map.is_some() {
+            Some(append_file(&partial.join(GRIDS_FILE))?)
+        } else {
+            None
+        };
         Ok(Store {
             runs: append_file(&partial.join(RUNS_FILE))?,
             failures: append_file(&partial.join(FAILURES_FILE))?,
             timeseries,
+            grids,
             accumulators: vec![
                 vec![Accumulator::new(); layout.metrics().len()];
                 layout.labels.len()
@@ -352,6 +372,7 @@ impl Store {
     /// A file cannot be written.
     pub fn write_batch(&mut self, records: &[JobRecord], next_job: u64) -> Result<(), OutputError> {
         let (mut runs, mut failures, mut series) = (String::new(), String::new(), String::new());
+        let mut grids = String::new();
         for record in records {
             match &record.outcome {
                 Outcome::Finished(output) => {
@@ -359,6 +380,8 @@ impl Store {
                         .runs_row(&mut runs, &record.job, &output.metrics);
                     self.layout
                         .timeseries_rows(&mut series, &record.job, &output.series);
+                    self.layout
+                        .grids_rows(&mut grids, &record.job, &output.cells);
                     self.count(record.job.point, record.job.replication, &output.metrics);
                 }
                 Outcome::Failed(message) => {
@@ -379,9 +402,13 @@ impl Store {
         if let Some(file) = self.timeseries.as_mut() {
             write(file, TIMESERIES_FILE, &series)?;
         }
+        if let Some(file) = self.grids.as_mut() {
+            write(file, GRIDS_FILE, &grids)?;
+        }
         self.checkpoint.runs_len += runs.len() as u64;
         self.checkpoint.failures_len += failures.len() as u64;
         self.checkpoint.timeseries_len += series.len() as u64;
+        self.checkpoint.grids_len += grids.len() as u64;
         self.checkpoint.next_job = next_job;
         let bytes = serde_json::to_vec(&self.checkpoint).unwrap_or_default();
         replace_file(&self.partial.join(CHECKPOINT_FILE), &bytes)
@@ -456,9 +483,24 @@ impl Store {
         manifest: &[u8],
         extra: &[(&str, Vec<u8>)],
     ) -> Result<PathBuf, OutputError> {
+        self.finish_with(manifest, extra, |_| {})
+    }
+
+    /// [`Store::finish`], calling `before_move(dir)` on the complete `<DIR>.partial`
+    /// (every results file and the manifest written) before it is moved into place:
+    /// the binary writes the report there, so the finished directory has it.
+    ///
+    /// # Errors
+    /// As [`Store::finish`].
+    pub fn finish_with(
+        self,
+        manifest: &[u8],
+        extra: &[(&str, Vec<u8>)],
+        before_move: impl FnOnce(&Path),
+    ) -> Result<PathBuf, OutputError> {
         let summary = self.layout.summary_csv(&self.summaries());
         let runaways = self.runaways();
-        drop((self.runs, self.failures, self.timeseries));
+        drop((self.runs, self.failures, self.timeseries, self.grids));
         write_file(&self.partial.join(SUMMARY_FILE), summary.as_bytes())?;
         if !runaways.is_empty() {
             let text = self.layout.runaways_csv(&runaways);
@@ -474,6 +516,7 @@ impl Store {
                 fs::remove_file(&path).map_err(|e| io_error("remove", &path, e))?;
             }
         }
+        before_move(&self.partial);
         check_target(&self.target)?;
         if self.target.is_dir() {
             fs::remove_dir(&self.target)
@@ -528,6 +571,9 @@ pub(crate) mod tests {
                             .map(|k| (i * 100 + k as u64) as f64 / 7.0)
                             .collect(),
                         series: vec![0.5; 2 * crate::model::co_governance::metrics::SERIES.len()],
+                        cells: (0..36 * crate::model::co_governance::metrics::GRID_METRICS.len())
+                            .map(|k| (i + k as u64) as f64 / 4.0)
+                            .collect(),
                     })
                 };
                 JobRecord { job, outcome }

@@ -14,14 +14,82 @@ pub struct MetricDef {
     pub min: f64,
     /// Largest possible value (`f64::INFINITY` when unbounded).
     pub max: f64,
+    /// Which direction of change is an improvement, for the reports' better-or-worse
+    /// colours and words.
+    pub better: Better,
+    /// The family the reports group it in.
+    pub group: Group,
     pub doc: &'static str,
+}
+
+/// Which direction of a metric's change is an improvement.
+///
+/// It is a judgement about the metric's meaning for public safety and cooperation,
+/// declared once beside the metric: fewer incidents, more trust, lower cost per
+/// resolved incident. A metric whose rise is neither good nor bad in itself (the
+/// number of inspections, the share of pool punishers, a spread) says `Neither`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Better {
+    Higher,
+    Lower,
+    Neither,
+}
+
+impl Better {
+    /// The word `cogov metrics` and the reports print: "higher", "lower" or "neither".
+    pub fn word(self) -> &'static str {
+        match self {
+            Better::Higher => "higher",
+            Better::Lower => "lower",
+            Better::Neither => "neither",
+        }
+    }
+
+    /// Whether a change of sign `delta` (reform minus baseline) is an improvement:
+    /// `Some(true)` better, `Some(false)` worse, `None` when the metric has no better
+    /// direction or the change is zero or undefined.
+    pub fn judge(self, delta: f64) -> Option<bool> {
+        if delta == 0.0 || delta.is_nan() {
+            return None;
+        }
+        match self {
+            Better::Higher => Some(delta > 0.0),
+            Better::Lower => Some(delta < 0.0),
+            Better::Neither => None,
+        }
+    }
+}
+
+/// The family of outcomes a metric belongs to, as the reports group them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Group {
+    /// Offending, victimisation, disorder, clearance, response, safety.
+    PublicOrder,
+    /// Trust, reporting, participation, the partnership and who acts.
+    Cooperation,
+    /// Hours, money and the burden of the work.
+    Cost,
+    /// Diagnostics and distributions: spreads, caps, counts by bin.
+    Other,
+}
+
+impl Group {
+    /// The group's name in reports and `cogov metrics`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Group::PublicOrder => "public order",
+            Group::Cooperation => "cooperation",
+            Group::Cost => "cost",
+            Group::Other => "other",
+        }
+    }
 }
 
 /// Defines a table of [`MetricDef`]s and an enum indexing it by name; every model's
 /// output tables are declared with it.
 macro_rules! metric_table {
     ($vis:vis static $table:ident; $vis2:vis enum $Enum:ident {
-        $( $variant:ident => $name:literal, $unit:literal, [$min:expr, $max:expr], $doc:literal; )*
+        $( $variant:ident => $name:literal, $unit:literal, [$min:expr, $max:expr], $better:ident, $group:ident, $doc:literal; )*
     }) => {
         /// Index of each column in its table, so the model writes by name, not number.
         #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -29,7 +97,15 @@ macro_rules! metric_table {
         $vis2 enum $Enum { $( $variant, )* }
 
         $vis static $table: &[$crate::schema::metrics::MetricDef] = &[
-            $( $crate::schema::metrics::MetricDef { name: $name, unit: $unit, min: $min, max: $max, doc: $doc }, )*
+            $( $crate::schema::metrics::MetricDef {
+                name: $name,
+                unit: $unit,
+                min: $min,
+                max: $max,
+                better: $crate::schema::metrics::Better::$better,
+                group: $crate::schema::metrics::Group::$group,
+                doc: $doc,
+            }, )*
         ];
 
         impl $Enum {

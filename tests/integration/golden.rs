@@ -54,9 +54,12 @@ fn fixed_seed_outputs_are_unchanged() {
             civil(paper_run(5), 300, 3),
         ),
     ];
+    // Issue 12 appended the metric public_cost_per_1000 (the cost side of the cost
+    // per incident prevented): the co-governance hashes changed with the extra
+    // column; every other metric and series value is bit for bit as before.
     let expected: [u64; 5] = [
-        0x2ecd_7518_15b2_634a,
-        0x46d0_efab_baa6_69a9,
+        0x9786_bce8_dd51_e88e,
+        0x0643_b2be_fcba_2746,
         0x9114_01c7_20a5_f90a,
         0x9ed5_37c4_54e8_b7a1,
         0x346b_2ef5_c3a9_4d65,

@@ -12,6 +12,7 @@ use std::path::Path;
 /// may import anything and is not listed.
 const ALLOWED: &[(&str, &[&str])] = &[
     ("stats", &[]),
+    ("chart", &[]),
     ("schema", &[]),
     ("model/civil_violence", &["schema"]),
     ("model/co_governance", &["schema", "model/civil_violence"]),
@@ -29,6 +30,10 @@ const ALLOWED: &[(&str, &[&str])] = &[
         &["experiment", "model", "runner", "schema", "stats"],
     ),
     ("driver", &["experiment", "output", "runner"]),
+    (
+        "report",
+        &["chart", "experiment", "model", "output", "schema", "stats"],
+    ),
 ];
 
 /// The module a source file belongs to, as named in [`ALLOWED`]; `None` for the

@@ -1,6 +1,8 @@
 //! cogov's one integration-test binary (`autotests = false`). Each module covers one
 //! area; helpers shared between them live in `util`.
 //!
+//! - `browser`: headless Chromium renders the reports of a comparison, a run and a
+//!   sweep without a console message and with the charts on screen.
 //! - `cli`: the `cogov` command line end to end: help, references, `run`'s files,
 //!   refusals, determinism across thread counts, error messages and exit codes.
 //! - `directions`: each reform moves its metrics the way its mechanisms say, by
@@ -18,6 +20,9 @@
 //! - `reference`: the civil-violence reference model through the same commands: its
 //!   scenario files are the model's presets, and its runs, sweeps and comparisons are
 //!   deterministic across threads and shards.
+//! - `report`: `report.html` and `plots/*.svg` of runs, comparisons, sweeps and
+//!   merges: self-contained, well-formed, every chart titled and labelled, rebuilt
+//!   byte for byte by `cogov report`; snapshots of small fixed-seed charts.
 //! - `scenarios`: every file in `scenarios/` passes `cogov check`, every file in
 //!   `tests/data/malformed/` is refused with its expected message, and the reform
 //!   files add up to `reform_combined.toml`.
@@ -29,6 +34,7 @@
 //!   incidents, the community-policing signature), fixed seeds, tolerances from the
 //!   number of calls or runs.
 
+mod browser;
 mod cli;
 mod directions;
 mod docs;
@@ -37,6 +43,7 @@ mod golden;
 mod layers;
 mod properties;
 mod reference;
+mod report;
 mod scenarios;
 mod stability;
 mod util;

@@ -300,6 +300,7 @@ const METRIC_REASONS: &[(&str, Undefined)] = &[
     ("inspection_hours", Undefined::Never),
     ("inspection_cost", Undefined::Never),
     ("cost_per_resolved_incident", Undefined::NothingResolved),
+    ("public_cost_per_1000", Undefined::Never),
 ];
 
 /// Every series column and the reason it may be undefined on a day.

@@ -62,19 +62,24 @@ pub fn file_name(path: &Path) -> String {
 }
 
 /// The data files of a results directory (everything but the manifest, which records
-/// times and how the run was made), as (name, bytes).
+/// times and how the run was made), as (name, bytes); the report's charts under
+/// `plots/` are named `plots/<file>`.
 pub fn data_files(dir: &Path) -> Vec<(String, Vec<u8>)> {
-    let mut files: Vec<(String, Vec<u8>)> = std::fs::read_dir(dir)
+    let mut files: Vec<(String, Vec<u8>)> = Vec::new();
+    for path in std::fs::read_dir(dir)
         .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
         .map(|e| e.unwrap().path())
         .filter(|p| p.file_name().unwrap() != "manifest.json")
-        .map(|p| {
-            (
-                p.file_name().unwrap().to_string_lossy().into_owned(),
-                std::fs::read(&p).unwrap(),
-            )
-        })
-        .collect();
+    {
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        if path.is_dir() {
+            for (inner, bytes) in data_files(&path) {
+                files.push((format!("{name}/{inner}"), bytes));
+            }
+        } else {
+            files.push((name, std::fs::read(&path).unwrap()));
+        }
+    }
     files.sort();
     files
 }

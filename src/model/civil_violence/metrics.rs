@@ -17,35 +17,35 @@ const INF: f64 = f64::INFINITY;
 
 metric_table! {
     pub static CV_METRICS; pub enum CvMetric {
-        Outbursts => "outbursts", "count", [0.0, INF],
+        Outbursts => "outbursts", "count", [0.0, INF], Lower, PublicOrder,
             "Outbursts in the measured window: maximal runs of ticks with actives above the outburst level (one still under way at the end counts).";
-        OutburstMeanPeak => "outburst_mean_peak", "actives", [0.0, INF],
+        OutburstMeanPeak => "outburst_mean_peak", "actives", [0.0, INF], Lower, PublicOrder,
             "Mean over outbursts of the largest number of actives in each (NA without an outburst).";
-        OutburstMeanDuration => "outburst_mean_duration", "ticks", [0.0, INF],
+        OutburstMeanDuration => "outburst_mean_duration", "ticks", [0.0, INF], Lower, PublicOrder,
             "Mean over outbursts of their length in ticks (NA without an outburst).";
-        OutburstMeanActivation => "outburst_mean_activation", "active-ticks", [0.0, INF],
+        OutburstMeanActivation => "outburst_mean_activation", "active-ticks", [0.0, INF], Lower, PublicOrder,
             "Mean over outbursts of the actives summed over their ticks, the paper's total activation per outburst (NA without an outburst).";
-        OutburstMeanWait => "outburst_mean_wait", "ticks", [0.0, INF],
+        OutburstMeanWait => "outburst_mean_wait", "ticks", [0.0, INF], Higher, PublicOrder,
             "Mean number of calm ticks between the end of one outburst and the start of the next (NA with fewer than two outbursts).";
-        CalmShare => "calm_share", "share of ticks", [0.0, 1.0],
+        CalmShare => "calm_share", "share of ticks", [0.0, 1.0], Higher, PublicOrder,
             "Share of measured ticks outside any outburst.";
-        MeanActive => "mean_active", "actives", [0.0, INF],
+        MeanActive => "mean_active", "actives", [0.0, INF], Lower, PublicOrder,
             "Mean number of active citizens over the measured ticks.";
-        MaxActive => "max_active", "actives", [0.0, INF],
+        MaxActive => "max_active", "actives", [0.0, INF], Lower, PublicOrder,
             "Largest number of active citizens in any measured tick.";
-        MaxJailed => "max_jailed", "citizens", [0.0, INF],
+        MaxJailed => "max_jailed", "citizens", [0.0, INF], Neither, PublicOrder,
             "Largest number of jailed citizens in any measured tick.";
-        WatchedActiveShare => "deterrable_active_watched", "share", [0.0, 1.0],
+        WatchedActiveShare => "deterrable_active_watched", "share", [0.0, 1.0], Neither, Other,
             "Deception, with cops in view: over the measured decisions (rule A) of deterrable citizens (aggrieved, G > T, but G - R <= T, so the arrest risk decides) who had at least one cop in view, the share who were active (NA without such a decision).";
-        UnwatchedActiveShare => "deterrable_active_unwatched", "share", [0.0, 1.0],
+        UnwatchedActiveShare => "deterrable_active_unwatched", "share", [0.0, 1.0], Neither, Other,
             "Deception, with no cop in view: the same share over the decisions of deterrable citizens who saw no cop; under every arrest rule P = 0 then, so it is 1 (NA without such a decision).";
-        TimeToTipping => "time_to_tipping", "tick", [1.0, INF],
+        TimeToTipping => "time_to_tipping", "tick", [1.0, INF], Higher, PublicOrder,
             "First measured tick (counted from the start of the run, warm-up included) whose actives exceed the tipping level (NA if none does).";
-        FinalQuiet => "final_quiet", "citizens", [0.0, INF],
+        FinalQuiet => "final_quiet", "citizens", [0.0, INF], Higher, PublicOrder,
             "Quiet citizens at the end of the run.";
-        FinalActive => "final_active", "citizens", [0.0, INF],
+        FinalActive => "final_active", "citizens", [0.0, INF], Lower, PublicOrder,
             "Active citizens at the end of the run.";
-        FinalJailed => "final_jailed", "citizens", [0.0, INF],
+        FinalJailed => "final_jailed", "citizens", [0.0, INF], Neither, PublicOrder,
             "Jailed citizens at the end of the run.";
     }
 }
@@ -64,17 +64,39 @@ pub const CV_HEADLINE: &[CvMetric] = &[
     CvMetric::FinalJailed,
 ];
 
+/// The metrics a report shows first.
+pub const CV_KEY: &[CvMetric] = &[
+    CvMetric::MeanActive,
+    CvMetric::Outbursts,
+    CvMetric::MaxJailed,
+    CvMetric::FinalQuiet,
+];
+
+/// The series of Epstein's figures: quiet, active and jailed citizens over time.
+pub const CV_HEADLINE_SERIES: &[CvSeries] = &[CvSeries::Quiet, CvSeries::Active, CvSeries::Jailed];
+
+/// The codes of [`CvCell::State`], in order: what a lattice cell holds at the end of
+/// the last tick.
+pub const CELL_STATES: [&str; 5] = ["empty", "quiet", "active", "jailed", "cop"];
+
+metric_table! {
+    pub static CV_CELLS; pub enum CvCell {
+        State => "state", "code: 0 empty, 1 quiet, 2 active, 3 jailed in place, 4 cop", [0.0, 4.0], Neither, PublicOrder,
+            "What the cell holds at the end of the last tick: 0 empty, 1 a quiet citizen, 2 an active citizen, 3 a citizen jailed in place (jail.rule = \"in_place\"; jailed citizens who leave the lattice leave their cell empty), 4 a cop.";
+    }
+}
+
 metric_table! {
     pub static CV_SERIES; pub enum CvSeries {
-        Quiet => "quiet", "citizens", [0.0, INF],
+        Quiet => "quiet", "citizens", [0.0, INF], Higher, PublicOrder,
             "Free citizens who are quiet at the end of the tick.";
-        Active => "active", "citizens", [0.0, INF],
+        Active => "active", "citizens", [0.0, INF], Lower, PublicOrder,
             "Free citizens who are active (openly rebelling) at the end of the tick.";
-        Jailed => "jailed", "citizens", [0.0, INF],
+        Jailed => "jailed", "citizens", [0.0, INF], Neither, PublicOrder,
             "Citizens in jail at the end of the tick.";
-        Cops => "cops", "cops", [0.0, INF],
+        Cops => "cops", "cops", [0.0, INF], Neither, Other,
             "Cops on the lattice during the tick.";
-        Legitimacy => "legitimacy", "legitimacy (0-1)", [0.0, 1.0],
+        Legitimacy => "legitimacy", "legitimacy (0-1)", [0.0, 1.0], Higher, Cooperation,
             "Legitimacy L during the tick.";
     }
 }

@@ -105,7 +105,7 @@ pub mod params;
 pub mod rules;
 mod world;
 
-pub use metrics::{CV_METRICS, CV_SERIES, CvMetric, CvSeries};
+pub use metrics::{CELL_STATES, CV_CELLS, CV_METRICS, CV_SERIES, CvCell, CvMetric, CvSeries};
 pub use params::{
     ArrestRule, CV_PARAM_DEFS, CopSchedule, CvParams, JailRule, LegitimacySchedule, Neighbourhood,
     Placement, TurnOrder, mesa_parity, paper_run,
@@ -120,6 +120,9 @@ pub struct CivilViolenceOutput {
     /// Row-major time series: `warmup_ticks + ticks` rows (row t is tick t + 1,
     /// warm-up first) by [`CV_SERIES`] columns.
     pub series: Vec<f64>,
+    /// The lattice at the end of the last tick, cell by cell (row-major, `width`
+    /// cells a row), by [`CV_CELLS`] columns: the state code of [`CELL_STATES`].
+    pub cells: Vec<f64>,
 }
 
 impl CivilViolenceOutput {

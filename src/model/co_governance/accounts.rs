@@ -391,6 +391,13 @@ impl Accounts {
                 resolved,
             ),
         );
+        set(
+            Metric::PublicCostPer1000,
+            ratio(
+                (self.staff_cost + self.incentives + self.inspection_cost) * 1000.0 * 365.0,
+                self.residents as f64 * days,
+            ),
+        );
         m
     }
 }

@@ -24,7 +24,7 @@ pub mod rules;
 pub mod sigmund;
 pub mod world;
 
-pub use metrics::{METRICS, Metric, SERIES, Series};
+pub use metrics::{GRID_METRICS, GridMetric, METRICS, Metric, SERIES, Series};
 pub use params::{PARAM_DEFS, Params};
 
 use super::RunOutput;

@@ -51,7 +51,7 @@ use super::metrics::{self, CV_SERIES};
 use super::params::TurnOrder;
 use super::params::{CvParams, JailRule, Placement};
 use super::rules;
-use torus::{COP, EMPTY, PADDING, QUIET, Torus, View, below, view_cells};
+use torus::{ACTIVE, COP, EMPTY, JAILED, PADDING, QUIET, Torus, View, below, view_cells};
 
 /// `occupant` of an empty cell.
 const NOBODY: u32 = u32::MAX;
@@ -196,8 +196,30 @@ impl<'a> World<'a> {
         }
         CivilViolenceOutput {
             metrics: metrics::summarise(self.p, &self.series, self.pos.len(), self.deterrable),
+            cells: self.cells(),
             series: self.series,
         }
+    }
+
+    /// Each cell's state code ([`super::CELL_STATES`]) now: a cop first, then an
+    /// active, quiet or jailed citizen, else empty.
+    fn cells(&self) -> Vec<f64> {
+        self.kind[..self.p.cells()]
+            .iter()
+            .map(|&k| {
+                if k & COP != 0 {
+                    4.0
+                } else if k & ACTIVE != 0 {
+                    2.0
+                } else if k & QUIET != 0 {
+                    1.0
+                } else if k & JAILED != 0 {
+                    3.0
+                } else {
+                    0.0
+                }
+            })
+            .collect()
     }
 
     /// One tick.

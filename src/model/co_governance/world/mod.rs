@@ -129,6 +129,9 @@ pub struct World<'a> {
     wins: Vec<u32>,
     failures: Vec<u32>,
     grid_incidents: Vec<u64>,
+    /// Each grid's window sums of disorder, mean trust in police and participation
+    /// share, for the per-grid output.
+    grid_window: Vec<[f64; 3]>,
 
     // Organisations.
     enterprises: Organisations,
@@ -177,10 +180,26 @@ impl World<'_> {
         let metrics = self
             .accounts
             .metrics(victims, &self.grid_incidents, &self.trust_police);
+        let cells = self.grid_output();
         RunOutput {
             metrics,
             series: self.series,
+            cells,
         }
+    }
+
+    /// Each grid's [`GRID_METRICS`](super::GRID_METRICS), grid by grid (row-major,
+    /// `width` grids a row): the window's incidents per 1,000 of its residents a
+    /// year and its window means.
+    fn grid_output(&self) -> Vec<f64> {
+        let days = self.accounts.days as f64;
+        let per_grid = self.per_grid as f64;
+        let mut out = Vec::with_capacity(self.grids * super::GRID_METRICS.len());
+        for (&incidents, sums) in self.grid_incidents.iter().zip(&self.grid_window) {
+            let rate = incidents as f64 * 1000.0 * 365.0 / (per_grid * days);
+            out.extend([rate, sums[0] / days, sums[1] / days, sums[2] / days]);
+        }
+        out
     }
 
     /// One day: the phases in order (see the module documentation).
@@ -239,6 +258,9 @@ impl World<'_> {
         self.collaborative_process();
         self.contagion_and_observation(&day, measured);
         self.record(tick, measured, &police, &day, motivated, incentives);
+        if measured {
+            self.record_grids();
+        }
     }
 }
 
@@ -418,6 +440,37 @@ mod tests {
         p.disputes.rate_per_1000 = 2_000.0;
         p.community.ngos_per_grid = 0.7;
         p
+    }
+
+    #[test]
+    fn the_grids_add_up_to_the_district() {
+        use crate::model::co_governance::{GRID_METRICS, GridMetric, METRICS, Metric};
+        let p = stressed();
+        let out = World::new(&p, 9).run();
+        let k = GRID_METRICS.len();
+        let grids = (p.district.width * p.district.height) as usize;
+        assert_eq!(out.cells.len(), grids * k);
+        // Every grid has as many residents, so the district's figure is the mean of
+        // its grids'.
+        let mean =
+            |g: GridMetric| out.cells.chunks(k).map(|c| c[g as usize]).sum::<f64>() / grids as f64;
+        let district = |m: Metric| out.metrics[m as usize];
+        for (g, m) in [
+            (GridMetric::IncidentsPer1000, Metric::IncidentsPer1000),
+            (GridMetric::DisorderIndex, Metric::DisorderIndex),
+            (GridMetric::TrustInPolice, Metric::TrustInPolice),
+            (GridMetric::ParticipationRate, Metric::ParticipationRate),
+        ] {
+            let (a, b) = (mean(g), district(m));
+            assert!(
+                (a - b).abs() <= 1e-9 * b.abs().max(1.0),
+                "{}: {a} vs {b}",
+                METRICS[m as usize].name
+            );
+        }
+        // And the grids differ: the map is not one value repeated.
+        let rates: Vec<f64> = out.cells.chunks(k).map(|c| c[0]).collect();
+        assert!(rates.iter().any(|&r| r != rates[0]));
     }
 
     #[test]

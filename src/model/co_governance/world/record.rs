@@ -11,6 +11,17 @@ use crate::model::co_governance::rules::contagion;
 use crate::model::co_governance::rules::operations::{self, PoliceTime};
 
 impl World<'_> {
+    /// Adds the day's grid by grid disorder, mean trust in police and participation
+    /// share to the window's sums of the per-grid output (measured days only).
+    pub(super) fn record_grids(&mut self) {
+        let per_grid = self.per_grid as f64;
+        for (k, sums) in self.grid_window.iter_mut().enumerate() {
+            sums[0] += self.disorder[k];
+            sums[1] += self.sum_trust_police[k] / per_grid;
+            sums[2] += self.contributors[k] as f64 / per_grid;
+        }
+    }
+
     /// Writes the day's time-series row and, in the window, adds to the accounts.
     pub(super) fn record(
         &mut self,

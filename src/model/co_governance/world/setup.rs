@@ -216,6 +216,7 @@ impl<'a> World<'a> {
             wins: vec![0; grids],
             failures: vec![0; grids],
             grid_incidents: vec![0; grids],
+            grid_window: vec![[0.0; 3]; grids],
             enterprises,
             ngos,
             grid_workers,

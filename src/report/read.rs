@@ -1,0 +1,227 @@
+//! Reading a finished results directory back: its manifest and, a line at a time,
+//! its CSV files. Nothing here keeps a whole file in memory.
+
+use super::ReportError;
+use crate::experiment::{Kind, unique_labels};
+use crate::model::Model;
+use crate::output::layout::parse_number;
+use crate::output::{MANIFEST_FILE, RUNS_FILE};
+use std::fs::File;
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+
+/// What the manifest says about the results in a directory.
+#[derive(Debug, Clone)]
+pub struct Results {
+    pub dir: PathBuf,
+    pub kind: Kind,
+    pub model: Model,
+    /// The scenario run or swept, or a comparison's baseline.
+    pub name: String,
+    pub description: String,
+    /// Each point's label as the files write it: the scenario name of a run, the
+    /// scenarios of a comparison (baseline first), the point numbers of a sweep.
+    pub labels: Vec<String>,
+    pub replications: u64,
+    pub seed: u64,
+    pub version: String,
+    /// The sweep's design, as its file named it ("grid", "lhs", ...), or empty.
+    pub design: String,
+}
+
+impl Results {
+    /// Reads `dir/manifest.json`.
+    ///
+    /// # Errors
+    /// The directory holds no finished results (no manifest, or one cogov did not
+    /// write).
+    pub fn read(dir: &Path) -> Result<Results, ReportError> {
+        let path = dir.join(MANIFEST_FILE);
+        let text = match std::fs::read_to_string(&path) {
+            Ok(text) => text,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                return Err(ReportError::NotResults(dir.to_path_buf()));
+            }
+            Err(source) => {
+                return Err(ReportError::Io {
+                    action: "read",
+                    path,
+                    source,
+                });
+            }
+        };
+        let corrupt = |reason: &str| ReportError::Corrupt {
+            path: path.clone(),
+            reason: reason.to_string(),
+        };
+        let m: serde_json::Value =
+            serde_json::from_str(&text).map_err(|e| corrupt(&format!("not JSON: {e}")))?;
+        let experiment = &m["experiment"];
+        let shard = experiment["shard"].as_str().unwrap_or("1/1");
+        if shard != "1/1" {
+            return Err(ReportError::Shard(dir.to_path_buf(), shard.to_string()));
+        }
+        let kind: Kind = serde_json::from_value(experiment["kind"].clone())
+            .map_err(|_| corrupt("no experiment kind"))?;
+        let model = experiment["model"]
+            .as_str()
+            .and_then(Model::from_name)
+            .ok_or_else(|| corrupt("no model"))?;
+        let text_of = |v: &serde_json::Value| v.as_str().unwrap_or_default().to_string();
+        let name = text_of(&m["scenario"]["name"]);
+        let points = experiment["points"].as_u64().unwrap_or(1) as usize;
+        let labels = match kind {
+            Kind::Run => vec![name.clone()],
+            Kind::Sweep => (0..points).map(|p| p.to_string()).collect(),
+            Kind::Compare => {
+                let reforms = m["reforms"].as_array().cloned().unwrap_or_default();
+                let names: Vec<String> = std::iter::once(name.clone())
+                    .chain(reforms.iter().map(|r| text_of(&r["name"])))
+                    .collect();
+                unique_labels(names.iter().map(String::as_str))
+            }
+        };
+        Ok(Results {
+            dir: dir.to_path_buf(),
+            kind,
+            model,
+            description: text_of(&m["scenario"]["description"]),
+            name,
+            labels,
+            replications: m["replications"].as_u64().unwrap_or(0),
+            seed: m["seed"].as_u64().unwrap_or(0),
+            version: text_of(&m["cogov_version"]),
+            design: text_of(&m["sweep"]["design"]),
+        })
+    }
+
+    /// The path of one of the directory's files.
+    pub fn file(&self, name: &str) -> PathBuf {
+        self.dir.join(name)
+    }
+
+    /// Each point's metric values, replication by replication, from `runs.csv`:
+    /// `values[point][replication][metric]` (NaN for a failed run or an undefined
+    /// value). The identity columns come first: `leading` of them.
+    ///
+    /// # Errors
+    /// An unreadable file or row.
+    pub fn runs(&self) -> Result<Vec<Vec<Vec<f64>>>, ReportError> {
+        let width = self.model.metrics().len();
+        let points = self.labels.len();
+        let mut values: Vec<Vec<Vec<f64>>> = vec![Vec::new(); points];
+        let path = self.file(RUNS_FILE);
+        rows(&path, |header, fields| {
+            let leading = header.len().saturating_sub(width);
+            let (point, replication) = match self.kind {
+                Kind::Run => (0, fields[0].parse::<usize>().ok()?),
+                Kind::Compare => (
+                    self.labels.iter().position(|l| *l == fields[0])?,
+                    fields[1].parse::<usize>().ok()?,
+                ),
+                Kind::Sweep => (
+                    fields[0].parse::<usize>().ok()?,
+                    fields[1].parse::<usize>().ok()?,
+                ),
+            };
+            let runs = values.get_mut(point)?;
+            if runs.len() <= replication {
+                runs.resize(replication + 1, vec![f64::NAN; width]);
+            }
+            runs[replication] = fields[leading..]
+                .iter()
+                .map(|f| parse_number(f))
+                .collect::<Option<Vec<f64>>>()?;
+            Some(())
+        })?;
+        Ok(values)
+    }
+}
+
+/// Splits one CSV line into fields, unquoting quoted ones.
+pub fn split(line: &str) -> Vec<String> {
+    let mut fields = Vec::new();
+    let mut field = String::new();
+    let mut chars = line.chars().peekable();
+    let mut quoted = false;
+    while let Some(c) = chars.next() {
+        match (quoted, c) {
+            (true, '"') if chars.peek() == Some(&'"') => {
+                field.push('"');
+                chars.next();
+            }
+            (true, '"') => quoted = false,
+            (false, '"') if field.is_empty() => quoted = true,
+            (false, ',') => fields.push(std::mem::take(&mut field)),
+            (_, c) => field.push(c),
+        }
+    }
+    fields.push(field);
+    fields
+}
+
+/// Streams the rows of the CSV file at `path` to `row(header, fields)`, one line at a
+/// time. A row `row` cannot read (it returns `None`) is an error naming the line.
+///
+/// # Errors
+/// The file cannot be opened or read, or a row is unreadable.
+pub fn rows(
+    path: &Path,
+    mut row: impl FnMut(&[String], &[String]) -> Option<()>,
+) -> Result<(), ReportError> {
+    let file = File::open(path).map_err(|source| ReportError::Io {
+        action: "open",
+        path: path.to_path_buf(),
+        source,
+    })?;
+    let mut lines = BufReader::new(file).lines();
+    let io = |source| ReportError::Io {
+        action: "read",
+        path: path.to_path_buf(),
+        source,
+    };
+    let header = match lines.next() {
+        Some(line) => split(&line.map_err(io)?),
+        None => return Ok(()),
+    };
+    for (number, line) in lines.enumerate() {
+        let line = line.map_err(io)?;
+        if line.is_empty() {
+            continue;
+        }
+        let fields = split(&line);
+        if fields.len() != header.len() || row(&header, &fields).is_none() {
+            return Err(ReportError::Corrupt {
+                path: path.to_path_buf(),
+                reason: format!("line {} cannot be read: {line}", number + 2),
+            });
+        }
+    }
+    Ok(())
+}
+
+/// Like [`rows`], but a missing file is no rows (`Ok(false)`).
+///
+/// # Errors
+/// As [`rows`], except a missing file.
+pub fn rows_if_present(
+    path: &Path,
+    row: impl FnMut(&[String], &[String]) -> Option<()>,
+) -> Result<bool, ReportError> {
+    if !path.is_file() {
+        return Ok(false);
+    }
+    rows(path, row).map(|()| true)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn split_unquotes_as_the_writers_quote() {
+        assert_eq!(split("a,b,,c"), ["a", "b", "", "c"]);
+        assert_eq!(split("\"odd, \"\"name\"\"\",1"), ["odd, \"name\"", "1"]);
+        assert_eq!(split(""), [""]);
+    }
+}

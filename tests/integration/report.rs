@@ -1,0 +1,346 @@
+//! `report.html` and `plots/*.svg` of every kind of result: written by each command,
+//! rebuilt by `cogov report`, self-contained, well-formed, every chart titled and
+//! labelled; the SVG text of small fixed-seed runs pinned by snapshots.
+
+use crate::util::{SMALL_SCENARIO, cogov, read, write};
+use std::path::{Path, PathBuf};
+
+/// A reform of [`SMALL_SCENARIO`] that clearly changes things: many more officers.
+const SMALL_REFORM: &str = r#"name = "more_officers"
+description = "The small district with twice the officers"
+extends = "small.toml"
+
+[police]
+officers_per_10k = 20.0
+"#;
+
+/// Runs `cogov args...` in `dir` (quiet) and returns the results directory.
+fn results(dir: &Path, args: &[&str], out: &str) -> PathBuf {
+    let mut all: Vec<&str> = args.to_vec();
+    all.extend(["--quiet", "--out", out]);
+    cogov(dir).args(&all).assert().success();
+    dir.join(out)
+}
+
+/// Every SVG under `dir/plots`, by file name.
+fn plots(dir: &Path) -> Vec<(String, String)> {
+    let mut out: Vec<(String, String)> = std::fs::read_dir(dir.join("plots"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "svg"))
+        .map(|p| {
+            (
+                p.file_name().unwrap().to_string_lossy().into_owned(),
+                read(&p),
+            )
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+/// Checks one chart: it parses as XML, is an accessible image with a title and a
+/// description, and shows a title and both axis labels.
+fn check_chart(name: &str, svg: &str) {
+    let doc = roxmltree::Document::parse(svg).unwrap_or_else(|e| panic!("{name}: {e}"));
+    let root = doc.root_element();
+    assert_eq!(root.tag_name().name(), "svg", "{name}");
+    assert_eq!(root.attribute("role"), Some("img"), "{name}");
+    let first = root.children().find(|n| n.is_element()).unwrap();
+    assert_eq!(
+        first.tag_name().name(),
+        "title",
+        "{name}: the first child is the title"
+    );
+    assert!(
+        !first.text().unwrap_or("").trim().is_empty(),
+        "{name}: empty title"
+    );
+    assert!(
+        root.children()
+            .any(|n| n.has_tag_name("desc") && n.text().is_some_and(|t| t.len() > 20)),
+        "{name}: no alt text"
+    );
+    for class in ["chart-title", "x-label", "y-label"] {
+        let found = root.descendants().any(|n| {
+            n.attribute("class")
+                .is_some_and(|c| c.split(' ').any(|k| k == class))
+                && n.descendants()
+                    .filter_map(|d| d.text())
+                    .any(|t| !t.trim().is_empty())
+        });
+        assert!(found, "{name}: no {class}");
+    }
+    assert_external_free(name, &doc);
+}
+
+/// No `src` or `href` may leave the file (fragments and relative paths may).
+fn assert_external_free(name: &str, doc: &roxmltree::Document) {
+    for node in doc.descendants() {
+        for attr in node.attributes() {
+            let local = attr.name();
+            if local == "src" || local == "href" {
+                let v = attr.value();
+                assert!(
+                    !v.contains("://") && !v.starts_with("//") && !v.starts_with("data:text"),
+                    "{name}: external reference {local}=\"{v}\""
+                );
+            }
+        }
+    }
+}
+
+/// Checks a report page: well-formed, self-contained, no script, a policy that
+/// forbids requests, and every inline chart as good as its file.
+fn check_page(dir: &Path) -> String {
+    let html = read(&dir.join("report.html"));
+    let doc = roxmltree::Document::parse_with_options(
+        &html,
+        roxmltree::ParsingOptions {
+            allow_dtd: true,
+            ..Default::default()
+        },
+    )
+    .unwrap_or_else(|e| panic!("{}: report.html is not well-formed: {e}", dir.display()));
+    assert_external_free("report.html", &doc);
+    assert!(!html.contains("<script"), "the report needs no script");
+    assert!(html.contains("Content-Security-Policy\" content=\"default-src 'none'"));
+    assert!(!html.contains("@import"), "no style may load anything");
+    for (at, _) in html.match_indices("url(") {
+        assert!(
+            html[at..].starts_with("url(#"),
+            "only the page's own fragments: {}",
+            &html[at..at + 40]
+        );
+    }
+    let inline = doc.descendants().filter(|n| n.has_tag_name("svg")).count();
+    let files = plots(dir);
+    assert_eq!(inline, files.len(), "every chart is inline and a file");
+    for (name, svg) in &files {
+        check_chart(name, svg);
+        let link = format!("plots/{name}");
+        assert!(html.contains(&link), "no link to {link}");
+    }
+    html
+}
+
+#[test]
+fn a_run_gets_its_table_series_and_map_and_report_rebuilds_it_byte_for_byte() {
+    let tmp = tempfile::tempdir().unwrap();
+    write(tmp.path(), "small.toml", SMALL_SCENARIO);
+    let dir = results(tmp.path(), &["run", "small.toml", "-n", "3"], "run");
+    let html = check_page(&dir);
+    let names: Vec<String> = plots(&dir).into_iter().map(|(n, _)| n).collect();
+    assert!(names.len() >= 3, "{names:?}");
+    assert!(
+        names.contains(&"run-map-incidents_per_1000.svg".to_string()),
+        "{names:?}"
+    );
+    assert!(
+        names.contains(&"run-series-incidents.svg".to_string()),
+        "{names:?}"
+    );
+    for key in [
+        "incidents_per_1000",
+        "trust_in_police",
+        "cost_per_resolved_incident",
+    ] {
+        assert!(
+            html.contains(&format!("<code>{key}</code>")),
+            "{key} missing from the table"
+        );
+    }
+    // grids.csv: tidy, one row per replication, grid and metric.
+    let grids = read(&dir.join("grids.csv"));
+    let mut lines = grids.lines();
+    assert_eq!(lines.next(), Some("run,grid,x,y,metric,value"));
+    assert_eq!(lines.count(), 3 * 9 * 4);
+    assert!(grids.contains("\n2,8,2,2,participation_rate,"));
+
+    // Rebuilt from the files alone, the report is the same.
+    let before = (read(&dir.join("report.html")), plots(&dir));
+    std::fs::remove_file(dir.join("report.html")).unwrap();
+    std::fs::remove_dir_all(dir.join("plots")).unwrap();
+    cogov(tmp.path())
+        .args(["report", "run"])
+        .assert()
+        .success()
+        .stdout(predicates::str::contains("report.html"));
+    assert_eq!((read(&dir.join("report.html")), plots(&dir)), before);
+}
+
+#[test]
+fn a_comparison_says_what_each_reform_does_and_draws_it() {
+    let tmp = tempfile::tempdir().unwrap();
+    write(tmp.path(), "small.toml", SMALL_SCENARIO);
+    write(tmp.path(), "reform.toml", SMALL_REFORM);
+    let dir = results(
+        tmp.path(),
+        &["compare", "small.toml", "reform.toml", "-n", "6"],
+        "cmp",
+    );
+    let html = check_page(&dir);
+    assert!(
+        html.contains("<p class=\"headline\">More officers "),
+        "no headline"
+    );
+    assert!(html.contains("(95% CI "));
+    assert!(html.contains("Cost per incident prevented"));
+    assert!(html.contains("Fieller"));
+    let names: Vec<String> = plots(&dir).into_iter().map(|(n, _)| n).collect();
+    assert!(
+        names.contains(&"compare-forest-1-more-officers.svg".to_string()),
+        "{names:?}"
+    );
+    assert!(
+        names.contains(&"compare-series-incidents.svg".to_string()),
+        "{names:?}"
+    );
+    // compare keeps every 7th day of every run for the bands.
+    let series = read(&dir.join("timeseries.csv"));
+    assert!(series.lines().skip(1).all(|l| {
+        let tick: u64 = l.split(',').nth(2).unwrap().parse().unwrap();
+        tick.is_multiple_of(7)
+    }));
+    let forest = read(&dir.join("plots/compare-forest-1-more-officers.svg"));
+    insta::assert_snapshot!("compare_forest_small", forest);
+}
+
+#[test]
+fn sweeps_get_lines_heat_maps_or_scatter_panels_by_design() {
+    let tmp = tempfile::tempdir().unwrap();
+    write(tmp.path(), "small.toml", SMALL_SCENARIO);
+    write(
+        tmp.path(),
+        "one.toml",
+        r#"name = "one"
+scenario = "small.toml"
+design = "grid"
+replications = 2
+[parameters]
+"liability.clarity" = [0.2, 0.5, 0.8]
+"#,
+    );
+    write(
+        tmp.path(),
+        "two.toml",
+        r#"name = "two"
+scenario = "small.toml"
+design = "grid"
+replications = 2
+[parameters]
+"liability.clarity" = [0.2, 0.8]
+"channels.count" = [1, 2, 3]
+"#,
+    );
+    write(
+        tmp.path(),
+        "lhs.toml",
+        r#"name = "lhs"
+scenario = "small.toml"
+design = "lhs"
+samples = 8
+design_seed = 3
+replications = 1
+[parameters]
+"liability.clarity" = { min = 0.1, max = 0.9 }
+"channels.count" = { min = 1, max = 4 }
+"#,
+    );
+    let one = results(tmp.path(), &["sweep", "one.toml"], "one");
+    check_page(&one);
+    let names: Vec<String> = plots(&one).into_iter().map(|(n, _)| n).collect();
+    assert_eq!(names.len(), 6, "a line per key metric: {names:?}");
+    assert!(names.contains(&"sweep-liability-clarity-incidents_per_1000.svg".to_string()));
+
+    let two = results(tmp.path(), &["sweep", "two.toml"], "two");
+    check_page(&two);
+    let heat =
+        read(&two.join("plots/sweep-liability-clarity-channels-count-incidents_per_1000.svg"));
+    let doc = roxmltree::Document::parse(&heat).unwrap();
+    let cells = doc
+        .descendants()
+        .find(|n| n.attribute("class") == Some("cells"))
+        .expect("a group of cells");
+    assert_eq!(
+        cells.children().filter(|n| n.has_tag_name("rect")).count(),
+        6,
+        "one cell per grid point"
+    );
+
+    let lhs = results(tmp.path(), &["sweep", "lhs.toml"], "lhs");
+    check_page(&lhs);
+    let names: Vec<String> = plots(&lhs).into_iter().map(|(n, _)| n).collect();
+    assert_eq!(
+        names.len(),
+        6 * 2,
+        "a scatter per key metric and parameter: {names:?}"
+    );
+}
+
+#[test]
+fn a_civil_violence_run_shows_epstein_s_figure_and_the_lattice() {
+    let tmp = tempfile::tempdir().unwrap();
+    write(
+        tmp.path(),
+        "cv.toml",
+        r#"name = "cv"
+model = "civil_violence"
+[run]
+ticks = 40
+replications = 2
+[lattice]
+width = 20
+height = 20
+"#,
+    );
+    let dir = results(tmp.path(), &["run", "cv.toml"], "cv");
+    check_page(&dir);
+    let epstein = read(&dir.join("plots/run-epstein.svg"));
+    for series in ["quiet", "active", "jailed"] {
+        assert!(
+            epstein.contains(&format!(">{series}<")),
+            "no {series} in the legend"
+        );
+    }
+    let lattice = read(&dir.join("plots/run-lattice.svg"));
+    assert!(lattice.contains("quiet ("), "the legend counts the cells");
+}
+
+#[test]
+fn a_merge_of_shards_gets_the_report_of_the_whole_and_bad_directories_are_refused() {
+    let tmp = tempfile::tempdir().unwrap();
+    write(tmp.path(), "small.toml", SMALL_SCENARIO);
+    write(tmp.path(), "reform.toml", SMALL_REFORM);
+    let base = ["compare", "small.toml", "reform.toml", "-n", "4"];
+    let whole = results(tmp.path(), &base, "whole");
+    for k in ["1/2", "2/2"] {
+        let mut args = base.to_vec();
+        args.extend(["--shard", k]);
+        let out = format!("shard{}", &k[..1]);
+        let dir = results(tmp.path(), &args, &out);
+        assert!(!dir.join("report.html").exists(), "a shard has no report");
+        // A shard's directory is refused with the way out.
+        cogov(tmp.path())
+            .args(["report", &out])
+            .assert()
+            .code(2)
+            .stderr(predicates::str::contains("`cogov merge` the shards"));
+    }
+    cogov(tmp.path())
+        .args(["merge", "shard1", "shard2", "--out", "merged"])
+        .assert()
+        .success();
+    let merged = tmp.path().join("merged");
+    check_page(&merged);
+    assert_eq!(
+        plots(&merged),
+        plots(&whole),
+        "merged charts equal one machine's"
+    );
+    cogov(tmp.path())
+        .args(["report", "nowhere"])
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("holds no finished results"));
+}
