@@ -19,6 +19,11 @@
 //!   (`scenarios/reference/mesa_parity.toml`) for 200 steps, one run on one thread and
 //!   10 replications on 1 and 2 threads (the side-by-side with Mesa in
 //!   `benches/peer/`); counted in agent-steps (citizens and cops x steps).
+//! - `report`: building `report.html` and its charts (`cogov::report::build`, no
+//!   disk writes) from finished results the `cogov` binary writes once before the
+//!   samples: two 10,000-run Latin hypercube sweeps of a tiny district (2,000 points
+//!   x 5 replications, and 10,000 points x 1: the largest scatter panel), and the
+//!   default job's comparison (140 runs, weekly time series); counted in runs.
 
 use cogov::experiment::{Experiment, Kind, Point, Shard};
 use cogov::model::ModelParams;
@@ -185,6 +190,96 @@ fn mesa_parity_scenario() -> ModelParams {
         .set("run.ticks", ParamValue::Int(i64::from(EPSTEIN_STEPS)))
         .expect("a valid tick count");
     params
+}
+
+mod report {
+    use divan::Bencher;
+    use divan::counter::ItemsCount;
+    use std::path::{Path, PathBuf};
+    use std::sync::OnceLock;
+
+    /// A directory that lives as long as the benchmark process.
+    fn scratch() -> &'static Path {
+        static DIR: OnceLock<tempfile::TempDir> = OnceLock::new();
+        DIR.get_or_init(|| tempfile::tempdir().expect("a temporary directory"))
+            .path()
+    }
+
+    /// Runs `cogov args... --quiet --out name` in the scratch directory once.
+    fn results(name: &str, files: &[(&str, &str)], args: &[&str]) -> PathBuf {
+        let dir = scratch();
+        let out = dir.join(name);
+        if !out.exists() {
+            for (file, text) in files {
+                std::fs::write(dir.join(file), text).expect("write an input file");
+            }
+            let status = std::process::Command::new(env!("CARGO_BIN_EXE_cogov"))
+                .args(args)
+                .args(["--quiet", "--out", name])
+                .current_dir(dir)
+                .stdout(std::process::Stdio::null())
+                .stderr(std::process::Stdio::null())
+                .status()
+                .expect("cogov runs");
+            assert!(status.success(), "cogov {args:?} failed");
+        }
+        out
+    }
+
+    const TINY: &str = "name = \"tiny\"\n[run]\nticks = 10\nwarmup_ticks = 0\n[district]\nwidth = 3\nheight = 3\nhouseholds_per_grid = 20\n";
+
+    fn lhs(samples: u32, replications: u32) -> String {
+        format!(
+            "name = \"lhs\"\nscenario = \"tiny.toml\"\ndesign = \"lhs\"\nsamples = {samples}\ndesign_seed = 1\nreplications = {replications}\n[parameters]\n\"liability.clarity\" = {{ min = 0.1, max = 0.9 }}\n\"trust.contact_rate\" = {{ min = 0.05, max = 0.3 }}\n\"channels.count\" = {{ min = 1, max = 6 }}\n"
+        )
+    }
+
+    #[divan::bench(args = [(2000, 5), (10_000, 1)], sample_count = 5, sample_size = 1)]
+    fn sweep_10000_runs(bencher: Bencher, design: (u32, u32)) {
+        let (samples, replications) = design;
+        let name = format!("lhs-{samples}x{replications}");
+        let file = format!("{name}.toml");
+        let dir = results(
+            &name,
+            &[("tiny.toml", TINY), (&file, &lhs(samples, replications))],
+            &["sweep", &file],
+        );
+        bencher
+            .counter(ItemsCount::new((samples * replications) as usize))
+            .bench(|| cogov::report::build(&dir).expect("a report"));
+    }
+
+    /// The default job's results: `cogov` without a command writes them under
+    /// `output/` (it takes no flags), once.
+    fn default_job() -> PathBuf {
+        static DIR: OnceLock<PathBuf> = OnceLock::new();
+        DIR.get_or_init(|| {
+            let dir = scratch().join("default");
+            std::fs::create_dir_all(&dir).expect("a directory");
+            let status = std::process::Command::new(env!("CARGO_BIN_EXE_cogov"))
+                .current_dir(&dir)
+                .stdout(std::process::Stdio::null())
+                .stderr(std::process::Stdio::null())
+                .status()
+                .expect("cogov runs");
+            assert!(status.success(), "the default job failed");
+            let mut found: Vec<PathBuf> = std::fs::read_dir(dir.join("output"))
+                .expect("output/")
+                .map(|e| e.expect("an entry").path())
+                .collect();
+            assert_eq!(found.len(), 1, "one results directory");
+            found.remove(0)
+        })
+        .clone()
+    }
+
+    #[divan::bench(sample_count = 10, sample_size = 1)]
+    fn default_comparison(bencher: Bencher) {
+        let dir = default_job();
+        bencher
+            .counter(ItemsCount::new(140usize))
+            .bench(|| cogov::report::build(&dir).expect("a report"));
+    }
 }
 
 fn main() {

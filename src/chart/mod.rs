@@ -58,7 +58,7 @@ pub use forest::{ForestGroup, ForestRow, ForestSeries, Verdict, forest, forest_s
 pub use heat::{HeatMap, district_map, heat_map};
 pub use lattice::{Category, lattice};
 pub use lines::{Band, BandPoint, lines};
-pub use scatter::{Scatter, lowess, scatter};
+pub use scatter::{Scatter, lowess, lowess_delta, scatter};
 pub use ticks::{format_tick, nice_ticks};
 
 /// The Okabe–Ito palette (Okabe & Ito 2008, "Color Universal Design"), distinguishable

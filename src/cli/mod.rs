@@ -52,9 +52,11 @@ pub enum Command {
     ///
     /// Writes runs.csv (one row per replication), summary.csv (mean, sd and 95%
     /// confidence interval per metric), timeseries.csv (one row per replication and
-    /// day), failures.csv (runs that failed, with their error) and manifest.json
-    /// (version, scenario, parameters, seed, times) into the results directory, and
-    /// prints a summary table.
+    /// day), grids.csv (each replication's map, one row per grid and metric),
+    /// failures.csv (runs that failed, with their error), manifest.json (version,
+    /// scenario, parameters, seed, times) and report.html with plots/*.svg (the
+    /// metric table, the series over time, the district map) into the results
+    /// directory, and prints a summary table.
     ///
     /// Files are written into DIR.partial and renamed to DIR only when complete, so
     /// DIR never holds half a run. Ctrl-C finishes the runs in flight and stops;
@@ -66,14 +68,18 @@ pub enum Command {
     ///
     /// Writes points.csv (the design), runs.csv (one row per run: point, replication,
     /// seed, the swept values, every metric), summary.csv (per point and metric),
-    /// failures.csv, manifest.json, and timeseries.csv when the file asks for it.
+    /// failures.csv, manifest.json, report.html with plots/*.svg (the key metrics
+    /// against the swept parameters), and timeseries.csv when the file asks for it.
     /// Replication r uses the same seed at every point (common random numbers).
     Sweep(SweepArgs),
     /// Compare reform scenarios with a baseline, run by run (common random numbers)
     ///
     /// Per reform and metric: baseline and reform means, the paired difference with
     /// its 95% confidence interval, relative change and effect size, marked where the
-    /// interval excludes zero. Writes comparison.csv next to runs.csv and summary.csv.
+    /// interval excludes zero. Writes comparison.csv next to runs.csv and summary.csv,
+    /// every 7th day of each run to timeseries.csv, and report.html with plots/*.svg:
+    /// a sentence per reform, forest plots, the cost per incident prevented and the
+    /// series over time.
     Compare(CompareArgs),
     /// Combine the results directories of shards (--shard K/N) into one
     ///

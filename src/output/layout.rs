@@ -463,6 +463,30 @@ mod tests {
     }
 
     #[test]
+    fn a_run_writes_its_map_one_row_per_grid_and_metric() {
+        let run = layout(Kind::Run);
+        assert_eq!(run.map, Some(6), "the default district is 6 grids wide");
+        assert_eq!(run.grids_header(), "run,grid,x,y,metric,value\n");
+        let k = crate::model::co_governance::GRID_METRICS.len();
+        let cells: Vec<f64> = (0..36 * k).map(|i| i as f64).collect();
+        let mut out = String::new();
+        run.grids_rows(&mut out, &job(0, 3), &cells);
+        let lines: Vec<&str> = out.lines().collect();
+        assert_eq!(lines.len(), 36 * k);
+        assert_eq!(lines[0], "3,0,0,0,incidents_per_1000,0");
+        // Grid 7 is the second row's second grid: x 1, y 1.
+        assert_eq!(
+            lines[7 * k + 2],
+            format!("3,7,1,1,trust_in_police,{}", 7 * k + 2)
+        );
+        // Sweeps and comparisons write no map.
+        assert_eq!(layout(Kind::Sweep).map, None);
+        let mut none = String::new();
+        layout(Kind::Compare).grids_rows(&mut none, &job(0, 0), &cells);
+        assert!(none.is_empty());
+    }
+
+    #[test]
     fn failures_and_time_series() {
         let l = layout(Kind::Compare);
         let mut row = String::new();

@@ -189,7 +189,7 @@ fn readme_picture() {
         &tmp.path().join(dir).join("report.html"),
         &png,
         1100,
-        1500,
+        1000,
     );
     assert!(console.is_empty(), "{console:?}");
 }

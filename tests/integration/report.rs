@@ -2,7 +2,7 @@
 //! rebuilt by `cogov report`, self-contained, well-formed, every chart titled and
 //! labelled; the SVG text of small fixed-seed runs pinned by snapshots.
 
-use crate::util::{SMALL_SCENARIO, cogov, read, write};
+use crate::util::{SMALL_SCENARIO, cogov, data_files, read, write};
 use std::path::{Path, PathBuf};
 
 /// A reform of [`SMALL_SCENARIO`] that clearly changes things: many more officers.
@@ -167,6 +167,33 @@ fn a_run_gets_its_table_series_and_map_and_report_rebuilds_it_byte_for_byte() {
         .success()
         .stdout(predicates::str::contains("report.html"));
     assert_eq!((read(&dir.join("report.html")), plots(&dir)), before);
+    insta::assert_snapshot!(
+        "run_map_small",
+        read(&dir.join("plots/run-map-incidents_per_1000.svg"))
+    );
+}
+
+#[test]
+fn a_run_s_shards_merge_into_the_same_map_and_report_as_one_machine() {
+    let tmp = tempfile::tempdir().unwrap();
+    write(tmp.path(), "small.toml", SMALL_SCENARIO);
+    let whole = results(tmp.path(), &["run", "small.toml", "-n", "5"], "whole");
+    for k in ["1/2", "2/2"] {
+        let out = format!("shard{}", &k[..1]);
+        results(
+            tmp.path(),
+            &["run", "small.toml", "-n", "5", "--shard", k],
+            &out,
+        );
+    }
+    cogov(tmp.path())
+        .args(["merge", "shard1", "shard2", "--out", "merged"])
+        .assert()
+        .success();
+    let merged = data_files(&tmp.path().join("merged"));
+    assert!(merged.iter().any(|(name, _)| name == "grids.csv"));
+    assert!(merged.iter().any(|(name, _)| name == "report.html"));
+    assert_eq!(merged, data_files(&whole), "every file but the manifest");
 }
 
 #[test]
