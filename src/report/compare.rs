@@ -273,6 +273,10 @@ fn cost_section(results: &Results, values: &[Vec<Vec<f64>>]) -> Option<String> {
     let defs = results.model.metrics();
     let find = |name: &str| defs.iter().position(|d| d.name == name);
     let (incidents, cost) = (find("incidents_per_1000")?, find("public_cost_per_1000")?);
+    // Results from before the cost metric existed have no such column.
+    if values.iter().flatten().all(|run| run[cost].is_nan()) {
+        return None;
+    }
     let mut rows = Vec::new();
     for r in 1..results.labels.len() {
         let inc = pairs(values, r, incidents);

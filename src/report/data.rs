@@ -3,7 +3,7 @@
 //! replications, each point's summaries, and the runs flagged as runaways.
 
 use super::ReportError;
-use super::read::{Results, rows, rows_if_present};
+use super::read::{Results, column_positions, rows, rows_if_present};
 use crate::experiment::Kind;
 use crate::output::layout::parse_number;
 use crate::output::store::{POINTS_FILE, RUNAWAYS_FILE};
@@ -58,20 +58,25 @@ pub fn series_bands(
     let mut acc: Vec<BTreeMap<u64, Vec<Accumulator>>> = vec![BTreeMap::new(); points];
     let mut warmup_end = 0;
     let mut first: Vec<Vec<Vec<(u64, f64)>>> = vec![vec![Vec::new(); series.len()]; points];
-    let present = rows_if_present(&results.file(TIMESERIES_FILE), |_, fields| {
+    let defs = results.model.series();
+    let mut columns: Vec<Option<usize>> = Vec::new();
+    let present = rows_if_present(&results.file(TIMESERIES_FILE), |header, fields| {
+        if columns.is_empty() {
+            columns = column_positions(header, series.iter().map(|&s| defs[s].name));
+        }
         let point = point_of(results, fields)?;
         let replication: u64 = fields[lead - 1].parse().ok()?;
         let tick: u64 = fields[lead].parse().ok()?;
         if fields[lead + 1] == "1" {
             warmup_end = warmup_end.max(tick);
         }
-        let values = &fields[lead + 2..];
         let slot = acc
             .get_mut(point)?
             .entry(tick)
             .or_insert_with(|| vec![Accumulator::new(); series.len()]);
-        for (k, (a, &s)) in slot.iter_mut().zip(series).enumerate() {
-            let x = parse_number(values.get(s)?)?;
+        for (k, (a, column)) in slot.iter_mut().zip(&columns).enumerate() {
+            // A series an older cogov did not write is undefined.
+            let x = column.map_or(Some(f64::NAN), |c| parse_number(&fields[c]))?;
             a.push(x);
             if replication == 0 {
                 first[point][k].push((tick, x));

@@ -47,20 +47,24 @@ pub const PLOTS_DIR: &str = "plots";
 #[derive(Debug, thiserror::Error)]
 pub enum ReportError {
     #[error(
-        "`{0}` holds no finished results (no manifest.json): give the directory a run, sweep, compare or merge wrote"
+        "`{}` holds no finished results (no manifest.json): give the directory a run, sweep, compare or merge wrote",
+        .0.display()
     )]
     NotResults(PathBuf),
-    #[error("cannot {action} `{path}`: {source}")]
+    #[error("cannot {action} `{}`", path.display())]
     Io {
         action: &'static str,
         path: PathBuf,
+        #[source]
         source: std::io::Error,
     },
     #[error(
-        "`{0}` holds shard {1} of an experiment: `cogov merge` the shards, then report on the merged directory"
+        "`{}` holds shard {} of an experiment: `cogov merge` the shards, then report on the merged directory",
+        .0.display(),
+        .1
     )]
     Shard(PathBuf, String),
-    #[error("`{path}` is damaged: {reason}")]
+    #[error("`{}` is damaged: {reason}", path.display())]
     Corrupt { path: PathBuf, reason: String },
 }
 

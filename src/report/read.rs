@@ -36,6 +36,9 @@ impl Results {
     /// The directory holds no finished results (no manifest, or one cogov did not
     /// write).
     pub fn read(dir: &Path) -> Result<Results, ReportError> {
+        if !dir.is_dir() {
+            return Err(ReportError::NotResults(dir.to_path_buf()));
+        }
         let path = dir.join(MANIFEST_FILE);
         let text = match std::fs::read_to_string(&path) {
             Ok(text) => text,
@@ -101,18 +104,23 @@ impl Results {
     }
 
     /// Each point's metric values, replication by replication, from `runs.csv`:
-    /// `values[point][replication][metric]` (NaN for a failed run or an undefined
-    /// value). The identity columns come first: `leading` of them.
+    /// `values[point][replication][metric]` in the model's metric order (NaN for a
+    /// failed run, an undefined value, or a metric the file has no column for: an
+    /// older cogov wrote it). Columns are found by name.
     ///
     /// # Errors
     /// An unreadable file or row.
     pub fn runs(&self) -> Result<Vec<Vec<Vec<f64>>>, ReportError> {
-        let width = self.model.metrics().len();
+        let defs = self.model.metrics();
+        let width = defs.len();
         let points = self.labels.len();
         let mut values: Vec<Vec<Vec<f64>>> = vec![Vec::new(); points];
+        let mut columns: Vec<Option<usize>> = Vec::new();
         let path = self.file(RUNS_FILE);
         rows(&path, |header, fields| {
-            let leading = header.len().saturating_sub(width);
+            if columns.is_empty() {
+                columns = column_positions(header, defs.iter().map(|d| d.name));
+            }
             let (point, replication) = match self.kind {
                 Kind::Run => (0, fields[0].parse::<usize>().ok()?),
                 Kind::Compare => (
@@ -128,14 +136,24 @@ impl Results {
             if runs.len() <= replication {
                 runs.resize(replication + 1, vec![f64::NAN; width]);
             }
-            runs[replication] = fields[leading..]
+            runs[replication] = columns
                 .iter()
-                .map(|f| parse_number(f))
+                .map(|c| c.map_or(Some(f64::NAN), |c| parse_number(&fields[c])))
                 .collect::<Option<Vec<f64>>>()?;
             Some(())
         })?;
         Ok(values)
     }
+}
+
+/// Where each of `names` stands in `header` (`None`: no such column).
+pub fn column_positions<'a>(
+    header: &[String],
+    names: impl Iterator<Item = &'a str>,
+) -> Vec<Option<usize>> {
+    names
+        .map(|name| header.iter().position(|h| h == name))
+        .collect()
 }
 
 /// Splits one CSV line into fields, unquoting quoted ones.

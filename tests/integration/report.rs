@@ -231,6 +231,37 @@ fn a_comparison_says_what_each_reform_does_and_draws_it() {
     }));
     let forest = read(&dir.join("plots/compare-forest-1-more-officers.svg"));
     insta::assert_snapshot!("compare_forest_small", forest);
+
+    // A directory an older cogov wrote: no public_cost_per_1000 column, no time
+    // series. Columns are read by name, so the sentences stay the same; the sections
+    // without data are left out.
+    let headline = |html: &str| {
+        let at = html.find("<p class=\"headline\">").unwrap();
+        html[at..at + html[at..].find("</p>").unwrap()].to_string()
+    };
+    let runs = read(&dir.join("runs.csv"));
+    let column = runs
+        .lines()
+        .next()
+        .unwrap()
+        .split(',')
+        .position(|c| c == "public_cost_per_1000")
+        .unwrap();
+    let old: String = runs
+        .lines()
+        .map(|l| {
+            let mut fields: Vec<&str> = l.split(',').collect();
+            fields.remove(column);
+            format!("{}\n", fields.join(","))
+        })
+        .collect();
+    std::fs::write(dir.join("runs.csv"), old).unwrap();
+    std::fs::remove_file(dir.join("timeseries.csv")).unwrap();
+    cogov(tmp.path()).args(["report", "cmp"]).assert().success();
+    let rebuilt = read(&dir.join("report.html"));
+    assert_eq!(headline(&rebuilt), headline(&html));
+    assert!(!rebuilt.contains("Cost per incident prevented"));
+    assert!(!rebuilt.contains("Over time"));
 }
 
 #[test]
