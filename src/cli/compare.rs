@@ -218,9 +218,19 @@ fn compare(
             Some(&metrics[..])
         };
         print_stdout(&format!(
-            "{}{stop_line}\nresults: {} (report.html, comparison.csv, runs.csv, summary.csv, failures.csv, manifest.json){}\n",
+            "{}{stop_line}\nresults: {} (report.html, comparison.csv, runs.csv, summary.csv, {}failures.csv, manifest.json){}\n",
             comparison_table(&labels, metric_defs, &rows, shown),
             dir.display(),
+            if args
+                .exec
+                .timeseries_every
+                .unwrap_or(COMPARE_TIMESERIES_EVERY)
+                > 0
+            {
+                "timeseries.csv, "
+            } else {
+                ""
+            },
             failure_note(failures)
         ))?;
     }

@@ -23,7 +23,10 @@
 //! - `n`: pairs where both values are defined (a run where the metric is `NA` on
 //!   either side is left out of that metric's pairs);
 //! - `excludes_zero`: `true` when the confidence interval lies wholly above or below
-//!   zero, else `false` (also when it is `NA`).
+//!   zero, else `false` (also when it is `NA`);
+//! - `verdict`: `better` or `worse` when the interval excludes zero, by the direction
+//!   the metric declares better ([`MetricDef::better`]); `changed` when it excludes
+//!   zero for a metric with no better direction; `unclear` otherwise.
 //!
 //! Numbers are written by [`push_number`] (full precision, `NA` for undefined). The
 //! terminal table rounds them with [`table::round`]. Nothing here touches the disk.
@@ -33,10 +36,23 @@ use crate::experiment::compare::ComparisonRow;
 use crate::schema::metrics::MetricDef;
 
 /// The header line of `comparison.csv`.
-const HEADER: &str = "reform,metric,baseline_mean,reform_mean,difference,ci95_low,ci95_high,relative_change,effect_size,n,excludes_zero\n";
+const HEADER: &str = "reform,metric,baseline_mean,reform_mean,difference,ci95_low,ci95_high,relative_change,effect_size,n,excludes_zero,verdict\n";
 
 /// The legend printed below the comparison table.
-const LEGEND: &str = "* the 95% CI excludes zero. difference = reform - baseline, paired replication by replication (common random numbers); effect size = mean difference / sd of differences (Cohen's d_z).";
+const LEGEND: &str = "better / worse: the 95% CI excludes zero and the change is an improvement / a deterioration by the metric's declared direction (`cogov metrics`); * the CI excludes zero for a metric with no better direction. difference = reform - baseline, paired replication by replication (common random numbers); effect size = mean difference / sd of differences (Cohen's d_z).";
+
+/// `better`, `worse`, `changed` (the interval excludes zero, the metric has no better
+/// direction) or `unclear` (it includes zero).
+fn verdict(def: &MetricDef, row: &ComparisonRow) -> &'static str {
+    if !row.excludes_zero() {
+        return "unclear";
+    }
+    match def.better.judge(row.difference.mean) {
+        Some(true) => "better",
+        Some(false) => "worse",
+        None => "changed",
+    }
+}
 
 /// The bytes of `comparison.csv`: the header, then one line per row, in the given
 /// order.
@@ -72,6 +88,8 @@ pub fn comparison_csv(
         out.push_str(&d.n.to_string());
         out.push(',');
         out.push_str(if row.excludes_zero() { "true" } else { "false" });
+        out.push(',');
+        out.push_str(verdict(&metrics[row.metric], row));
         out.push('\n');
     }
     out.into_bytes()
@@ -224,7 +242,12 @@ fn table_cells(metrics: &[MetricDef], row: &ComparisonRow) -> [String; 9] {
         table::round(row.reform_mean),
         table::round(d.mean),
         ci,
-        if row.excludes_zero() { "*" } else { "" }.to_string(),
+        match verdict(&metrics[row.metric], row) {
+            "unclear" => "",
+            "changed" => "*",
+            word => word,
+        }
+        .to_string(),
         percent(row.relative_change),
         table::round(row.effect_size),
         d.n.to_string(),
@@ -293,9 +316,9 @@ mod tests {
         let half = crate::stats::t_quantile(0.975, 2) / 3f64.sqrt();
         let expected = format!(
             "{HEADER}\
-             patrols,{m0},40,38,-2,-2,-2,-0.05,NA,4,true\n\
-             patrols,{m1},0,1,1,NA,NA,NA,NA,1,false\n\
-             \"mediation, joint\",{m0},40,40,0,{},{},0,0,3,false\n",
+             patrols,{m0},40,38,-2,-2,-2,-0.05,NA,4,true,better\n\
+             patrols,{m1},0,1,1,NA,NA,NA,NA,1,false,unclear\n\
+             \"mediation, joint\",{m0},40,40,0,{},{},0,0,3,false,unclear\n",
             -half, half
         );
         assert_eq!(csv, expected);
@@ -313,7 +336,7 @@ mod tests {
         let csv = String::from_utf8(comparison_csv(&names(), METRICS, &acc.rows())).unwrap();
         assert_eq!(csv.lines().count(), 1 + 2 * METRICS.len());
         assert!(csv.lines().nth(1).unwrap().starts_with("patrols,"));
-        assert!(csv.ends_with(",1,false\n"));
+        assert!(csv.ends_with(",1,false,unclear\n"));
     }
 
     #[test]
@@ -358,17 +381,27 @@ mod tests {
         assert_eq!(lines[0], "patrols vs baseline (n = 4)");
         assert!(lines[1].starts_with("metric"));
         assert!(lines[1].contains("difference") && lines[1].ends_with("  n"));
-        // Metric 0 of reform 1: a clear drop, marked.
+        // Metric 0 of reform 1: a clear drop of incidents, marked better.
         assert!(lines[2].starts_with(METRICS[0].name));
-        assert!(lines[2].contains("[-2.650, -1.350]   *"));
+        assert!(
+            lines[2].contains("[-2.650, -1.350]   better"),
+            "{}",
+            lines[2]
+        );
         assert!(lines[2].contains("-5.000%"));
         // Metric 1 of reform 1: fewer pairs, no mark, no relative change.
-        assert!(!lines[3].contains('*'));
+        assert!(!lines[3].contains("better") && !lines[3].contains("worse"));
         let last: Vec<&str> = lines[3].split_whitespace().rev().take(3).collect();
         assert_eq!(last, ["2", "0", "NA"]);
         assert_eq!(lines[4], "");
         assert_eq!(lines[5], "mediation, joint vs baseline (n = 4)");
-        assert_eq!(lines.iter().filter(|l| l.contains("  *  ")).count(), 2);
+        // Property offences that clearly rise are worse.
+        assert!(
+            lines[8].starts_with(METRICS[1].name) && lines[8].contains("  worse  "),
+            "{}",
+            lines[8]
+        );
+        assert_eq!(lines.iter().filter(|l| l.contains("  better  ")).count(), 1);
         assert_eq!(lines.last(), Some(&LEGEND));
         assert!(text.ends_with(".\n"));
         assert!(text.is_ascii());

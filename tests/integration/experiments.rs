@@ -126,7 +126,7 @@ fn a_comparison_reports_paired_differences_with_intervals() {
     let mut lines = csv.lines();
     assert_eq!(
         lines.next().unwrap(),
-        "reform,metric,baseline_mean,reform_mean,difference,ci95_low,ci95_high,relative_change,effect_size,n,excludes_zero"
+        "reform,metric,baseline_mean,reform_mean,difference,ci95_low,ci95_high,relative_change,effect_size,n,excludes_zero,verdict"
     );
     // Better logistics shortens the typical response (travel time). The median, not
     // the mean: in 20 days of a 3 x 3 district a run's mean can be carried by one
