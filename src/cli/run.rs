@@ -48,9 +48,14 @@ pub fn run(args: RunArgs, command_line: Vec<String>) -> anyhow::Result<()> {
         print_stdout(&format!("{}\n", dir.display()))?;
     } else {
         print_stdout(&format!(
-            "{}\nresults: {} (report.html, runs.csv, summary.csv, timeseries.csv, grids.csv, failures.csv, manifest.json){failed}\n",
+            "{}\nresults: {} (report.html, runs.csv, summary.csv, timeseries.csv, {}failures.csv, manifest.json){failed}\n",
             table::summary_table(experiment.model.metrics(), &summaries[0]),
-            dir.display()
+            dir.display(),
+            if dir.join(cogov::output::GRIDS_FILE).is_file() {
+                "grids.csv, "
+            } else {
+                ""
+            }
         ))?;
     }
     exit_for_failures(failures)

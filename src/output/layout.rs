@@ -26,6 +26,11 @@ use crate::schema::ParamValue;
 use crate::schema::metrics::MetricDef;
 use crate::stats::Summary;
 
+/// The largest map `grids.csv` is written for, in cells (256 x 256): a bigger one
+/// (a district of tens of millions of residents, or a huge lattice) would write
+/// millions of rows per replication that no map can show.
+pub const MAX_MAP_CELLS: usize = 65_536;
+
 /// The columns of one experiment's files.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Layout {
@@ -43,7 +48,7 @@ pub struct Layout {
     /// Write every K-th day to `timeseries.csv`; 0 writes no time series.
     pub timeseries_every: u64,
     /// The map's width in cells when `grids.csv` is written (a `run` of valid
-    /// parameters), `None` otherwise.
+    /// parameters whose map has at most [`MAX_MAP_CELLS`] cells), `None` otherwise.
     pub map: Option<usize>,
 }
 
@@ -129,7 +134,13 @@ impl Layout {
                 .collect(),
             timeseries_every,
             map: match (&experiment.kind, experiment.points.first()) {
-                (Kind::Run, Some(point)) => point.params.as_ref().ok().map(|p| p.map_size().0),
+                (Kind::Run, Some(point)) => point
+                    .params
+                    .as_ref()
+                    .ok()
+                    .map(|p| p.map_size())
+                    .filter(|(w, h)| w * h <= MAX_MAP_CELLS)
+                    .map(|(w, _)| w),
                 _ => None,
             },
         }
@@ -479,6 +490,22 @@ mod tests {
             lines[7 * k + 2],
             format!("3,7,1,1,trust_in_police,{}", 7 * k + 2)
         );
+        // A map too big to draw is not written.
+        let mut e = Experiment::single(
+            "huge",
+            {
+                let mut p = Params::default();
+                p.district.width = 300;
+                p.district.height = 300;
+                p.district.households_per_grid = 1;
+                p.into()
+            },
+            1,
+            1,
+        );
+        assert_eq!(Layout::of(&e, 1).map, None);
+        e.points[0].params = Ok(Params::default().into());
+        assert_eq!(Layout::of(&e, 1).map, Some(6));
         // Sweeps and comparisons write no map.
         assert_eq!(layout(Kind::Sweep).map, None);
         let mut none = String::new();

@@ -155,6 +155,15 @@ pub fn build(dir: &Path) -> Result<Report, ReportError> {
             format!(" {}", crate::chart::escape(&results.description))
         }
     );
+    let meta = match results.failures {
+        0 => meta,
+        1 => format!(
+            "{meta} <strong>1 run failed</strong>: its error is in failures.csv, and it is left out of every figure."
+        ),
+        n => format!(
+            "{meta} <strong>{n} runs failed</strong>: their errors are in failures.csv, and they are left out of every figure."
+        ),
+    };
     let footer = "Built by cogov from the CSV files in this directory; <code>cogov report DIR</code> \
         rebuilds it. Every chart is also a file under <code>plots/</code>. Intervals are 95%: \
         Student's t over replications for means and paired differences, Fieller's for ratios.";

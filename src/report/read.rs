@@ -25,6 +25,8 @@ pub struct Results {
     pub replications: u64,
     pub seed: u64,
     pub version: String,
+    /// Runs that failed (their errors are in `failures.csv`).
+    pub failures: u64,
     /// The sweep's design, as its file named it ("grid", "lhs", ...), or empty.
     pub design: String,
 }
@@ -94,6 +96,7 @@ impl Results {
             replications: m["replications"].as_u64().unwrap_or(0),
             seed: m["seed"].as_u64().unwrap_or(0),
             version: text_of(&m["cogov_version"]),
+            failures: m["failures"].as_u64().unwrap_or(0),
             design: text_of(&m["sweep"]["design"]),
         })
     }

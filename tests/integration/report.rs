@@ -326,6 +326,31 @@ replications = 1
         "one cell per grid point"
     );
 
+    // A point whose parameters break a rule: its run fails, the report says so and
+    // leaves the cell empty.
+    write(
+        tmp.path(),
+        "overload.toml",
+        r#"name = "overload"
+scenario = "small.toml"
+design = "grid"
+replications = 1
+[parameters]
+"police.community_role_share" = [0.15, 0.7]
+"police.admin_burden_share" = [0.2, 0.35]
+"#,
+    );
+    cogov(tmp.path())
+        .args(["sweep", "overload.toml", "--quiet", "--out", "overload"])
+        .assert()
+        .code(3);
+    let overload = tmp.path().join("overload");
+    assert!(check_page(&overload).contains("<strong>1 run failed</strong>"));
+    let cell = read(&overload.join(
+        "plots/sweep-police-community-role-share-police-admin-burden-share-incidents_per_1000.svg",
+    ));
+    assert!(cell.contains("no data"));
+
     let lhs = results(tmp.path(), &["sweep", "lhs.toml"], "lhs");
     check_page(&lhs);
     let names: Vec<String> = plots(&lhs).into_iter().map(|(n, _)| n).collect();
