@@ -170,11 +170,17 @@ pub(super) fn build(results: &Results, b: &mut Builder) -> Result<(), ReportErro
             .get(1)
             .zip(bands.ticks.first())
             .map_or(1, |(a, b)| a - b);
+        let tick = super::run::tick_word(model);
+        let sampled = if every == 1 {
+            format!("every {tick}")
+        } else {
+            format!("one {tick} in {every}")
+        };
         let mut html = page::paragraph(
             "note",
             &format!(
-                "Mean over {} replications of every {}th day written to timeseries.csv, with 95% bands, the baseline against each reform.",
-                results.replications, every
+                "Mean over {} replications at {sampled} (as written to timeseries.csv), with 95% bands, the baseline against each reform.",
+                results.replications
             ),
         );
         for (i, &s) in series.iter().enumerate() {
@@ -195,7 +201,7 @@ pub(super) fn build(results: &Results, b: &mut Builder) -> Result<(), ReportErro
                     "{} ({}) over time for the baseline (dashed) and each reform: mean over {} replications with 95% bands.",
                     def.name, def.unit, results.replications
                 ),
-                "day (warm-up first)",
+                super::run::tick_label(model),
                 def.unit,
             )
             .size(760.0, 380.0);

@@ -57,6 +57,8 @@ pub fn series_bands(
     let lead = identity_width(results.kind);
     let mut acc: Vec<BTreeMap<u64, Vec<Accumulator>>> = vec![BTreeMap::new(); points];
     let mut warmup_end = 0;
+    // Rows per point and tick: every tick of a point has one row per finished run.
+    let mut rows_at: BTreeMap<(usize, u64), u64> = BTreeMap::new();
     let mut first: Vec<Vec<Vec<(u64, f64)>>> = vec![vec![Vec::new(); series.len()]; points];
     let defs = results.model.series();
     let mut columns: Vec<Option<usize>> = Vec::new();
@@ -70,6 +72,7 @@ pub fn series_bands(
         if fields[lead + 1] == "1" {
             warmup_end = warmup_end.max(tick);
         }
+        *rows_at.entry((point, tick)).or_insert(0) += 1;
         let slot = acc
             .get_mut(point)?
             .entry(tick)
@@ -84,9 +87,26 @@ pub fn series_bands(
         }
         Some(())
     })?;
-    if !present || acc.iter().all(BTreeMap::is_empty) {
+    if present.is_none() || acc.iter().all(BTreeMap::is_empty) {
         return Ok(None);
     }
+    for point in 0..points {
+        let counts: BTreeSet<u64> = rows_at
+            .range((point, 0)..=(point, u64::MAX))
+            .map(|(_, &n)| n)
+            .collect();
+        if counts.len() > 1 {
+            return Err(ReportError::Corrupt {
+                path: results.file(TIMESERIES_FILE),
+                reason: format!(
+                    "the days of `{}` have {counts:?} rows, not one row per run on every day: the file was cut short",
+                    results.labels[point]
+                ),
+            });
+        }
+    }
+    // The warm-up's end: the scenario's, or the last warm-up day written.
+    let warmup_end = results.warmup_ticks.unwrap_or(warmup_end);
     let ticks: Vec<u64> = acc
         .iter()
         .flat_map(|m| m.keys().copied())
@@ -166,10 +186,18 @@ pub fn maps(results: &Results) -> Result<Option<Maps>, ReportError> {
         runs.insert(run);
         Some(())
     })?;
-    if !present || cells.is_empty() {
+    let Some(found) = present.filter(|_| !cells.is_empty()) else {
         return Ok(None);
-    }
+    };
     let n = width * height;
+    let expected =
+        results.replications.saturating_sub(results.failures) * (n * metrics.len()) as u64;
+    super::read::expect_rows(
+        &results.file(GRIDS_FILE),
+        found,
+        expected,
+        "a row per finished run, grid and metric",
+    )?;
     let mut means = vec![vec![f64::NAN; n]; metrics.len()];
     let mut first = vec![vec![f64::NAN; n]; metrics.len()];
     for (&(m, cell), (acc, v)) in &cells {

@@ -129,8 +129,14 @@ pub fn build(dir: &Path) -> Result<Report, ReportError> {
         }
         Kind::Sweep => {
             sweep::build(&results, &mut b)?;
+            let design = results
+                .sweep
+                .as_ref()
+                .map_or(String::new(), |(_, design, _)| {
+                    format!(" ({design} design)")
+                });
             format!(
-                "a sweep of <code>{}</code>: {} points × {} replications",
+                "a sweep of <code>{}</code>{design}: {} points × {} replications",
                 crate::chart::escape(&results.name),
                 results.labels.len(),
                 results.replications
@@ -140,7 +146,13 @@ pub fn build(dir: &Path) -> Result<Report, ReportError> {
     let title = match results.kind {
         Kind::Run => format!("Run report: {}", results.name),
         Kind::Compare => format!("Comparison report: {}", results.name),
-        Kind::Sweep => format!("Sweep report: {}", results.name),
+        Kind::Sweep => format!(
+            "Sweep report: {}",
+            results
+                .sweep
+                .as_ref()
+                .map_or(results.name.as_str(), |(name, _, _)| name.as_str())
+        ),
     };
     // No time or machine: equivalent results (threads, shards, resume) give the same
     // report, as they give the same data files.
@@ -149,10 +161,18 @@ pub fn build(dir: &Path) -> Result<Report, ReportError> {
         results.model,
         results.seed,
         crate::chart::escape(&results.version),
-        if results.description.is_empty() {
-            String::new()
-        } else {
-            format!(" {}", crate::chart::escape(&results.description))
+        {
+            // A sweep's own description says what it asks; a run's or a comparison's
+            // is the scenario's.
+            let description = match &results.sweep {
+                Some((_, _, d)) if !d.is_empty() => d,
+                _ => &results.description,
+            };
+            if description.is_empty() {
+                String::new()
+            } else {
+                format!(" {}", crate::chart::escape(description))
+            }
         }
     );
     let meta = match results.failures {
@@ -193,6 +213,20 @@ pub fn write(dir: &Path) -> Result<PathBuf, ReportError> {
     fs::create_dir_all(&plots).map_err(io("create directory", &plots))?;
     for plot in &report.plots {
         replace(&plots.join(format!("{}.svg", plot.name)), &plot.svg)?;
+    }
+    // A chart an earlier build of the report drew and this one does not (its data
+    // is gone) would mislead: remove it.
+    let current: std::collections::BTreeSet<String> = report
+        .plots
+        .iter()
+        .map(|p| format!("{}.svg", p.name))
+        .collect();
+    for entry in fs::read_dir(&plots).map_err(io("read directory", &plots))? {
+        let path = entry.map_err(io("read directory", &plots))?.path();
+        let name = path.file_name().map(|n| n.to_string_lossy().into_owned());
+        if name.is_some_and(|n| n.ends_with(".svg") && !current.contains(&n)) {
+            fs::remove_file(&path).map_err(io("remove", &path))?;
+        }
     }
     let page = dir.join(REPORT_FILE);
     replace(&page, &report.html)?;

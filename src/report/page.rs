@@ -14,7 +14,8 @@ const CSS: &str = r#"
 :root { --ink: #1a1a1a; --muted: #555; --rule: #ddd; --better: #0072B2; --worse: #D55E00; --unclear: #777; }
 * { box-sizing: border-box; }
 body { font-family: system-ui, -apple-system, "Segoe UI", Roboto, Helvetica, Arial, sans-serif; color: var(--ink); margin: 0 auto; max-width: 1100px; padding: 1.5rem; line-height: 1.45; }
-h1 { font-size: 1.6rem; margin: 0 0 .3rem; }
+h1 { font-size: 1.6rem; margin: 0 0 .3rem; overflow-wrap: anywhere; }
+header, .headline, td, figcaption { overflow-wrap: anywhere; }
 h2 { font-size: 1.25rem; margin: 2rem 0 .6rem; border-bottom: 1px solid var(--rule); padding-bottom: .2rem; }
 h3 { font-size: 1.05rem; margin: 1.2rem 0 .4rem; }
 p.meta, p.note, figcaption, footer { color: var(--muted); font-size: .9rem; }

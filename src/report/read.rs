@@ -7,7 +7,7 @@ use crate::model::Model;
 use crate::output::layout::parse_number;
 use crate::output::{MANIFEST_FILE, RUNS_FILE};
 use std::fs::File;
-use std::io::{BufRead, BufReader};
+use std::io::{BufRead as _, BufReader};
 use std::path::{Path, PathBuf};
 
 /// What the manifest says about the results in a directory.
@@ -27,6 +27,11 @@ pub struct Results {
     pub version: String,
     /// Runs that failed (their errors are in `failures.csv`).
     pub failures: u64,
+    /// The scenario's (a comparison's baseline's) warm-up in ticks, when the
+    /// manifest records it.
+    pub warmup_ticks: Option<u64>,
+    /// A sweep's name, design and description as its experiment file gave them.
+    pub sweep: Option<(String, String, String)>,
     /// The sweep's design, as its file named it ("grid", "lhs", ...), or empty.
     pub design: String,
 }
@@ -97,6 +102,14 @@ impl Results {
             seed: m["seed"].as_u64().unwrap_or(0),
             version: text_of(&m["cogov_version"]),
             failures: m["failures"].as_u64().unwrap_or(0),
+            warmup_ticks: m["parameters"]["run"]["warmup_ticks"].as_u64(),
+            sweep: m["sweep"].is_object().then(|| {
+                (
+                    text_of(&m["sweep"]["name"]),
+                    text_of(&m["sweep"]["design"]),
+                    text_of(&m["sweep"]["description"]),
+                )
+            }),
             design: text_of(&m["sweep"]["design"]),
         })
     }
@@ -144,6 +157,14 @@ impl Results {
                 .map(|c| c.map_or(Some(f64::NAN), |c| parse_number(&fields[c])))
                 .collect::<Option<Vec<f64>>>()?;
             Some(())
+        })
+        .and_then(|found| {
+            expect_rows(
+                &path,
+                found,
+                (self.replications * self.labels.len() as u64).saturating_sub(self.failures),
+                "a row per finished run",
+            )
         })?;
         Ok(values)
     }
@@ -182,43 +203,74 @@ pub fn split(line: &str) -> Vec<String> {
 }
 
 /// Streams the rows of the CSV file at `path` to `row(header, fields)`, one line at a
-/// time. A row `row` cannot read (it returns `None`) is an error naming the line.
+/// time, and returns how many rows there were. A row `row` cannot read (it returns
+/// `None`) is an error naming the line, and so is a last line without its line
+/// break: cogov ends every line with one, so the file was cut short.
 ///
 /// # Errors
-/// The file cannot be opened or read, or a row is unreadable.
+/// The file cannot be opened or read, a row is unreadable, or the file is cut short.
 pub fn rows(
     path: &Path,
     mut row: impl FnMut(&[String], &[String]) -> Option<()>,
-) -> Result<(), ReportError> {
+) -> Result<u64, ReportError> {
     let file = File::open(path).map_err(|source| ReportError::Io {
         action: "open",
         path: path.to_path_buf(),
         source,
     })?;
-    let mut lines = BufReader::new(file).lines();
-    let io = |source| ReportError::Io {
-        action: "read",
+    let mut reader = BufReader::new(file);
+    let corrupt = |reason: String| ReportError::Corrupt {
         path: path.to_path_buf(),
-        source,
+        reason,
     };
-    let header = match lines.next() {
-        Some(line) => split(&line.map_err(io)?),
-        None => return Ok(()),
+    let mut line = String::new();
+    let mut read = |line: &mut String| -> Result<bool, ReportError> {
+        line.clear();
+        let n = reader.read_line(line).map_err(|source| ReportError::Io {
+            action: "read",
+            path: path.to_path_buf(),
+            source,
+        })?;
+        Ok(n > 0)
     };
-    for (number, line) in lines.enumerate() {
-        let line = line.map_err(io)?;
-        if line.is_empty() {
+    if !read(&mut line)? {
+        return Ok(0);
+    }
+    let header = split(line.trim_end_matches(['\n', '\r']));
+    let mut count = 0;
+    let mut number = 1;
+    while read(&mut line)? {
+        number += 1;
+        let Some(text) = line.strip_suffix('\n') else {
+            return Err(corrupt(format!(
+                "line {number} ends without a line break: the file was cut short"
+            )));
+        };
+        if text.is_empty() {
             continue;
         }
-        let fields = split(&line);
+        let fields = split(text);
         if fields.len() != header.len() || row(&header, &fields).is_none() {
-            return Err(ReportError::Corrupt {
-                path: path.to_path_buf(),
-                reason: format!("line {} cannot be read: {line}", number + 2),
-            });
+            return Err(corrupt(format!("line {number} cannot be read: {text}")));
         }
+        count += 1;
     }
-    Ok(())
+    Ok(count)
+}
+
+/// Refuses a file whose row count is not what the manifest implies.
+///
+/// # Errors
+/// [`ReportError::Corrupt`] naming both counts.
+pub fn expect_rows(path: &Path, found: u64, expected: u64, what: &str) -> Result<(), ReportError> {
+    if found == expected {
+        Ok(())
+    } else {
+        Err(ReportError::Corrupt {
+            path: path.to_path_buf(),
+            reason: format!("{found} rows, but the manifest implies {expected} ({what})"),
+        })
+    }
 }
 
 /// Like [`rows`], but a missing file is no rows (`Ok(false)`).
@@ -228,11 +280,11 @@ pub fn rows(
 pub fn rows_if_present(
     path: &Path,
     row: impl FnMut(&[String], &[String]) -> Option<()>,
-) -> Result<bool, ReportError> {
+) -> Result<Option<u64>, ReportError> {
     if !path.is_file() {
-        return Ok(false);
+        return Ok(None);
     }
-    rows(path, row).map(|()| true)
+    rows(path, row).map(Some)
 }
 
 #[cfg(test)]

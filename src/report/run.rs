@@ -170,7 +170,15 @@ pub(super) fn warmup_mark(bands: &SeriesBands) -> Vec<(f64, String)> {
     }
 }
 
-fn tick_label(model: Model) -> &'static str {
+/// What one tick of `model` is, in a sentence: "day" or "tick".
+pub(super) fn tick_word(model: Model) -> &'static str {
+    match model {
+        Model::CoGovernance => "day",
+        Model::CivilViolence => "tick",
+    }
+}
+
+pub(super) fn tick_label(model: Model) -> &'static str {
     match model {
         Model::CoGovernance => "day (warm-up first)",
         Model::CivilViolence => "tick",
@@ -190,11 +198,7 @@ fn series_section(
         "note",
         &format!(
             "Each line is the mean over the {n} replications, the band its 95% confidence interval (Student's t), at every {} written to timeseries.csv.",
-            if results.model == Model::CivilViolence {
-                "tick"
-            } else {
-                "day"
-            }
+            tick_word(results.model)
         ),
     );
     if results.model == Model::CivilViolence {
@@ -300,7 +304,12 @@ fn map_section(results: &Results, b: &mut Builder, maps: &data::Maps) -> String 
             .iter()
             .zip(colours)
             .map(|(name, colour)| Category {
-                name: (*name).to_string(),
+                // The jailed who leave the lattice have no cell to show.
+                name: if *name == "jailed" {
+                    "jailed in place".to_string()
+                } else {
+                    (*name).to_string()
+                },
                 colour: colour.to_string(),
             })
             .collect();
@@ -318,7 +327,7 @@ fn map_section(results: &Results, b: &mut Builder, maps: &data::Maps) -> String 
         html.push_str(&b.figure(
             "run-lattice",
             svg,
-            "The lattice at the end of replication 0 (a snapshot: other replications differ).",
+            "The lattice at the end of replication 0 (a snapshot: other replications differ). Citizens jailed off the lattice (jail.rule = \"off_grid\", the paper's) have no cell; final_jailed counts them.",
         ));
         return html;
     }

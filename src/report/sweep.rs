@@ -60,16 +60,60 @@ pub(super) fn build(results: &Results, b: &mut Builder) -> Result<(), ReportErro
     Ok(())
 }
 
-/// A column's values as numbers, or their positions when a value is a choice.
-fn positions(design: &Design, c: usize) -> Vec<f64> {
-    design.numeric(c).unwrap_or_else(|| {
-        let levels = design.levels(c);
-        design
-            .values
-            .iter()
-            .map(|row| levels.iter().position(|l| *l == row[c]).unwrap_or(0) as f64)
-            .collect()
-    })
+/// A level as an axis or cell label: a number with at most four significant digits
+/// and no trailing zeros ("5000", "12.91"), a choice's name as it is.
+fn level_label(level: &str) -> String {
+    match level.parse::<f64>() {
+        Ok(x) if x.is_finite() && x != 0.0 => {
+            let digits = (3 - x.abs().log10().floor() as i32).clamp(0, 9) as usize;
+            let text = format!("{x:.digits$}");
+            if text.contains('.') {
+                text.trim_end_matches('0').trim_end_matches('.').to_string()
+            } else {
+                text
+            }
+        }
+        Ok(_) => "0".to_string(),
+        Err(_) => level.to_string(),
+    }
+}
+
+/// The labels of `levels`, rounded when that keeps them apart, else as written.
+fn level_labels(levels: &[String]) -> Vec<String> {
+    let short: Vec<String> = levels.iter().map(|l| level_label(l)).collect();
+    let distinct: BTreeSet<&String> = short.iter().collect();
+    if distinct.len() == levels.len() {
+        short
+    } else {
+        levels.to_vec()
+    }
+}
+
+/// A one-row heat map of `means` (one per level of a choice parameter), labelled
+/// by the levels' names: a choice has no numeric axis to draw a line along.
+#[allow(clippy::too_many_arguments)]
+fn by_level(
+    b: &mut Builder,
+    name: &str,
+    title: &str,
+    alt: &str,
+    parameter: &str,
+    def: &crate::schema::metrics::MetricDef,
+    levels: &[String],
+    means: Vec<f64>,
+    flagged: Vec<bool>,
+) -> String {
+    let frame = Frame::new(name, title, alt, parameter, "mean").size(480.0, 220.0);
+    let map = HeatMap {
+        xs: level_labels(levels),
+        ys: vec![label(def)],
+        values: means,
+        flagged,
+        legend_label: def.unit.to_string(),
+        annotate: true,
+        flip: false,
+    };
+    b.figure(name, chart::heat_map(&frame, &map), &format!("{title}."))
 }
 
 fn one_parameter(
@@ -81,10 +125,37 @@ fn one_parameter(
     key: &[usize],
 ) -> String {
     let defs = results.model.metrics();
-    let xs = positions(design, 0);
+    let parameter = &design.columns[0];
+    let Some(xs) = design.numeric(0) else {
+        // A choice (or a switch): one cell per level, in the file's order.
+        let levels = design.levels(0);
+        let mut html = String::from("<div class=\"panel\">\n");
+        for &m in key {
+            let def = &defs[m];
+            let at = |l: &String| design.values.iter().position(|row| row[0] == *l);
+            let means = levels
+                .iter()
+                .map(|l| at(l).map_or(f64::NAN, |p| summaries[p][m].mean))
+                .collect();
+            let marks = levels
+                .iter()
+                .map(|l| at(l).is_some_and(|p| flagged[p]))
+                .collect();
+            let name = format!("sweep-{}-{}", slug(parameter), def.name);
+            let title = format!("{} by {parameter}", label(def));
+            let alt = format!(
+                "{} ({}) at each level of {parameter}, mean over {} replications; a level with a run flagged as a runaway is marked.",
+                def.name, def.unit, results.replications
+            );
+            html.push_str(&by_level(
+                b, &name, &title, &alt, parameter, def, &levels, means, marks,
+            ));
+        }
+        html.push_str("</div>\n");
+        return html;
+    };
     let mut order: Vec<usize> = (0..xs.len()).collect();
     order.sort_by(|&a, &b| xs[a].total_cmp(&xs[b]));
-    let parameter = &design.columns[0];
     let mut html = String::from("<div class=\"panel\">\n");
     for &m in key {
         let def = &defs[m];
@@ -165,8 +236,8 @@ fn heat_maps(
         )
         .size(480.0, 420.0);
         let map = HeatMap {
-            xs: xs.clone(),
-            ys: ys.clone(),
+            xs: level_labels(&xs),
+            ys: level_labels(&ys),
             values,
             flagged: marks,
             legend_label: def.unit.to_string(),
@@ -198,8 +269,32 @@ fn scatter_panel(
             chart::escape(&label(def))
         ));
         for (c, parameter) in design.columns.iter().enumerate() {
-            let xs = positions(design, c);
             let name = format!("sweep-{}-{}", def.name, slug(parameter));
+            let Some(xs) = design.numeric(c) else {
+                // A choice: the mean of the points at each level (over the other
+                // parameters' values), levels in name order.
+                let mut levels = design.levels(c);
+                levels.sort();
+                let mut means = Vec::new();
+                let mut marks = Vec::new();
+                for level in &levels {
+                    let at: Vec<usize> = (0..design.values.len())
+                        .filter(|&p| design.values[p][c] == *level)
+                        .collect();
+                    let values: Vec<f64> = at.iter().map(|&p| summaries[p][m].mean).collect();
+                    means.push(Summary::of(&values).mean);
+                    marks.push(at.iter().any(|&p| flagged[p]));
+                }
+                let title = format!("{} by {parameter}", label(def));
+                let alt = format!(
+                    "{} ({}) by the level of {parameter}: the mean over the design points at each level (each point's mean over {} replications), averaging over the other parameters; a level with a run flagged as a runaway is marked.",
+                    def.name, def.unit, results.replications
+                );
+                html.push_str(&by_level(
+                    b, &name, &title, &alt, parameter, def, &levels, means, marks,
+                ));
+                continue;
+            };
             let title = format!("{} against {parameter}", label(def));
             let frame = Frame::new(
                 &name,

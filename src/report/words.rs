@@ -81,9 +81,21 @@ pub fn percent(fraction: f64) -> String {
     let text = if p.abs() >= 10.0 {
         format!("{p:.0}")
     } else {
-        format!("{p:.1}")
+        short(p)
     };
     format!("{}%", unsigned_zero(text))
+}
+
+/// A small figure with enough digits to show it: one decimal from about 1 up, two
+/// significant digits below (0.2 is "0.20", 0.0123 is "0.012"), so a change judged
+/// clear never reads as zero.
+fn short(v: f64) -> String {
+    let magnitude = v.abs();
+    if magnitude >= 0.95 || magnitude == 0.0 || !magnitude.is_finite() {
+        return format!("{v:.1}");
+    }
+    let decimals = (1 - magnitude.log10().floor() as i32).clamp(1, 9) as usize;
+    format!("{v:.decimals$}")
 }
 
 /// Whether a rounded number shows a digit other than 0.
@@ -188,6 +200,9 @@ impl Change {
     /// (95% CI -1.2 to +0.8 points)".
     pub fn clause(&self) -> String {
         let name = label(self.def);
+        if let Some(text) = self.without_interval() {
+            return format!("cannot tell its effect on {name} ({text})");
+        }
         let (size, low, high, unit) = self.magnitudes();
         if !self.clear() {
             return format!("has no clear effect on {name} (95% CI {low} to {high}{unit})");
@@ -205,6 +220,9 @@ impl Change {
     /// (95% CI 5% to 13%)".
     pub fn intransitive(&self) -> String {
         let name = label(self.def);
+        if let Some(text) = self.without_interval() {
+            return format!("{name} cannot be judged ({text})");
+        }
         let (size, low, high, unit) = self.magnitudes();
         if !self.clear() {
             return format!("{name} shows no clear change (95% CI {low} to {high}{unit})");
@@ -218,6 +236,16 @@ impl Change {
         format!("{name} {verb} {size}{unit} (95% CI {a} to {b})")
     }
 
+    /// Why there is no interval, when there is none: fewer than two pairs.
+    fn without_interval(&self) -> Option<String> {
+        let d = &self.difference;
+        (d.ci95_low.is_nan() || d.ci95_high.is_nan()).then(|| match d.n {
+            0 => "no run pairs where it is defined".to_string(),
+            1 => "one run pair: no interval".to_string(),
+            n => format!("{n} run pairs without a finite interval"),
+        })
+    }
+
     /// The size of the change and its interval's ends as text, and the unit word that
     /// follows the size: for shares the numbers are points and the word " points";
     /// otherwise each number carries its own "%" and the word is empty. The ends are
@@ -228,7 +256,7 @@ impl Change {
         if in_points(self.def, self.baseline) {
             let points = |x: f64| {
                 let v = if signed { x * 100.0 } else { (x * 100.0).abs() };
-                let text = unsigned_zero(format!("{v:.1}"));
+                let text = unsigned_zero(short(v));
                 if signed && v > 0.0 && nonzero(&text) {
                     format!("+{text}")
                 } else {
@@ -411,6 +439,25 @@ mod tests {
     }
 
     #[test]
+    fn a_tiny_clear_change_shows_its_size_and_one_pair_says_it_has_no_interval() {
+        // +0.002 in trust, very precise: clear, and not "0.0 points".
+        let pairs: Vec<(f64, f64)> = (0..20)
+            .map(|i| (0.6, 0.602 + if i % 2 == 0 { 1e-5 } else { -1e-5 }))
+            .collect();
+        let c = Change::of(Metric::TrustInPolice.def(), &pairs);
+        assert_eq!(
+            c.clause(),
+            "raises trust in police by 0.20 points (95% CI 0.20 to 0.20)"
+        );
+        let one = Change::of(Metric::IncidentsPer1000.def(), &[(30.0, 25.0)]);
+        assert_eq!(one.judgement(), Judgement::Unclear);
+        assert_eq!(
+            one.clause(),
+            "cannot tell its effect on incidents (one run pair: no interval)"
+        );
+    }
+
+    #[test]
     fn numbers_read_well() {
         assert_eq!(number(12345.6), "12,346");
         assert_eq!(number(1234.6), "1235");
@@ -419,9 +466,15 @@ mod tests {
         assert_eq!(number(f64::NAN), "NA");
         assert_eq!(percent(0.153), "15%");
         assert_eq!(signed_percent(0.042), "+4.2%");
-        assert_eq!(percent(-0.0004), "0.0%");
-        assert_eq!(signed_percent(0.0004), "0.0%");
+        assert_eq!(percent(-0.0004), "-0.040%");
+        assert_eq!(signed_percent(0.0004), "+0.040%");
+        assert_eq!(percent(-0.0), "0.0%");
+        assert_eq!(signed_percent(0.0), "0.0%");
         assert_eq!(unsigned_zero("-0.0".into()), "0.0");
         assert_eq!(unsigned_zero("-0.1".into()), "-0.1");
+        assert_eq!(short(0.2), "0.20");
+        assert_eq!(short(-0.0123), "-0.012");
+        assert_eq!(short(4.46), "4.5");
+        assert_eq!(percent(0.00123), "0.12%");
     }
 }

@@ -427,3 +427,92 @@ fn a_merge_of_shards_gets_the_report_of_the_whole_and_bad_directories_are_refuse
         .code(2)
         .stderr(predicates::str::contains("holds no finished results"));
 }
+
+#[test]
+fn a_choice_parameter_gets_a_cell_per_level_and_the_warm_up_mark_sits_at_its_end() {
+    let tmp = tempfile::tempdir().unwrap();
+    write(tmp.path(), "small.toml", SMALL_SCENARIO);
+    write(
+        tmp.path(),
+        "switch.toml",
+        r#"name = "switch"
+scenario = "small.toml"
+design = "grid"
+replications = 2
+[parameters]
+"participation.peer_punishment" = [false, true]
+"#,
+    );
+    let dir = results(tmp.path(), &["sweep", "switch.toml"], "switch");
+    let html = check_page(&dir);
+    assert!(
+        html.contains("Sweep report: switch"),
+        "the sweep's own name"
+    );
+    let svg = read(&dir.join("plots/sweep-participation-peer-punishment-incidents_per_1000.svg"));
+    for level in [">false<", ">true<"] {
+        assert!(svg.contains(level), "the level {level} names its cell");
+    }
+    assert!(
+        !svg.contains("class=\"band"),
+        "no line between the levels of a choice"
+    );
+
+    // compare writes every 7th day; the warm-up (10 days) ends at 10.5, not at the
+    // last warm-up day written (7).
+    write(tmp.path(), "reform.toml", SMALL_REFORM);
+    let cmp = results(
+        tmp.path(),
+        &["compare", "small.toml", "reform.toml", "-n", "2"],
+        "cmp",
+    );
+    let series = read(&cmp.join("plots/compare-series-incidents.svg"));
+    let doc = roxmltree::Document::parse(&series).unwrap();
+    let class = |n: &roxmltree::Node, c: &str| n.attribute("class") == Some(c);
+    let number = |n: &roxmltree::Node, a: &str| -> f64 { n.attribute(a).unwrap().parse().unwrap() };
+    // The x axis's ticks: (day, x) pairs, to read the mark's x back into days.
+    let axis = doc.descendants().find(|n| class(n, "x-axis")).unwrap();
+    let ticks: Vec<(f64, f64)> = axis
+        .children()
+        .filter(|n| class(n, "tick"))
+        .map(|n| (n.text().unwrap().parse().unwrap(), number(&n, "x")))
+        .collect();
+    let ((d0, x0), (d1, x1)) = (ticks[0], ticks[ticks.len() - 1]);
+    let mark = doc.descendants().find(|n| class(n, "mark-line")).unwrap();
+    let day = d0 + (number(&mark, "x1") - x0) * (d1 - d0) / (x1 - x0);
+    assert!(
+        (day - 10.5).abs() < 0.05,
+        "the warm-up mark is at day {day}"
+    );
+    assert!(read(&cmp.join("report.html")).contains("one day in 7"));
+}
+
+#[test]
+fn damaged_files_are_refused_and_stale_charts_removed() {
+    let tmp = tempfile::tempdir().unwrap();
+    write(tmp.path(), "small.toml", SMALL_SCENARIO);
+    let dir = results(tmp.path(), &["run", "small.toml", "-n", "3"], "run");
+    // A grids.csv cut in the middle of its last line.
+    let grids = read(&dir.join("grids.csv"));
+    std::fs::write(dir.join("grids.csv"), &grids[..grids.len() - 3]).unwrap();
+    cogov(tmp.path())
+        .args(["report", "run"])
+        .assert()
+        .code(1)
+        .stderr(predicates::str::contains("grids.csv` is damaged: line"))
+        .stderr(predicates::str::contains("cut short"));
+    // Cut at a line break: a row is missing, which the counts catch.
+    let cut = grids[..grids.len() - 1].rfind('\n').unwrap() + 1;
+    std::fs::write(dir.join("grids.csv"), &grids[..cut]).unwrap();
+    cogov(tmp.path())
+        .args(["report", "run"])
+        .assert()
+        .code(1)
+        .stderr(predicates::str::contains("the manifest implies"));
+    // Without its map and its series, the report drops those charts, files too.
+    std::fs::remove_file(dir.join("grids.csv")).unwrap();
+    std::fs::remove_file(dir.join("timeseries.csv")).unwrap();
+    cogov(tmp.path()).args(["report", "run"]).assert().success();
+    assert!(plots(&dir).is_empty(), "{:?}", plots(&dir));
+    assert!(!read(&dir.join("report.html")).contains("<svg"));
+}
