@@ -152,6 +152,39 @@ fn one_parameter(
             ));
         }
         html.push_str("</div>\n");
+        // The cells show means; their intervals are here.
+        let rows: Vec<Vec<String>> = levels
+            .iter()
+            .filter_map(|l| {
+                design
+                    .values
+                    .iter()
+                    .position(|row| row[0] == *l)
+                    .map(|p| (l, p))
+            })
+            .map(|(l, p)| {
+                std::iter::once(format!("<code>{}</code>", chart::escape(l)))
+                    .chain(key.iter().map(|&m| {
+                        let s = &summaries[p][m];
+                        format!(
+                            "{} ({} to {})",
+                            super::words::number(s.mean),
+                            super::words::number(s.ci95_low),
+                            super::words::number(s.ci95_high)
+                        )
+                    }))
+                    .collect()
+            })
+            .collect();
+        let labels: Vec<String> = key.iter().map(|&m| label(&defs[m])).collect();
+        let header: Vec<&str> = std::iter::once(parameter.as_str())
+            .chain(labels.iter().map(String::as_str))
+            .collect();
+        html.push_str(&page::paragraph(
+            "note",
+            "Each level's mean with its 95% confidence interval over the replications (Student's t).",
+        ));
+        html.push_str(&page::table(&header, &[], &rows));
         return html;
     };
     let mut order: Vec<usize> = (0..xs.len()).collect();

@@ -457,6 +457,11 @@ replications = 2
         !svg.contains("class=\"band"),
         "no line between the levels of a choice"
     );
+    // The cells show means; the table under them gives each level's interval.
+    assert!(
+        html.contains("<td><code>true</code></td><td>"),
+        "no interval table"
+    );
 
     // compare writes every 7th day; the warm-up (10 days) ends at 10.5, not at the
     // last warm-up day written (7).
