@@ -150,10 +150,12 @@ pub fn forest(frame: &Frame, groups: &[ForestGroup]) -> String {
         })
         .fold(0.0, f64::max)
         .min(width * 0.4);
+    // Notes are mostly digits and per cent signs, wider than the average letter
+    // the estimate assumes: allow an eighth more.
     let note_width = rows()
-        .map(|r| text_width(note(r), TICK_SIZE))
+        .map(|r| text_width(note(r), TICK_SIZE) * 1.125)
         .fold(0.0, f64::max)
-        .min(width * 0.3);
+        .min(width * 0.35);
     let plot_height = lines.len() as f64 * ROW + 8.0;
     // The label column starts right of the rotated y label.
     let labels_x = Y_LABEL_X + 10.0 + y_label_extra(&frame.y_label, plot_height);
