@@ -203,6 +203,79 @@ impl Scenario {
         )
     }
 
+    /// This scenario with some parameters changed, checked exactly as a file is:
+    /// returns the new scenario and its standalone text (what `cogov check` accepts
+    /// and what reproduces it), or the same messages `cogov check` would give,
+    /// located in that text under the name `origin`.
+    ///
+    /// `changes` are (dotted path, value written as TOML: `0.9`, `true`,
+    /// `"printed"`). The text is [`Scenario::resolved_toml`] with each changed line
+    /// rewritten in place; a path the model does not have is added to its section (or
+    /// a new one), so the check refuses it with its usual "did you mean". `name`
+    /// renames the scenario. This is how a caller that is not a file (the workshop
+    /// page's levers) builds a scenario without a second set of checks.
+    ///
+    /// # Errors
+    /// Any value out of range or of the wrong type, an unknown path, a broken
+    /// cross-parameter rule: a [`ScenarioError`] naming the path.
+    ///
+    /// # Examples
+    /// ```
+    /// use cogov::scenario::Scenario;
+    /// let base = Scenario::builtin();
+    /// let (s, text) = base
+    ///     .with_changes("clear", &[("liability.clarity".into(), "0.9".into())], "request.toml")
+    ///     .unwrap();
+    /// assert_eq!(s.params.get("liability.clarity").unwrap().to_string(), "0.9");
+    /// assert_eq!(Scenario::parse(&text, "again.toml", None).unwrap().params, s.params);
+    /// let err = base
+    ///     .with_changes("bad", &[("liability.clarity".into(), "7".into())], "request.toml")
+    ///     .unwrap_err();
+    /// assert!(err.to_string().contains("`liability.clarity`"));
+    /// ```
+    pub fn with_changes(
+        &self,
+        name: &str,
+        changes: &[(String, String)],
+        origin: &str,
+    ) -> Result<(Scenario, String), ScenarioError> {
+        let mut lines: Vec<String> = format!(
+            "name = {}\ndescription = {}\nmodel = {}\n\n{}",
+            toml_string(name),
+            toml_string(&self.description),
+            toml_string(self.model().name()),
+            self.params.to_toml()
+        )
+        .lines()
+        .map(str::to_string)
+        .collect();
+        for (path, value) in changes {
+            let (section, key) = path.rsplit_once('.').unwrap_or(("", path));
+            let value = value.replace(['\n', '\r'], " ");
+            let header = format!("[{section}]");
+            let start = lines.iter().position(|l| *l == header);
+            let Some(start) = start else {
+                lines.push(String::new());
+                lines.push(header);
+                lines.push(format!("{} = {value}", toml_key(key)));
+                continue;
+            };
+            let end = lines[start + 1..]
+                .iter()
+                .position(|l| l.starts_with('['))
+                .map_or(lines.len(), |k| start + 1 + k);
+            let prefix = format!("{key} = ");
+            match (start + 1..end).find(|&i| lines[i].starts_with(&prefix)) {
+                Some(i) => lines[i] = format!("{key} = {value}"),
+                None => lines.insert(end, format!("{} = {value}", toml_key(key))),
+            }
+        }
+        let mut text = lines.join("\n");
+        text.push('\n');
+        let scenario = Scenario::parse(&text, origin, None)?;
+        Ok((scenario, text))
+    }
+
     /// Hex SHA-256 of [`Scenario::resolved_toml`] (name, description and every
     /// parameter): equal for scenarios with the same name, description and values,
     /// whatever files and `extends` produced them.
@@ -512,6 +585,19 @@ fn stem_or(path: &Path, fallback: &str) -> String {
 
 /// `s` as a TOML basic string. Written here, not by a TOML library, so the resolved
 /// text (and its hash) does not change with a library's formatting choices.
+/// A TOML key as written: bare when it can be, quoted otherwise.
+fn toml_key(key: &str) -> String {
+    if !key.is_empty()
+        && key
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+    {
+        key.to_string()
+    } else {
+        toml_string(key)
+    }
+}
+
 fn toml_string(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 2);
     out.push('"');
@@ -547,6 +633,57 @@ mod tests {
         }
     }
     use std::fs;
+
+    #[test]
+    fn changes_are_checked_as_a_file_is_and_the_text_reproduces_the_scenario() {
+        let base = Scenario::builtin();
+        let change = |path: &str, value: &str| vec![(path.to_string(), value.to_string())];
+        // Accepted: the value is set, nothing else moves, the text stands alone.
+        let (s, text) = base
+            .with_changes(
+                "clear \"liability\"",
+                &change("liability.clarity", "0.9"),
+                "request",
+            )
+            .unwrap();
+        assert_eq!(s.cg().liability.clarity, 0.9);
+        assert_eq!(s.name, "clear \"liability\"");
+        let mut expected = base.cg().clone();
+        expected.liability.clarity = 0.9;
+        assert_eq!(s.cg(), &expected);
+        let again = Scenario::parse(&text, "download.toml", None).unwrap();
+        assert_eq!(
+            (again.params, again.name),
+            (s.params.clone(), s.name.clone())
+        );
+        // No changes: the base itself.
+        let (same, _) = base.with_changes(&base.name, &[], "request").unwrap();
+        assert_eq!(same.hash(), base.hash());
+        // Refused with the messages `cogov check` gives, located in the request.
+        let refused = |path: &str, value: &str| {
+            base.with_changes("x", &change(path, value), "request")
+                .unwrap_err()
+                .to_string()
+        };
+        let out_of_range = refused("liability.clarity", "7");
+        assert!(out_of_range.contains("request:"), "{out_of_range}");
+        assert!(
+            out_of_range.contains("`liability.clarity`"),
+            "{out_of_range}"
+        );
+        assert!(refused("liability.clarity", "\"high\"").contains("`liability.clarity`"));
+        assert!(refused("liability.clarty", "0.5").contains("did you mean `liability.clarity`?"));
+        assert!(refused("nowhere.clarity", "0.5").contains("nowhere"));
+        // A value cannot smuggle in more lines.
+        assert!(
+            base.with_changes(
+                "x",
+                &change("liability.clarity", "0.5\n[police]\nofficers_per_10k = 900"),
+                "request"
+            )
+            .is_err()
+        );
+    }
 
     /// Parses `input` as `test.toml`. With no `expect`ed substrings it must load;
     /// otherwise it must be refused with a message holding every one of them.
