@@ -13,3 +13,4 @@ pub mod scenario;
 pub mod schema;
 pub mod stats;
 pub mod sweep;
+pub mod workshop;

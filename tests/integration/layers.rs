@@ -34,6 +34,10 @@ const ALLOWED: &[(&str, &[&str])] = &[
         "report",
         &["chart", "experiment", "model", "output", "schema", "stats"],
     ),
+    (
+        "workshop",
+        &["experiment", "model", "runner", "schema", "stats"],
+    ),
 ];
 
 /// The module a source file belongs to, as named in [`ALLOWED`]; `None` for the
