@@ -60,15 +60,6 @@ pub(super) fn build(results: &Results, b: &mut Builder) -> Result<(), ReportErro
     Ok(())
 }
 
-/// A metric's unit and better direction in the table's words.
-fn better_cell(def: &MetricDef) -> String {
-    match def.better {
-        crate::schema::metrics::Better::Higher => "higher".into(),
-        crate::schema::metrics::Better::Lower => "lower".into(),
-        crate::schema::metrics::Better::Neither => "neither".into(),
-    }
-}
-
 /// The table of the key metrics with their means and 95% intervals, and with `all`
 /// the other metrics after them, by group.
 pub(super) fn metric_table(
@@ -93,7 +84,7 @@ pub(super) fn metric_table(
             number(s.sd),
             s.n.to_string(),
             chart::escape(d.unit),
-            better_cell(d),
+            d.better.word().to_string(),
         ]
     };
     if all {
