@@ -7,8 +7,9 @@
 
 use super::Format;
 use cogov::model::Model;
+use cogov::schema::ParamDef;
+use cogov::schema::json::{ParamJson, one_line};
 use cogov::schema::metrics::MetricDef;
-use cogov::schema::{ParamDef, ParamType, ParamValue};
 
 /// Width text is wrapped to.
 const WIDTH: usize = 88;
@@ -17,7 +18,7 @@ const WIDTH: usize = 88;
 pub fn params(model: Model, format: Format) -> String {
     let write_section: fn(&mut String, &str, &[&ParamDef]) = match format {
         Format::Json => {
-            let all: Vec<ParamJson> = model.param_defs().iter().map(param_json).collect();
+            let all: Vec<ParamJson> = model.param_defs().iter().map(ParamJson::of).collect();
             return json_text(&all);
         }
         Format::Text => text_section,
@@ -76,64 +77,6 @@ fn markdown_section(out: &mut String, section: &str, defs: &[&ParamDef]) {
             cell(def.source)
         ));
     }
-}
-
-/// One parameter as a JSON object: name, type, default, the valid minimum and maximum
-/// (null for booleans and choices, which list their `options`), unit, meaning, source
-/// and, for a free parameter, the `plausible` range `[low, high]` to sweep.
-fn param_json(def: &ParamDef) -> ParamJson<'_> {
-    let default = match def.default {
-        ParamValue::Real(x) => serde_json::json!(x),
-        ParamValue::Int(i) => serde_json::json!(i),
-        ParamValue::Bool(b) => serde_json::json!(b),
-        ParamValue::Choice(name) => serde_json::json!(name),
-    };
-    let numeric = matches!(def.ty, ParamType::Real | ParamType::Int);
-    let bound = |x: f64| match def.ty {
-        ParamType::Int => serde_json::json!(x as i64),
-        _ => serde_json::json!(x),
-    };
-    let limit = |x: f64| {
-        if numeric {
-            bound(x)
-        } else {
-            serde_json::Value::Null
-        }
-    };
-    ParamJson {
-        name: def.path,
-        ty: def.ty.name(),
-        default,
-        min: limit(def.min),
-        max: limit(def.max),
-        plausible: def.plausible.map(|(lo, hi)| [bound(lo), bound(hi)]),
-        options: match def.ty {
-            ParamType::Choice(options) => Some(options),
-            _ => None,
-        },
-        unit: def.unit,
-        doc: one_line(def.doc),
-        source: def.source,
-    }
-}
-
-/// A parameter in `cogov params --format json`, fields in the order a reader scans
-/// them.
-#[derive(serde::Serialize)]
-struct ParamJson<'a> {
-    name: &'a str,
-    #[serde(rename = "type")]
-    ty: &'a str,
-    default: serde_json::Value,
-    min: serde_json::Value,
-    max: serde_json::Value,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    plausible: Option<[serde_json::Value; 2]>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    options: Option<&'a [&'a str]>,
-    unit: &'a str,
-    doc: String,
-    source: &'a str,
 }
 
 /// A column in `cogov metrics --format json`.
@@ -283,11 +226,6 @@ fn metric_range(def: &MetricDef) -> String {
     }
 }
 
-/// Doc comments arrive as lines; the reference wants one paragraph.
-fn one_line(text: &str) -> String {
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
-}
-
 /// A Markdown table cell: one line, pipes escaped.
 fn cell(text: &str) -> String {
     one_line(text).replace('|', "\\|")
@@ -316,6 +254,7 @@ fn wrap(text: &str, indent: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use cogov::schema::ParamType;
 
     #[test]
     fn every_parameter_appears_in_both_formats() {

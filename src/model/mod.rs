@@ -17,11 +17,19 @@
 //!   model cogov exists for.
 //! - [`civil_violence`]: Epstein's civil-violence model, a reference model beside it.
 //!
+//! [`ModelParams::simulate_traced`] runs a replication as [`ModelParams::simulate`]
+//! does and also returns its [`Trace`] (`trace.rs`), the map day by day for an
+//! animation, when the model records one.
+//!
 //! Adding a model means one folder and one variant in [`Model`] and [`ModelParams`].
 
 pub mod civil_violence;
 pub mod co_governance;
+mod trace;
 
+pub use trace::{Mover, Trace, TraceMove};
+
+use crate::schema::levers::{Label, Lever};
 use crate::schema::metrics::MetricDef;
 use crate::schema::{ConstraintError, ParamDef, ParamValue, SetError};
 use civil_violence::{CV_PARAM_DEFS, CvParams};
@@ -209,12 +217,33 @@ impl Model {
         }
     }
 
+    /// The per-grid, per-day values of a [`Trace`] ([`ModelParams::simulate_traced`]),
+    /// in [`Trace::values`] order: the co-governance model's grids' incident rate,
+    /// disorder, trust in police and participation; empty for the civil-violence
+    /// model, which records no trace.
+    pub fn trace_metrics(self) -> &'static [MetricDef] {
+        match self {
+            Model::CoGovernance => co_governance::TRACE_METRICS,
+            Model::CivilViolence => &[],
+        }
+    }
+
     /// The names of the codes of a categorical map (the civil-violence lattice's
     /// [`civil_violence::CELL_STATES`], code 0 first); empty for a numeric map.
     pub fn cell_states(self) -> &'static [&'static str] {
         match self {
             Model::CoGovernance => &[],
             Model::CivilViolence => &civil_violence::CELL_STATES,
+        }
+    }
+
+    /// The study's levers (groups of parameters in plain words) and a label for each
+    /// parameter they move: the co-governance model's mechanisms, problems and
+    /// reforms; none for the civil-violence model.
+    pub fn levers(self) -> (&'static [Lever], &'static [Label]) {
+        match self {
+            Model::CoGovernance => (co_governance::levers::LEVERS, co_governance::levers::LABELS),
+            Model::CivilViolence => (&[], &[]),
         }
     }
 
@@ -383,6 +412,31 @@ impl ModelParams {
             }
         }
     }
+
+    /// Simulates one replication as [`ModelParams::simulate`] does (the same
+    /// [`RunOutput`], bit for bit, from the same random draws) and records its
+    /// [`Trace`] when the model records one: every `every`-th measured day (0 counts
+    /// as 1), with at most `max_moves_per_day` moves a day, the first ones in the
+    /// day's order. The co-governance model returns `Some` (see
+    /// [`co_governance::simulate_traced`]); the civil-violence model records none.
+    ///
+    /// # Panics
+    /// As [`ModelParams::simulate`].
+    pub fn simulate_traced(
+        &self,
+        seed: u64,
+        every: u64,
+        max_moves_per_day: usize,
+    ) -> (RunOutput, Option<Trace>) {
+        match self {
+            ModelParams::CoGovernance(p) => {
+                let (out, trace) =
+                    co_governance::simulate_traced(p, seed, every, max_moves_per_day);
+                (out, Some(trace))
+            }
+            ModelParams::CivilViolence(_) => (self.simulate(seed), None),
+        }
+    }
 }
 
 #[cfg(test)]
@@ -421,6 +475,32 @@ mod tests {
         );
         let first = Model::CivilViolence.headline_metrics()[0];
         assert_eq!(Model::CivilViolence.metrics()[first].name, "outbursts");
+    }
+
+    #[test]
+    fn only_the_co_governance_model_records_a_trace() {
+        let mut cv = Model::CivilViolence.default_params();
+        cv.set("run.ticks", ParamValue::Int(5)).unwrap();
+        let (out, trace) = cv.simulate_traced(3, 1, usize::MAX);
+        assert_eq!(trace, None);
+        let bits = |o: &RunOutput| o.series.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+        assert_eq!(bits(&out), bits(&cv.simulate(3)));
+        assert!(Model::CivilViolence.trace_metrics().is_empty());
+
+        let mut co = Model::CoGovernance.default_params();
+        for (path, v) in [
+            ("district.width", 2),
+            ("district.height", 2),
+            ("run.warmup_ticks", 2),
+            ("run.ticks", 5),
+        ] {
+            co.set(path, ParamValue::Int(v)).unwrap();
+        }
+        let (_, trace) = co.simulate_traced(3, 2, usize::MAX);
+        let trace = trace.expect("a co-governance trace");
+        assert_eq!(trace.days, [3, 5, 7]);
+        let metrics = Model::CoGovernance.trace_metrics().len();
+        assert_eq!(trace.values.len(), 3 * 4 * metrics);
     }
 
     #[test]

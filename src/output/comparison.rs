@@ -44,14 +44,8 @@ const LEGEND: &str = "better / worse: the 95% CI excludes zero and the change is
 /// `better`, `worse`, `changed` (the interval excludes zero, the metric has no better
 /// direction) or `unclear` (it includes zero).
 fn verdict(def: &MetricDef, row: &ComparisonRow) -> &'static str {
-    if !row.excludes_zero() {
-        return "unclear";
-    }
-    match def.better.judge(row.difference.mean) {
-        Some(true) => "better",
-        Some(false) => "worse",
-        None => "changed",
-    }
+    let d = &row.difference;
+    def.better.verdict(d.mean, d.ci95_low, d.ci95_high).word()
 }
 
 /// The bytes of `comparison.csv`: the header, then one line per row, in the given

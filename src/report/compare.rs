@@ -3,10 +3,12 @@
 use super::data;
 use super::read::Results;
 use super::run::{band_of, warmup_mark};
-use super::words::{self, Change, Judgement, number, signed_percent};
+use super::words::{self, Change, number, signed_percent};
+// The chart draws its own `Verdict`; the metric tables judge with this one.
 use super::{Builder, ReportError, page};
 use crate::chart::{self, ForestGroup, ForestRow, Frame, Verdict};
 use crate::schema::metrics::Group;
+use crate::schema::metrics::Verdict as Judgement;
 use crate::stats::{Summary, fieller};
 
 /// A file-name-safe form of a scenario's label.
@@ -39,7 +41,7 @@ fn verdict(j: Judgement) -> Verdict {
         Judgement::Better => Verdict::Better,
         Judgement::Worse => Verdict::Worse,
         Judgement::Unclear => Verdict::Unclear,
-        Judgement::Neutral => Verdict::Neutral,
+        Judgement::Changed => Verdict::Neutral,
     }
 }
 
@@ -48,7 +50,7 @@ fn judgement_cell(j: Judgement) -> String {
         Judgement::Better => "<span class=\"better\">better</span>".into(),
         Judgement::Worse => "<span class=\"worse\">worse</span>".into(),
         Judgement::Unclear => "<span class=\"unclear\">unclear</span>".into(),
-        Judgement::Neutral => "changed".into(),
+        Judgement::Changed => "changed".into(),
     }
 }
 

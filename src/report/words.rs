@@ -1,7 +1,7 @@
 //! Numbers in words: how a report names metrics, rounds figures, and states a
 //! reform's effect in one plain sentence.
 
-use crate::schema::metrics::{Better, MetricDef};
+use crate::schema::metrics::{Better, MetricDef, Verdict};
 use crate::stats::{Ratio, Summary, fieller};
 
 /// A metric's name as a sentence says it: `incidents_per_1000` is "incidents",
@@ -133,18 +133,6 @@ pub struct Change {
     pub ratio: Ratio,
 }
 
-/// How a change is judged.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Judgement {
-    /// The interval excludes zero and the metric is better that way.
-    Better,
-    Worse,
-    /// The interval includes zero.
-    Unclear,
-    /// The interval excludes zero but the metric has no better direction.
-    Neutral,
-}
-
 impl Change {
     /// The paired change of metric `def` from `(baseline, reform)` value pairs, one per
     /// replication (NaN pairs left out).
@@ -173,15 +161,9 @@ impl Change {
         self.difference.ci95_low > 0.0 || self.difference.ci95_high < 0.0
     }
 
-    pub fn judgement(&self) -> Judgement {
-        if !self.clear() {
-            return Judgement::Unclear;
-        }
-        match self.def.better.judge(self.difference.mean) {
-            Some(true) => Judgement::Better,
-            Some(false) => Judgement::Worse,
-            None => Judgement::Neutral,
-        }
+    pub fn judgement(&self) -> Verdict {
+        let d = &self.difference;
+        self.def.better.verdict(d.mean, d.ci95_low, d.ci95_high)
     }
 
     /// The relative change `reform / baseline - 1` and its interval (Fieller's, on
@@ -325,7 +307,7 @@ pub fn headline(reform: &str, key: &[Change], others: &[Change]) -> String {
         .map(|(_, c)| c)
         .chain(others)
         .collect();
-    let list = |j: Judgement| -> Vec<String> {
+    let list = |j: Verdict| -> Vec<String> {
         rest.iter()
             .filter(|c| c.judgement() == j && c.def.better != Better::Neither)
             .map(|c| {
@@ -341,7 +323,7 @@ pub fn headline(reform: &str, key: &[Change], others: &[Change]) -> String {
             })
             .collect()
     };
-    let (better, worse) = (list(Judgement::Better), list(Judgement::Worse));
+    let (better, worse) = (list(Verdict::Better), list(Verdict::Worse));
     if !better.is_empty() {
         sentence.push_str(&format!(" Also better: {}.", better.join(", ")));
     }
@@ -368,7 +350,7 @@ mod tests {
     #[test]
     fn a_clear_fall_is_a_cut_with_magnitudes_in_order() {
         let c = Change::of(Metric::IncidentsPer1000.def(), &pairs(30.0, -4.5, 0.5));
-        assert_eq!(c.judgement(), Judgement::Better);
+        assert_eq!(c.judgement(), Verdict::Better);
         let text = c.clause();
         assert!(text.starts_with("cuts incidents by 14"), "{text}");
         // The reform adds 0.25 on average to -4.5: -4.25 / 30 is a 14.2% cut, and
@@ -393,7 +375,7 @@ mod tests {
             .map(|i| (0.6, 0.6 + if i % 2 == 0 { 0.01 } else { -0.012 }))
             .collect();
         let flat = Change::of(Metric::TrustInPolice.def(), &wobble);
-        assert_eq!(flat.judgement(), Judgement::Unclear);
+        assert_eq!(flat.judgement(), Verdict::Unclear);
         let text = flat.clause();
         assert!(
             text.starts_with("has no clear effect on trust in police (95% CI -"),
@@ -404,7 +386,7 @@ mod tests {
             Metric::CostPerResolvedIncident.def(),
             &pairs(200.0, 18.0, 2.0),
         );
-        assert_eq!(cost.judgement(), Judgement::Worse);
+        assert_eq!(cost.judgement(), Verdict::Worse);
         assert!(
             cost.intransitive()
                 .starts_with("cost per resolved incident rises 9")
@@ -450,7 +432,7 @@ mod tests {
             "raises trust in police by 0.20 points (95% CI 0.20 to 0.20)"
         );
         let one = Change::of(Metric::IncidentsPer1000.def(), &[(30.0, 25.0)]);
-        assert_eq!(one.judgement(), Judgement::Unclear);
+        assert_eq!(one.judgement(), Verdict::Unclear);
         assert_eq!(
             one.clause(),
             "cannot tell its effect on incidents (one run pair: no interval)"

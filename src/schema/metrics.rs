@@ -58,6 +58,44 @@ impl Better {
             Better::Neither => None,
         }
     }
+
+    /// How a paired change with mean `delta` and 95% interval `[low, high]` reads:
+    /// the one rule comparison.csv, the tables, the reports and the workshop use.
+    pub fn verdict(self, delta: f64, low: f64, high: f64) -> Verdict {
+        if !(low > 0.0 || high < 0.0) {
+            return Verdict::Unclear;
+        }
+        match self.judge(delta) {
+            Some(true) => Verdict::Better,
+            Some(false) => Verdict::Worse,
+            None => Verdict::Changed,
+        }
+    }
+}
+
+/// How a paired change of a metric is judged.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Verdict {
+    /// The interval excludes zero and the metric is better that way.
+    Better,
+    Worse,
+    /// The interval excludes zero; the metric has no better direction.
+    Changed,
+    /// The interval includes zero (or there is none).
+    Unclear,
+}
+
+impl Verdict {
+    /// "better", "worse", "changed" or "unclear", as comparison.csv writes it.
+    pub fn word(self) -> &'static str {
+        match self {
+            Verdict::Better => "better",
+            Verdict::Worse => "worse",
+            Verdict::Changed => "changed",
+            Verdict::Unclear => "unclear",
+        }
+    }
 }
 
 /// The family of outcomes a metric belongs to, as the reports group them.

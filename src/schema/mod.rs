@@ -9,6 +9,8 @@
 //! This module owns no I/O: reading files, resolving `extends` and locating errors in a
 //! file belong to `scenario` and `input`.
 
+pub mod json;
+pub mod levers;
 pub mod metrics;
 
 use std::fmt;

@@ -36,7 +36,16 @@ const ALLOWED: &[(&str, &[&str])] = &[
     ),
     (
         "workshop",
-        &["experiment", "model", "runner", "schema", "stats"],
+        &[
+            "chart",
+            "experiment",
+            "model",
+            "output",
+            "runner",
+            "scenario",
+            "schema",
+            "stats",
+        ],
     ),
 ];
 
@@ -46,9 +55,8 @@ fn module_of(relative: &str) -> Option<String> {
     let parts: Vec<&str> = relative.trim_end_matches(".rs").split('/').collect();
     match parts[0] {
         "main" | "lib" | "cli" | "progress" => None,
-        "model" if parts.len() > 2 || (parts.len() == 2 && parts[1] != "mod") => {
-            Some(format!("model/{}", parts[1]))
-        }
+        // A folder of `model/` is a model; a file beside `mod.rs` is part of `model`.
+        "model" if parts.len() > 2 => Some(format!("model/{}", parts[1])),
         first => Some(first.to_string()),
     }
 }

@@ -1,5 +1,5 @@
-//! The co-governance model's outputs: end-of-run metrics and per-tick time-series
-//! columns.
+//! The co-governance model's outputs: end-of-run metrics, per-tick time-series
+//! columns, each grid's figures over the window and, for a trace, day by day.
 //!
 //! Each metric is defined once here (name, unit, range, meaning); the model fills them
 //! in this order, the CSV writers use these names as columns, and the README's column
@@ -256,6 +256,25 @@ metric_table! {
     }
 }
 
+// Each grid's values on one day of a trace (`crate::model::Trace`, for an animated
+// map): GRID_METRICS' columns, day by day instead of over the window.
+metric_table! {
+    pub static TRACE_METRICS; pub enum TraceMetric {
+        IncidentsPer1000 => "incidents_per_1000", "incidents per 1,000 residents per year", [0.0, INF], Lower, PublicOrder,
+            "The grid's offences plus escalated disputes over the trailing 28 days up to this day (warm-up days included; over the days so far while a run has had fewer than 28), per 1,000 of its residents, annualised (x 365 / days).";
+        DisorderIndex => "disorder_index", "index (0-1)", [0.0, 1.0], Lower, PublicOrder,
+            "The grid's visible-disorder index at the end of this day.";
+        TrustInPolice => "trust_in_police", "trust (0-1)", [0.0, 1.0], Higher, Cooperation,
+            "Mean over the grid's residents of trust in police at the end of this day.";
+        ParticipationRate => "participation_rate", "share of residents", [0.0, 1.0], Higher, Cooperation,
+            "Share of the grid's residents contributing to public-safety work at the end of this day.";
+    }
+}
+
+/// The days over which a trace's `incidents_per_1000` counts a grid's incidents
+/// ([`TRACE_METRICS`]).
+pub const TRACE_INCIDENT_DAYS: usize = 28;
+
 metric_table! {
     pub static SERIES; pub enum Series {
         Incidents => "incidents", "count", [0.0, INF], Lower, PublicOrder,
@@ -366,8 +385,28 @@ mod tests {
     }
 
     #[test]
+    fn the_trace_metrics_are_the_grid_metrics_day_by_day() {
+        // Same columns, in the same order, saying the same thing (only the period
+        // differs), so a map of either reads the same.
+        assert_eq!(TRACE_METRICS.len(), GRID_METRICS.len());
+        for (t, g) in TRACE_METRICS.iter().zip(GRID_METRICS) {
+            assert_eq!(
+                (t.name, t.unit, t.better, t.group),
+                (g.name, g.unit, g.better, g.group),
+                "{}",
+                t.name
+            );
+            assert_eq!((t.min, t.max), (g.min, g.max), "{}", t.name);
+        }
+        assert_eq!(
+            TraceMetric::ParticipationRate.def().name,
+            TRACE_METRICS.last().unwrap().name
+        );
+    }
+
+    #[test]
     fn names_are_unique_and_documented() {
-        for table in [METRICS, SERIES, GRID_METRICS] {
+        for table in [METRICS, SERIES, GRID_METRICS, TRACE_METRICS] {
             let mut names: Vec<_> = table.iter().map(|m| m.name).collect();
             names.sort_unstable();
             names.dedup();

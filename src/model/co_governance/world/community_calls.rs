@@ -16,7 +16,7 @@ use rand::RngExt;
 
 use super::actors::Present;
 use super::units::CallKind;
-use super::{Day, World};
+use super::{Day, World, trace};
 use crate::model::co_governance::accounts::{self, PRESENT_BINS};
 use crate::model::co_governance::rules::liability::{self, Actor};
 use crate::model::co_governance::rules::{contagion, rights};
@@ -36,7 +36,8 @@ impl World<'_> {
     /// A call on the community's actors in grid `k` whose work takes `hours` (for
     /// actors other than the police). Returns the actor who does the work, if anybody
     /// acted; `self.present` holds everyone present and whether they acted until the
-    /// next call, for [`World::settle_call`].
+    /// next call, for [`World::settle_call`]. A traced run records that actor's work in
+    /// the grid (`trace.rs`).
     pub(super) fn community_call(
         &mut self,
         k: usize,
@@ -64,6 +65,11 @@ impl World<'_> {
         if measured {
             self.accounts.community_calls += 1;
             self.accounts.nobody_acted += u64::from(lead.is_none());
+        }
+        if let Some(a) = lead
+            && let Some(t) = self.trace.as_deref_mut()
+        {
+            t.moved(self.today, k, k, trace::actor_mover(a.kind));
         }
         lead
     }

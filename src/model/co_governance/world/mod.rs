@@ -38,6 +38,10 @@
 //! 7. Collaborative process, disorder, near repeat and what agents observe
 //!    (`process_and_contagion.rs`), then the day's record and accounts (`record.rs`).
 //!
+//! A traced run ([`World::with_trace`]) also records, at the end of each day and at
+//! each call a unit or a community actor takes, the trace of an animated map
+//! (`trace.rs`); the recorder only reads the world, so the run is unchanged.
+//!
 //! `draw.rs` holds the sampling helpers.
 
 mod actors;
@@ -53,6 +57,7 @@ mod process_and_contagion;
 mod record;
 mod residents;
 mod setup;
+mod trace;
 mod units;
 
 use rand::rngs::Xoshiro256PlusPlus;
@@ -63,6 +68,7 @@ use super::accounts::{self, Accounts};
 use super::rules::collaboration::{self, Process};
 use super::rules::operations::{self, PoliceTime};
 use super::rules::{public_goods, reporting};
+use crate::model::Trace;
 use crate::model::co_governance::params::Params;
 use participation::Organisations;
 
@@ -162,6 +168,8 @@ pub struct World<'a> {
     sanctioning: participation::Sanctioning,
     accounts: Accounts,
     series: Vec<f64>,
+    /// The trace's recorder in a traced run ([`World::with_trace`]), else `None`.
+    trace: Option<Box<trace::TraceRecorder>>,
 }
 
 impl World<'_> {
@@ -170,7 +178,13 @@ impl World<'_> {
     }
 
     /// Runs warm-up and measured window, then computes the metrics.
-    pub fn run(mut self) -> RunOutput {
+    pub fn run(self) -> RunOutput {
+        self.run_traced().0
+    }
+
+    /// Runs as [`World::run`] does, and returns the trace too if one was asked for
+    /// ([`World::with_trace`]).
+    pub fn run_traced(mut self) -> (RunOutput, Option<Trace>) {
         let total = self.p.run.warmup_ticks as usize + self.p.run.ticks as usize;
         for tick in 0..total {
             let measured = tick >= self.p.run.warmup_ticks as usize;
@@ -181,11 +195,13 @@ impl World<'_> {
             .accounts
             .metrics(victims, &self.grid_incidents, &self.trust_police);
         let cells = self.grid_output();
-        RunOutput {
+        let trace = self.trace.take().map(|t| t.into_trace());
+        let out = RunOutput {
             metrics,
             series: self.series,
             cells,
-        }
+        };
+        (out, trace)
     }
 
     /// Each grid's [`GRID_METRICS`](super::GRID_METRICS), grid by grid (row-major,
@@ -261,6 +277,7 @@ impl World<'_> {
         if measured {
             self.record_grids();
         }
+        self.record_trace(tick);
     }
 }
 

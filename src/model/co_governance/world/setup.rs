@@ -12,6 +12,7 @@ use super::actors::Responders;
 use super::draw::beta_sampler;
 use super::meetings::Meetings;
 use super::participation::Organisations;
+use super::trace::TraceRecorder;
 use super::units::Units;
 use crate::model::co_governance::accounts::{Accounts, Histogram};
 use crate::model::co_governance::metrics::SERIES;
@@ -236,6 +237,22 @@ impl<'a> World<'a> {
                 ..Accounts::default()
             },
             series: vec![0.0; rows * SERIES.len()],
+            trace: None,
         }
+    }
+
+    /// The same district, recording the trace of its run (`crate::model::Trace`,
+    /// returned by [`World::run_traced`]): every `every`-th measured day (0 counts as
+    /// 1), the first measured day first, with at most `max_moves_per_day` moves a day
+    /// (`trace.rs`).
+    pub fn with_trace(mut self, every: u64, max_moves_per_day: usize) -> Self {
+        let run = &self.p.run;
+        self.trace = Some(Box::new(TraceRecorder::new(
+            (self.width, self.height),
+            (u64::from(run.warmup_ticks), u64::from(run.ticks)),
+            every,
+            max_moves_per_day,
+        )));
+        self
     }
 }

@@ -17,7 +17,7 @@ use rand::RngExt;
 use rand_distr::{Distribution, LogNormal, StandardNormal};
 
 use super::draw::poisson;
-use super::{Day, World};
+use super::{Day, World, trace};
 use crate::model::co_governance::rules::dispatch::{
     self, ABANDON_MINUTES, MINUTES_PER_DAY, Shift, UnitKind,
 };
@@ -495,7 +495,8 @@ impl World<'_> {
     }
 
     /// Unit `u` takes `call` at `t`: the dispatcher's delay, travel from its post,
-    /// then handling; the response time is the wait, the delay and the travel.
+    /// then handling; the response time is the wait, the delay and the travel. A
+    /// traced run records the unit's move from its post to the call (`trace.rs`).
     #[allow(clippy::too_many_arguments)]
     fn assign(
         &mut self,
@@ -508,6 +509,15 @@ impl World<'_> {
         measured: bool,
     ) {
         let p = self.p;
+        if let Some(t) = self.trace.as_deref_mut() {
+            let who = trace::unit_mover(self.units.kind[u]);
+            t.moved(
+                self.today,
+                self.units.post[u] as usize,
+                call.grid as usize,
+                who,
+            );
+        }
         let offsets: [f64; 4] = std::array::from_fn(|_| self.rng.random::<f64>() - 0.5);
         let d = dispatch::street_distance(
             self.units.post[u] as usize,
