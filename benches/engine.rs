@@ -24,6 +24,9 @@
 //!   samples: two 10,000-run Latin hypercube sweeps of a tiny district (2,000 points
 //!   x 5 replications, and 10,000 points x 1: the largest scatter panel), and the
 //!   default job's comparison (140 runs, weekly time series); counted in runs.
+//! - `workshop`: the workshop's first numbers without the HTTP (one pair of the
+//!   default district on 2 threads, with and without the map), and one default run
+//!   untraced against traced.
 
 use cogov::experiment::{Experiment, Kind, Point, Shard};
 use cogov::model::ModelParams;
@@ -279,6 +282,58 @@ mod report {
         bencher
             .counter(ItemsCount::new(140usize))
             .bench(|| cogov::report::build(&dir).expect("a report"));
+    }
+}
+
+mod workshop {
+    use cogov::scenario::Scenario;
+    use cogov::workshop::{Event, MAP_EVERY, MAP_MOVES_PER_DAY, Request, stream};
+    use divan::{Bencher, black_box};
+
+    /// The workshop's first numbers without the HTTP: one pair of the default district
+    /// (the baseline against the clarified-responsibility reform) on 2 threads, and
+    /// its map, as `POST /api/run` computes them before its first `update` and `map`.
+    #[divan::bench(args = [false, true], sample_count = 10, sample_size = 1)]
+    fn first_pair(bencher: Bencher, map: bool) {
+        let base = Scenario::builtin().params;
+        let current = Scenario::builtin_file("reform_clarify_responsibility.toml")
+            .expect("embedded")
+            .expect("valid")
+            .params;
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(2)
+            .build()
+            .expect("a pool");
+        bencher.bench(|| {
+            let request = Request {
+                base: &base,
+                current: &current,
+                names: ["baseline", "workshop"],
+                replications: 1,
+                seed: base.seed(),
+                every: 7,
+                map,
+            };
+            let mut events = 0;
+            let results = stream(&request, &pool, &|| false, &mut |e| {
+                events += usize::from(matches!(e, Event::Snapshot(_) | Event::Map(_)));
+            });
+            black_box((events, results))
+        });
+    }
+
+    /// What tracing costs: one default run, untraced and traced (the map's frames
+    /// and moves).
+    #[divan::bench(args = [false, true], sample_count = 10, sample_size = 1)]
+    fn traced_run(bencher: Bencher, traced: bool) {
+        let params = Scenario::builtin().params;
+        bencher.bench(|| {
+            if traced {
+                black_box(params.simulate_traced(7, MAP_EVERY, MAP_MOVES_PER_DAY).1);
+            } else {
+                black_box(params.simulate(7));
+            }
+        });
     }
 }
 

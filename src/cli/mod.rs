@@ -18,6 +18,7 @@ mod reference;
 mod report;
 mod run;
 mod sweep;
+mod workshop;
 
 use anyhow::Context as _;
 use clap::{Args, Parser, Subcommand, ValueEnum};
@@ -96,6 +97,15 @@ pub enum Command {
         /// A finished results directory
         dir: PathBuf,
     },
+    /// Serve the workshop page: the study's levers as sliders, the baseline against
+    /// the current settings live, a district map
+    ///
+    /// Starts a web server on 127.0.0.1 (this machine only) and prints the page's
+    /// address. Each press of Run compares the current settings with the baseline,
+    /// paired (common random numbers), and the page shows the numbers as the
+    /// replications finish. Everything the page needs is inside cogov: it works
+    /// without a network. docs/workshop.md describes the page and its JSON API.
+    Workshop(workshop::WorkshopArgs),
     /// Validate a scenario file and print its resolved parameters
     Check {
         /// Scenario file (TOML)
@@ -272,6 +282,7 @@ pub fn main(args: Vec<OsString>) -> i32 {
         Some(Command::Sweep(args)) => sweep::run(args, command_line),
         Some(Command::Compare(args)) => compare::run(args, command_line),
         Some(Command::Merge(args)) => merge::run(args, command_line),
+        Some(Command::Workshop(args)) => workshop::run(args),
         Some(Command::Check { scenario }) => check(&scenario),
         Some(Command::Report { dir }) => report::run(&dir),
         Some(Command::Params { format, model }) => {

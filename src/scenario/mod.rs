@@ -69,6 +69,26 @@ pub const BUILTIN_FILES: &[(&str, &str)] = &[
     builtin_file!("reform_combined.toml"),
 ];
 
+/// The teaching scenarios, embedded too: each moves one lever to make one point
+/// (docs/levers.md), and the workshop page offers them as presets.
+pub const TEACHING_FILES: &[(&str, &str)] = &[
+    builtin_file!("teach_bystanders.toml"),
+    builtin_file!("teach_fines_unclear_liability.toml"),
+    builtin_file!("teach_fines_clear_liability.toml"),
+    builtin_file!("teach_more_channels.toml"),
+    builtin_file!("teach_more_officers.toml"),
+];
+
+/// Every embedded scenario file: the default job's, then the teaching ones.
+fn embedded() -> impl Iterator<Item = &'static (&'static str, &'static str)> {
+    BUILTIN_FILES.iter().chain(TEACHING_FILES)
+}
+
+/// The names of every embedded scenario file ([`Scenario::builtin_file`] loads one).
+pub fn builtin_names() -> impl Iterator<Item = &'static str> {
+    embedded().map(|(name, _)| *name)
+}
+
 /// How an embedded file is named in messages.
 const BUILTIN_PREFIX: &str = "<builtin>/scenarios/";
 
@@ -168,13 +188,13 @@ impl Scenario {
         }
     }
 
-    /// One of the [`BUILTIN_FILES`] by file name, or `None` if no such file is
-    /// embedded.
+    /// One of the embedded files ([`BUILTIN_FILES`], [`TEACHING_FILES`]) by file
+    /// name, or `None` if no such file is embedded.
     ///
     /// # Errors
     /// As [`Scenario::parse`]; a unit test checks every embedded file loads.
     pub fn builtin_file(name: &str) -> Option<Result<Scenario, ScenarioError>> {
-        let (name, text) = BUILTIN_FILES.iter().find(|(n, _)| *n == name)?;
+        let (name, text) = embedded().find(|(n, _)| *n == name)?;
         let root = Input {
             shown: format!("{BUILTIN_PREFIX}{name}"),
             path: None,
@@ -490,7 +510,7 @@ fn follow(
             )));
             return None;
         }
-        let Some((name, text)) = BUILTIN_FILES.iter().find(|(n, _)| n == target_text) else {
+        let Some((name, text)) = embedded().find(|(n, _)| n == target_text) else {
             problems.push(refuse(format!(
                 "`extends`: `{target_text}` is not one of the embedded scenario files"
             )));
@@ -1091,7 +1111,7 @@ mod tests {
     #[test]
     fn every_embedded_file_loads_and_matches_its_file_on_disk() {
         let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios");
-        for (name, _) in BUILTIN_FILES {
+        for name in builtin_names() {
             let embedded = Scenario::builtin_file(name).unwrap().unwrap();
             let on_disk = Scenario::load(&dir.join(name)).unwrap();
             assert_eq!(embedded.params, on_disk.params, "{name}");

@@ -1,34 +1,25 @@
-//! Workshop mode (issue 13): the baseline against the levers a room has set, as a
-//! paired comparison streamed one replication at a time.
+//! The computation behind `POST /api/run`: the baseline against the levers a room
+//! has set, as a paired comparison streamed one replication at a time.
 //!
-//! This file is the computation, with no server: [`stream`] runs replication `r` of
-//! the baseline and of the current settings on the same seed (common random
-//! numbers, as `cogov compare` does), and after every finished pair hands the
-//! caller a [`Snapshot`]: each key metric's baseline and current means with the
-//! paired difference and its 95% interval, and the headline series of both with
-//! bands. The numbers tighten as pairs arrive; the caller's `stop` ends the run
-//! after the pairs in flight (a new request cancels the one before).
+//! [`stream`] runs replication `r` of the baseline and of the current settings on the
+//! same seed (common random numbers, as `cogov compare` does), and after every
+//! finished pair hands the caller a [`Snapshot`]: each key metric's baseline and
+//! current means with the paired difference and its 95% interval, and the headline
+//! series of both with bands. The numbers tighten as pairs arrive; the caller's
+//! `stop` ends the run after the pairs in flight (a new request cancels the one
+//! before). After the first pair it also hands over the day-by-day map of the
+//! current settings' first replication ([`Trace`]), and at the end the results as
+//! the CSV files `cogov compare` writes ([`Results`]).
 
 use crate::experiment::compare::PairedAccumulator;
-use crate::experiment::{Experiment, Kind, Point, Shard};
-use crate::model::ModelParams;
+use crate::experiment::{Experiment, Kind, Point, Shard, run_seed};
+use crate::model::{ModelParams, Trace};
+use crate::output::comparison::comparison_csv;
+use crate::output::layout::Layout;
 use crate::runner::{Outcome, RunEnd, run_jobs};
-use crate::schema::metrics::Better;
-use crate::stats::{Accumulator, Summary};
+use crate::schema::metrics::Verdict;
+use crate::stats::Accumulator;
 use serde::Serialize;
-
-/// How a change is judged on a card.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Verdict {
-    /// The interval excludes zero and the metric is better that way.
-    Better,
-    Worse,
-    /// The interval excludes zero; the metric has no better direction.
-    Changed,
-    /// The interval includes zero, or there is none yet.
-    Unclear,
-}
 
 /// One key metric: the baseline against the current settings.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -68,23 +59,39 @@ pub struct Snapshot {
     pub series: Vec<SeriesPair>,
 }
 
+/// What [`stream`] hands its caller as the comparison goes.
+#[derive(Debug)]
+pub enum Event<'a> {
+    /// The comparison after one more pair.
+    Snapshot(&'a Snapshot),
+    /// The current settings' first replication day by day (once, after the first
+    /// pair), when the request asked for a map.
+    Map(&'a Trace),
+}
+
+/// A finished (or stopped) comparison's results as `cogov compare` writes them: the
+/// bytes of `runs.csv` (`scenario,run,seed,<metrics>`) and `comparison.csv`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Results {
+    pub end: RunEnd,
+    pub runs_csv: String,
+    pub comparison_csv: String,
+}
+
+/// Days of the map: its frames are every `MAP_EVERY`-th day of the measured window,
+/// at most [`MAP_MOVES_PER_DAY`] moves a day (enough to see who goes where without
+/// hiding the grids).
+pub const MAP_EVERY: u64 = 1;
+pub const MAP_MOVES_PER_DAY: usize = 40;
+
 /// The running sums of a comparison.
 struct Sums {
     paired: PairedAccumulator,
+    /// `runs.csv` so far, in job order.
+    runs: String,
     /// `series[run][series][tick index]`, run 0 the baseline.
     series: [Vec<Vec<Accumulator>>; 2],
     ticks: Vec<u64>,
-}
-
-fn judge(better: Better, d: &Summary) -> Verdict {
-    if !(d.ci95_low > 0.0 || d.ci95_high < 0.0) {
-        return Verdict::Unclear;
-    }
-    match better.judge(d.mean) {
-        Some(true) => Verdict::Better,
-        Some(false) => Verdict::Worse,
-        None => Verdict::Changed,
-    }
 }
 
 impl Sums {
@@ -107,7 +114,10 @@ impl Sums {
                     difference: r.difference.mean,
                     ci95_low: r.difference.ci95_low,
                     ci95_high: r.difference.ci95_high,
-                    verdict: judge(def.better, &r.difference),
+                    verdict: {
+                        let d = &r.difference;
+                        def.better.verdict(d.mean, d.ci95_low, d.ci95_high)
+                    },
                 }
             })
             .collect();
@@ -137,22 +147,25 @@ impl Sums {
     }
 }
 
-/// What to compare: the baseline and the current settings (the same model),
-/// `replications` pairs on seeds derived from `seed`, series sampled every
-/// `every`-th day.
+/// What to compare: the baseline and the current settings (the same model) under
+/// their names, `replications` pairs on seeds derived from `seed` (as `cogov
+/// compare` derives them from the baseline's `run.seed`), series sampled every
+/// `every`-th day, and whether to trace the map.
 #[derive(Debug, Clone, Copy)]
 pub struct Request<'a> {
     pub base: &'a ModelParams,
     pub current: &'a ModelParams,
+    pub names: [&'a str; 2],
     pub replications: u64,
     pub seed: u64,
     pub every: u64,
+    pub map: bool,
 }
 
 /// Runs `request`'s pairs and calls `update` with the comparison after every
-/// finished pair. Stops early, after the pairs in flight, once `stop()` says so. A
-/// run that fails (it cannot: both parameter sets are validated) counts as
-/// undefined.
+/// finished pair (and once with the map). Stops early, after the pairs in flight,
+/// once `stop()` says so. A run that fails (it cannot: both parameter sets are
+/// validated) counts as undefined.
 ///
 /// # Panics
 /// If the two parameter sets are of different models.
@@ -160,14 +173,16 @@ pub fn stream(
     request: &Request,
     pool: &rayon::ThreadPool,
     stop: &dyn Fn() -> bool,
-    update: &mut dyn FnMut(&Snapshot),
-) -> RunEnd {
+    update: &mut dyn FnMut(Event),
+) -> Results {
     let Request {
         base,
         current,
+        names,
         replications,
         seed,
         every,
+        map,
     } = *request;
     let model = base.model();
     assert_eq!(
@@ -184,7 +199,7 @@ pub fn stream(
         kind: Kind::Compare,
         model,
         columns: vec![],
-        points: vec![point("baseline", base), point("current", current)],
+        points: vec![point(names[0], base), point(names[1], current)],
         replications,
         seed,
         common_random_numbers: true,
@@ -193,8 +208,10 @@ pub fn stream(
     let series = model.headline_series();
     let width = model.series().len();
     let every = every.max(1);
+    let layout = Layout::of(&experiment, 0);
     let mut sums = Sums {
         paired: PairedAccumulator::new(2, metrics),
+        runs: layout.runs_header(),
         series: [Vec::new(), Vec::new()],
         ticks: Vec::new(),
     };
@@ -211,6 +228,7 @@ pub fn stream(
                     Outcome::Failed(_) => (vec![f64::NAN; metrics], None),
                 };
                 let run = record.job.point;
+                layout.runs_row(&mut sums.runs, &record.job, &metrics_of);
                 if let Some(rows) = rows {
                     let sampled: Vec<(u64, &[f64])> = rows
                         .chunks(width)
@@ -235,7 +253,15 @@ pub fn stream(
                     (0, _) => pending = Some(metrics_of),
                     (_, Some(base_metrics)) => {
                         sums.paired.push(&[&base_metrics, &metrics_of]);
-                        update(&sums.snapshot(base, replications));
+                        update(Event::Snapshot(&sums.snapshot(base, replications)));
+                        if map && sums.paired.replications() == 1 {
+                            let first = run_seed(seed, 0);
+                            let traced =
+                                current.simulate_traced(first, MAP_EVERY, MAP_MOVES_PER_DAY);
+                            if let (_, Some(trace)) = traced {
+                                update(Event::Map(&trace));
+                            }
+                        }
                     }
                     (_, None) => {}
                 }
@@ -245,9 +271,17 @@ pub fn stream(
         &|_| {},
         stop,
     );
-    match end {
+    let end = match end {
         Ok(end) => end,
         Err(never) => match never {},
+    };
+    let scenario_names = names.map(str::to_string);
+    let rows = sums.paired.rows();
+    let comparison = comparison_csv(&scenario_names, model.metrics(), &rows);
+    Results {
+        end,
+        runs_csv: sums.runs,
+        comparison_csv: String::from_utf8_lossy(&comparison).into_owned(),
     }
 }
 
@@ -282,12 +316,18 @@ mod tests {
         let request = Request {
             base: &base,
             current: &current,
+            names: ["base", "more officers"],
             replications: 6,
             seed: 11,
             every: 7,
+            map: true,
         };
-        let end = stream(&request, &pool(2), &|| false, &mut |s| seen.push(s.clone()));
-        assert_eq!(end, RunEnd::Completed);
+        let mut maps = Vec::new();
+        let results = stream(&request, &pool(2), &|| false, &mut |e| match e {
+            Event::Snapshot(s) => seen.push(s.clone()),
+            Event::Map(m) => maps.push((seen.len(), m.clone())),
+        });
+        assert_eq!(results.end, RunEnd::Completed);
         assert_eq!(
             seen.iter().map(|s| s.replications).collect::<Vec<_>>(),
             [1, 2, 3, 4, 5, 6]
@@ -319,11 +359,43 @@ mod tests {
         // The first update has no interval yet and says so.
         assert!(seen[0].cards[0].ci95_low.is_nan());
         assert_eq!(seen[0].cards[0].verdict, Verdict::Unclear);
+        // One map, after the first pair, of the current settings' first replication:
+        // its run is the first pair's.
+        assert_eq!(maps.len(), 1);
+        let (after, map) = &maps[0];
+        assert_eq!(*after, 1);
+        let (out, again) = current.simulate_traced(
+            crate::experiment::run_seed(11, 0),
+            MAP_EVERY,
+            MAP_MOVES_PER_DAY,
+        );
+        assert_eq!(again.as_ref(), Some(map));
+        assert_eq!(seen[0].cards[0].current, out.metrics[0]);
+        // The results are the files `cogov compare` writes: one runs.csv row a run,
+        // the comparison's rows for every metric.
+        assert_eq!(results.runs_csv.lines().count(), 1 + 12);
+        assert!(
+            results
+                .runs_csv
+                .starts_with("scenario,run,seed,incidents_per_1000,")
+        );
+        assert!(
+            results.runs_csv.contains("\n\"more officers\",5,")
+                || results.runs_csv.contains("\nmore officers,5,")
+        );
+        let comparison: Vec<&str> = results.comparison_csv.lines().collect();
+        assert_eq!(comparison.len(), 1 + base.model().metrics().len());
+        assert!(comparison[1].starts_with("more officers,incidents_per_1000,"));
         // Threads do not change a number.
         let mut one = Vec::new();
-        stream(&request, &pool(1), &|| false, &mut |s| one.push(s.clone()));
+        let again = stream(&request, &pool(1), &|| false, &mut |e| {
+            if let Event::Snapshot(s) = e {
+                one.push(s.clone());
+            }
+        });
         let json = |v: &[Snapshot]| serde_json::to_string(v).unwrap();
         assert_eq!(json(&one), json(&seen));
+        assert_eq!(again, results);
     }
 
     #[test]
@@ -334,15 +406,26 @@ mod tests {
         let request = Request {
             base: &base,
             current: &base,
+            names: ["a", "b"],
             replications: 50,
             seed: 3,
             every: 7,
+            map: false,
         };
-        let end = stream(&request, &pool(2), &|| stopped.get(), &mut |_| {
+        let results = stream(&request, &pool(2), &|| stopped.get(), &mut |e| {
+            assert!(matches!(e, Event::Snapshot(_)), "no map was asked for");
             updates += 1;
             stopped.set(true);
         });
+        let end = results.end;
         assert!(matches!(end, RunEnd::Interrupted { .. }), "{end:?}");
+        // The results hold the runs that finished: the pairs, and perhaps a baseline
+        // run whose partner was not started.
+        let runs = results.runs_csv.lines().count() - 1;
+        assert!(
+            runs == 2 * updates || runs == 2 * updates + 1,
+            "{runs} runs"
+        );
         assert!((1..50).contains(&updates), "{updates}");
     }
 }

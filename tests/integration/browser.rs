@@ -14,7 +14,7 @@ use std::process::Command;
 
 /// The browser to use: `$CHROMIUM`, else the first of Debian's and others' names on
 /// the path.
-fn browser() -> Option<PathBuf> {
+pub(super) fn browser() -> Option<PathBuf> {
     if let Some(path) = std::env::var_os("CHROMIUM") {
         return Some(PathBuf::from(path));
     }
@@ -30,7 +30,7 @@ fn browser() -> Option<PathBuf> {
         })
 }
 
-fn require_browser() -> Option<PathBuf> {
+pub(super) fn require_browser() -> Option<PathBuf> {
     let found = browser();
     if found.is_none() {
         assert!(

@@ -33,6 +33,10 @@
 //!   responsibility against the volunteer's-dilemma closed form, concentration of
 //!   incidents, the community-policing signature), fixed seeds, tolerances from the
 //!   number of calls or runs.
+//! - `workshop`: `cogov workshop` on an ephemeral port: the JSON API on good and bad
+//!   input, twenty clients at once, cancellation, a client that leaves, the
+//!   downloaded scenario reproducing the numbers with `cogov compare`; the levers
+//!   against the reform files and docs/levers.md.
 
 mod browser;
 mod cli;
@@ -48,3 +52,5 @@ mod scenarios;
 mod stability;
 mod util;
 mod validation;
+mod workshop;
+mod workshop_browser;
