@@ -11,6 +11,7 @@ pub mod report;
 pub mod runner;
 pub mod scenario;
 pub mod schema;
+pub mod sensitivity;
 pub mod stats;
 pub mod sweep;
 pub mod workshop;

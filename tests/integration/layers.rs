@@ -13,6 +13,7 @@ use std::path::Path;
 const ALLOWED: &[(&str, &[&str])] = &[
     ("stats", &[]),
     ("chart", &[]),
+    ("sensitivity", &[]),
     ("schema", &[]),
     ("model/civil_violence", &["schema"]),
     ("model/co_governance", &["schema", "model/civil_violence"]),
