@@ -102,23 +102,12 @@ pub fn sobol_indices(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::experiment::design::SobolSequence;
+    use crate::experiment::design::saltelli_unit_rows;
     use std::f64::consts::PI;
 
-    /// The Saltelli design's unit rows for `k` factors and `n` base rows, SALib's order.
-    fn saltelli(k: usize, n: usize) -> Vec<Vec<f64>> {
-        let mut rows = Vec::new();
-        for point in SobolSequence::new(2 * k).unwrap().skip(1).take(n) {
-            let (a, b) = point.split_at(k);
-            rows.push(a.to_vec());
-            for i in 0..k {
-                let mut ab = a.to_vec();
-                ab[i] = b[i];
-                rows.push(ab);
-            }
-            rows.push(b.to_vec());
-        }
-        rows
+    /// The Sobol design's unit rows for `k` factors and `n` base rows, SALib's order.
+    fn saltelli(k: usize, n: u64) -> Vec<Vec<f64>> {
+        saltelli_unit_rows(k, n).unwrap()
     }
 
     fn check(name: &str, got: f64, conf: f64, expected: f64) {

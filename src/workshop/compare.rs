@@ -74,6 +74,8 @@ pub enum Event<'a> {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Results {
     pub end: RunEnd,
+    /// Pairs finished.
+    pub replications: u64,
     pub runs_csv: String,
     pub comparison_csv: String,
 }
@@ -280,6 +282,7 @@ pub fn stream(
     let comparison = comparison_csv(&scenario_names, model.metrics(), &rows);
     Results {
         end,
+        replications: sums.paired.replications(),
         runs_csv: sums.runs,
         comparison_csv: String::from_utf8_lossy(&comparison).into_owned(),
     }

@@ -169,13 +169,11 @@ impl Server {
             (Method::Post, "/api/run") => {
                 let shared = Arc::clone(shared);
                 // A run is long: it gets its own thread, so the server keeps answering.
-                let spawned = std::thread::Builder::new()
+                // If no thread can be made, the request goes with the closure and its
+                // client sees the connection close.
+                let _ = std::thread::Builder::new()
                     .name("workshop-run".to_string())
                     .spawn(move || run(&shared, request));
-                if spawned.is_err() {
-                    // The request went with the closure; its client sees the
-                    // connection close and may retry.
-                }
                 return;
             }
             (
@@ -435,11 +433,10 @@ fn compute(shared: &Shared, plan: &Plan, stop: &AtomicBool, out: &mut Stream) {
     if let Some(s) = pending {
         send_update(out, &s);
     }
-    let finished = results.runs_csv.lines().count().saturating_sub(1) / 2;
     out.send(&json!({
         "type": "done",
         "stopped": !matches!(results.end, crate::runner::RunEnd::Completed),
-        "replications": finished,
+        "replications": results.replications,
         "runs_csv": results.runs_csv,
         "comparison_csv": results.comparison_csv,
     }));

@@ -70,6 +70,7 @@ mod grid;
 mod sampled;
 mod sobol;
 
+pub use sampled::saltelli_unit_rows;
 pub use sobol::{SOBOL_DIMENSIONS, SobolSequence};
 
 /// Most points one design may make.

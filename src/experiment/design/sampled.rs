@@ -90,8 +90,17 @@ pub(super) fn saltelli(
     samples: u64,
 ) -> Result<Vec<Vec<ParamValue>>, DesignError> {
     let k = factors.len();
-    let sequence =
-        SobolSequence::new(2 * k).ok_or(DesignError::TooManySobolFactors { factors: k })?;
+    let unit =
+        saltelli_unit_rows(k, samples).ok_or(DesignError::TooManySobolFactors { factors: k })?;
+    scale(factors, unit)
+}
+
+/// The unit coordinates of Saltelli's layout for `k` factors and `samples` base
+/// rows, in SALib's order (`A_j`, `AB_j^(1)`, ..., `AB_j^(k)`, `B_j` for each base
+/// row; see the module documentation); `None` when `2k` dimensions are more than the
+/// embedded direction numbers have.
+pub fn saltelli_unit_rows(k: usize, samples: u64) -> Option<Vec<Vec<f64>>> {
+    let sequence = SobolSequence::new(2 * k)?;
     let mut unit = Vec::with_capacity(samples as usize * (k + 2));
     for base in sequence.skip(1).take(samples as usize) {
         let (a, b) = base.split_at(k);
@@ -103,5 +112,5 @@ pub(super) fn saltelli(
         }
         unit.push(b.to_vec());
     }
-    scale(factors, unit)
+    Some(unit)
 }
