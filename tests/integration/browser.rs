@@ -44,16 +44,22 @@ pub(super) fn require_browser() -> Option<PathBuf> {
 
 /// Renders `page` to `png` (width by height CSS pixels) and returns the browser's
 /// console messages.
+/// The flags every headless run here shares: no sandbox (tests run as root in CI),
+/// no GPU, no scrollbars in screenshots, no first-run pages or extensions.
+pub(super) const HEADLESS: &[&str] = &[
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--hide-scrollbars",
+    "--no-first-run",
+    "--disable-extensions",
+];
+
 pub fn render(browser: &Path, page: &Path, png: &Path, width: u32, height: u32) -> Vec<String> {
     let profile = tempfile::tempdir().unwrap();
     let out = Command::new(browser)
+        .args(HEADLESS)
         .args([
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--hide-scrollbars",
-            "--no-first-run",
-            "--disable-extensions",
             "--enable-logging=stderr",
             "--v=0",
             // Any request the page tried would fail: no proxy, no name resolves.

@@ -14,7 +14,7 @@
 //! Chromium is found by `browser.rs`; a missing browser skips the test unless
 //! `COGOV_REQUIRE_BROWSER` is set. The server is `workshop.rs`'s.
 
-use super::browser::{browser, require_browser};
+use super::browser::{HEADLESS, browser, require_browser};
 use super::workshop::Workshop as Server;
 use serde_json::{Value, json};
 use std::io::{BufRead, BufReader, Write};
@@ -55,13 +55,8 @@ impl Chromium {
             .arg("-c")
             .arg(r#"exec "$0" "$@" 3<&0 4>&1 </dev/null >/dev/null"#)
             .arg(browser)
+            .args(HEADLESS)
             .args([
-                "--headless",
-                "--no-sandbox",
-                "--disable-gpu",
-                "--hide-scrollbars",
-                "--no-first-run",
-                "--disable-extensions",
                 "--remote-debugging-pipe",
                 // A request to anywhere but this machine fails: no proxy answers.
                 "--proxy-server=127.0.0.1:9",
