@@ -1,6 +1,7 @@
 //! cogov: an agent-based simulator of collaborative governance in urban community
 //! policing. See `ARCHITECTURE.md` for the map.
 
+pub mod analysis;
 pub mod chart;
 pub mod driver;
 pub mod experiment;

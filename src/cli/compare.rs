@@ -19,7 +19,7 @@ use std::cell::RefCell;
 /// otherwise: every 7th (weekly), for the report's time series.
 pub const COMPARE_TIMESERIES_EVERY: u64 = 7;
 
-fn metric_index(model: Model, name: &str) -> Result<usize, InputError> {
+pub fn metric_index(model: Model, name: &str) -> Result<usize, InputError> {
     let metrics: &[MetricDef] = model.metrics();
     metrics.iter().position(|m| m.name == name).ok_or_else(|| {
         let hint = cogov::input::best_match(name, metrics.iter().map(|m| m.name))
@@ -52,6 +52,9 @@ pub fn run(args: CompareArgs, command_line: Vec<String>) -> anyhow::Result<()> {
     let mut scenarios = vec![Scenario::load(&args.base)?];
     for path in &args.reforms {
         scenarios.push(Scenario::load(path)?);
+    }
+    if let Some(file) = &args.uncertainty {
+        return super::uncertainty::compare(scenarios, file, &args, command_line);
     }
     compare(scenarios, &args, command_line)
 }
@@ -249,6 +252,7 @@ impl Default for CompareArgs {
             batch: 10,
             max_replications: 1000,
             all_metrics: false,
+            uncertainty: None,
             exec: ExecArgs::default(),
         }
     }

@@ -10,6 +10,7 @@
 //! working (I/O). A scenario error is printed exactly as the loader wrote it: it
 //! already names the file, line, column and key.
 
+mod analyse;
 mod compare;
 mod exec;
 
@@ -18,6 +19,7 @@ mod reference;
 mod report;
 mod run;
 mod sweep;
+mod uncertainty;
 mod workshop;
 
 use anyhow::Context as _;
@@ -97,6 +99,18 @@ pub enum Command {
         /// A finished results directory
         dir: PathBuf,
     },
+    /// Sensitivity indices of a finished sweep: Sobol, Morris, or regression and
+    /// rank correlation, with 95% intervals
+    ///
+    /// Reads the sweep's manifest, points.csv and runs.csv, takes each point's mean
+    /// over its replications and computes what its design was made for: S1, ST (and
+    /// S2) for a sobol design, μ, μ* and σ for morris, standardised regression and
+    /// partial rank correlation coefficients for lhs, random and grid. Writes
+    /// sensitivity.csv (one row per metric, parameter and index), rebuilds
+    /// report.html, and prints the parameters ranked for the key metrics. Points with
+    /// a run that failed or ran away are left out with their group and reported.
+    #[command(visible_alias = "sensitivity")]
+    Analyse(AnalyseArgs),
     /// Serve the workshop page: the study's levers as sliders, the baseline against
     /// the current settings live, a district map
     ///
@@ -228,8 +242,39 @@ pub struct CompareArgs {
     /// Show every metric in the table, not only the headline ones
     #[arg(long)]
     pub all_metrics: bool,
+    /// Compare in every world an experiment file samples (`design = "lhs"` or
+    /// `"random"` over uncertain parameters), paired, and write robustness.csv (share
+    /// of worlds improved, effect quantiles, regret) and prim_boxes.csv (where each
+    /// reform fails)
+    #[arg(long, value_name = "FILE", conflicts_with = "precision")]
+    pub uncertainty: Option<PathBuf>,
     #[command(flatten)]
     pub exec: ExecArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct AnalyseArgs {
+    /// A finished sweep's results directory
+    pub dir: PathBuf,
+    /// A metric to analyse and show (repeatable) [default: all in sensitivity.csv,
+    /// the key metrics in the table]
+    #[arg(long, value_name = "M")]
+    pub metric: Vec<String>,
+    /// Show every metric in the table, not only the key ones
+    #[arg(long)]
+    pub all_metrics: bool,
+    /// Bootstrap resamples for the intervals of Sobol indices and of μ*
+    #[arg(long, value_name = "N", default_value_t = 1000, value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(2..=100_000))]
+    pub resamples: usize,
+    /// Seed of the bootstrap [default: the experiment's seed]
+    #[arg(long, value_name = "S")]
+    pub seed: Option<u64>,
+    /// Keep points with a run flagged as a runaway (left out by default)
+    #[arg(long)]
+    pub include_runaways: bool,
+    /// Print only the path of sensitivity.csv
+    #[arg(long, short)]
+    pub quiet: bool,
 }
 
 #[derive(Debug, Args)]
@@ -285,6 +330,7 @@ pub fn main(args: Vec<OsString>) -> i32 {
         Some(Command::Workshop(args)) => workshop::run(args),
         Some(Command::Check { scenario }) => check(&scenario),
         Some(Command::Report { dir }) => report::run(&dir),
+        Some(Command::Analyse(args)) => analyse::run(args),
         Some(Command::Params { format, model }) => {
             print_stdout(&reference::params(model.into(), format))
         }
@@ -357,6 +403,9 @@ fn exit_code(err: &anyhow::Error) -> i32 {
             || cause
                 .downcast_ref::<OutputError>()
                 .is_some_and(OutputError::is_user_error)
+            || cause
+                .downcast_ref::<cogov::analysis::AnalysisError>()
+                .is_some_and(analyse::is_user_error)
             || cause
                 .downcast_ref::<ReportError>()
                 .is_some_and(|e| matches!(e, ReportError::NotResults(_) | ReportError::Shard(..)))

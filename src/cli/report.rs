@@ -1,5 +1,5 @@
-//! `cogov report DIR`, and the report every command writes into its results
-//! directory before moving it into place.
+//! `cogov report DIR`, and the analysis and report every command writes into its
+//! results directory before moving it into place.
 
 use super::print_stdout;
 use cogov::output::{OutputError, Store};
@@ -28,10 +28,17 @@ pub fn finish(
     })
 }
 
-/// Writes the report into the finished results in `dir`. A report that cannot be
-/// built does not cost the results: it is a warning naming the command that
-/// retries.
+/// Writes the analysis (a sweep's `sensitivity.csv`, an uncertainty comparison's
+/// `robustness.csv` and `prim_boxes.csv`) and then the report into the finished
+/// results in `dir`. Neither costs the results when it fails: each is a warning
+/// naming the command that retries.
 fn write_into(dir: &Path, target: &Path) {
+    if let Err(err) = super::analyse::write_into(dir) {
+        eprintln!(
+            "warning: the results are complete but could not be analysed: {err:#}; `cogov analyse {}` retries",
+            target.display()
+        );
+    }
     if let Err(err) = cogov::report::write(dir) {
         eprintln!(
             "warning: the results are complete but report.html could not be written: {err:#}; `cogov report {}` retries",

@@ -36,14 +36,7 @@ pub fn run(args: SweepArgs, command_line: Vec<String>) -> anyhow::Result<()> {
     )?;
     let failures = done.finished.store.failures();
     let runaways = done.finished.store.runaways().len();
-    let sweep = serde_json::json!({
-        "name": spec.name,
-        "description": spec.description,
-        "file": spec.file.display().to_string(),
-        "design": spec.design.to_string(),
-        "parameters": experiment.columns,
-        "points": experiment.points.len(),
-    });
+    let sweep = spec.manifest_entry(experiment.points.len());
     let manifest = Manifest {
         sweep: Some(sweep),
         ..done.manifest(entry(&spec.scenario), experiment.seed, command_line)

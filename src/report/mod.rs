@@ -26,7 +26,7 @@
 //! Content-Security-Policy that forbids any request.
 
 mod compare;
-mod data;
+pub mod data;
 mod page;
 pub mod read;
 mod run;

@@ -34,6 +34,9 @@ pub struct Results {
     pub sweep: Option<(String, String, String)>,
     /// The sweep's design, as its file named it ("grid", "lhs", ...), or empty.
     pub design: String,
+    /// The whole manifest, for what only some kinds of results record (a sweep's
+    /// design settings, an uncertainty comparison's worlds).
+    pub manifest: serde_json::Value,
 }
 
 impl Results {
@@ -111,6 +114,7 @@ impl Results {
                 )
             }),
             design: text_of(&m["sweep"]["design"]),
+            manifest: m,
         })
     }
 

@@ -5,7 +5,7 @@
 //!
 //! ```toml
 //! scenario = "../tongxiang_baseline.toml"   # relative to this file; required
-//! design = "grid"                           # grid | random | lhs | sobol
+//! design = "grid"                           # grid | random | lhs | sobol | morris
 //! replications = 10                         # optional
 //! [parameters]
 //! "liability.clarity" = [0.1, 0.5, 0.9]
@@ -97,7 +97,9 @@ impl SweepSpec {
     /// was expected and what was found, closing with "experiment refused because of N
     /// errors" when there are several: the file cannot be read; TOML syntax; an unknown
     /// key or parameter; a missing `scenario`, `design` or `samples`; `samples` for a
-    /// grid; an unknown design; a level of the wrong type or outside its parameter's
+    /// grid; `levels` or `candidates` for a design other than morris, `second_order`
+    /// for one other than sobol; odd `levels`; fewer `candidates` than `samples`, or
+    /// too many to compare; an unknown design; a level of the wrong type or outside its parameter's
     /// range; `min > max`; `steps < 2`; an empty list; a parameter swept twice; no
     /// parameters; a design of more than [`design::MAX_POINTS`] points; and the named
     /// scenario's own problems, as [`Scenario::load`] reports them.
@@ -162,8 +164,8 @@ impl SweepSpec {
             .unwrap_or_else(|| self.scenario.params.replications())
     }
 
-    /// The seed of the random and Latin hypercube designs: `design_seed`, else the
-    /// scenario's `run.seed`.
+    /// The seed of the random, Latin hypercube and Morris designs: `design_seed`, else
+    /// the scenario's `run.seed`.
     pub fn design_seed(&self) -> u64 {
         self.design_seed.unwrap_or(self.scenario.params.seed())
     }
@@ -210,13 +212,88 @@ impl SweepSpec {
         })
     }
 
+    /// The sweep's entry in `manifest.json` for a design of `points` points: name,
+    /// description, file, design (in words), the swept parameters, the number of
+    /// points, and `settings`, the design's full settings, for `cogov analyse` and for
+    /// whoever repeats the sweep: the design and its sizes, the design seed, whether
+    /// the points share random numbers, and each factor's levels as the file gave
+    /// them.
+    pub fn manifest_entry(&self, points: usize) -> serde_json::Value {
+        use crate::schema::json::value_json;
+        use design::Levels;
+        let mut settings = serde_json::json!({ "design": self.design.name() });
+        match self.design {
+            Design::Grid => {}
+            Design::Random { samples } | Design::LatinHypercube { samples } => {
+                settings["samples"] = samples.into();
+            }
+            Design::Sobol {
+                samples,
+                second_order,
+            } => {
+                settings["samples"] = samples.into();
+                settings["second_order"] = second_order.into();
+            }
+            Design::Morris {
+                trajectories,
+                levels,
+                candidates,
+            } => {
+                settings["trajectories"] = trajectories.into();
+                settings["levels"] = levels.into();
+                settings["candidates"] = candidates.into();
+            }
+        }
+        settings["design_seed"] = self.design_seed().into();
+        settings["common_random_numbers"] = self.common_random_numbers.into();
+        settings["factors"] = self
+            .factors
+            .iter()
+            .map(|f| match &f.levels {
+                Levels::List(values) => serde_json::json!({
+                    "path": f.path,
+                    "values": values.iter().map(value_json).collect::<Vec<_>>(),
+                }),
+                Levels::Range { min, max, steps } => serde_json::json!({
+                    "path": f.path, "min": min, "max": max, "steps": steps,
+                }),
+                Levels::Bounds { min, max } => serde_json::json!({
+                    "path": f.path, "min": min, "max": max,
+                }),
+            })
+            .collect();
+        serde_json::json!({
+            "name": self.name,
+            "description": self.description,
+            "file": self.file.display().to_string(),
+            "design": self.design.to_string(),
+            "parameters": self.columns(),
+            "points": points,
+            "settings": settings,
+        })
+    }
+
     /// The scenario's parameters with one design row applied, or why the combination
     /// is invalid.
     ///
     /// # Errors
     /// A message naming each broken rule and the values of its parameters.
     pub fn point_params(&self, values: &[ParamValue]) -> Result<ModelParams, String> {
-        let mut params = self.scenario.params.clone();
+        self.point_params_on(&self.scenario.params, values)
+    }
+
+    /// Another scenario's parameters with one design row applied (`cogov compare
+    /// --uncertainty` runs every scenario in every world of its file), or why the
+    /// combination is invalid.
+    ///
+    /// # Errors
+    /// As [`SweepSpec::point_params`].
+    pub fn point_params_on(
+        &self,
+        base: &ModelParams,
+        values: &[ParamValue],
+    ) -> Result<ModelParams, String> {
+        let mut params = base.clone();
         for (factor, &value) in self.factors.iter().zip(values) {
             params
                 .set(&factor.path, value)
@@ -378,6 +455,70 @@ mod tests {
     }
 
     #[test]
+    fn second_order_sobol_files_add_the_ba_rows() {
+        let body = "design = \"sobol\"\nsamples = 4\nsecond_order = true\n[parameters]\n\
+             \"liability.clarity\" = { min = 0.3, max = 0.9 }\n\"logistics.level\" = { min = 0.4, max = 0.8 }\n";
+        let spec = check(body, &[]).unwrap();
+        assert_eq!(
+            spec.design,
+            Design::Sobol {
+                samples: 4,
+                second_order: true
+            }
+        );
+        assert_eq!(spec.point_count(), 4 * (2 * 2 + 2));
+        assert_eq!(spec.experiment(None).unwrap().points.len(), 24);
+        let off = check(&body.replace("true", "false"), &[]).unwrap();
+        assert_eq!(off.point_count(), 4 * (2 + 2));
+    }
+
+    #[test]
+    fn morris_files_make_trajectories() {
+        let body = "design = \"morris\"\nsamples = 6\nreplications = 1\n[parameters]\n\
+             \"liability.clarity\" = { min = 0.3, max = 0.9 }\n\"logistics.level\" = { min = 0.4, max = 0.8 }\n\
+             \"channels.count\" = { min = 2, max = 6 }\n";
+        let spec = check(body, &[]).unwrap();
+        assert_eq!(
+            spec.design,
+            Design::Morris {
+                trajectories: 6,
+                levels: 4,
+                candidates: 6
+            }
+        );
+        assert_eq!(spec.design.to_string(), "morris (6 trajectories, 4 levels)");
+        let e = spec.experiment(None).unwrap();
+        assert_eq!(e.points.len(), 6 * (3 + 1));
+        assert!(e.points.iter().all(|p| p.params.is_ok()));
+        // Each step of a trajectory changes one parameter.
+        for t in e.points.chunks(4) {
+            for pair in t.windows(2) {
+                let changed = (0..3)
+                    .filter(|&i| pair[0].values[i] != pair[1].values[i])
+                    .count();
+                assert_eq!(changed, 1);
+            }
+        }
+        // `levels`, `candidates` and `design_seed`.
+        let spec = check(
+            &format!("levels = 6\ncandidates = 40\ndesign_seed = 3\n{body}"),
+            &[],
+        )
+        .unwrap();
+        assert_eq!(
+            spec.design,
+            Design::Morris {
+                trajectories: 6,
+                levels: 6,
+                candidates: 40
+            }
+        );
+        let f = spec.experiment(None).unwrap();
+        assert_eq!(f.points.len(), 24);
+        assert_ne!(f.points[0].values, e.points[0].values);
+    }
+
+    #[test]
     fn invalid_combinations_fail_their_point_not_the_sweep() {
         let spec = check(
             "design = \"grid\"\n[parameters]\n\"police.community_role_share\" = [0.5, 0.7]\n\"police.admin_burden_share\" = [0.3, 0.5]\n",
@@ -508,8 +649,18 @@ mod tests {
         }
 
         #[test]
-        fn no_levels_panic(design in "grid|lhs|sobol|random", levels in "[-+0-9a-z_.\"\\[\\]{}=, ]{0,30}") {
+        fn no_levels_panic(design in "grid|lhs|sobol|random|morris", levels in "[-+0-9a-z_.\"\\[\\]{}=, ]{0,30}") {
             let text = format!("{HEAD}design = \"{design}\"\nsamples = 3\n[parameters]\n\"channels.count\" = {levels}\n");
+            let _ = SweepSpec::parse(&text, "p.toml", Some(&scenarios_dir())).map_err(|e| e.to_string());
+        }
+
+        #[test]
+        fn no_design_setting_panics(
+            design in "grid|lhs|sobol|random|morris",
+            key in "samples|levels|candidates|second_order",
+            value in "-?[0-9]{1,7}|true|false|\"[a-z]{0,3}\"|[0-9]\\.[0-9]",
+        ) {
+            let text = format!("{HEAD}design = \"{design}\"\nsamples = 3\n{key} = {value}\n[parameters]\n\"channels.count\" = {{ min = 1, max = 4 }}\n");
             let _ = SweepSpec::parse(&text, "p.toml", Some(&scenarios_dir())).map_err(|e| e.to_string());
         }
     }

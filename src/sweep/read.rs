@@ -12,7 +12,9 @@ use toml::de::{DeString, DeValue};
 
 use super::factors::RawFactor;
 use super::{MAX_REPLICATIONS, SweepSpec, refuse};
-use crate::experiment::design::{DESIGN_NAMES, Design, MAX_POINTS};
+use crate::experiment::design::{
+    DESIGN_NAMES, Design, MAX_MORRIS_CANDIDATES, MAX_MORRIS_LEVELS, MAX_POINTS,
+};
 use crate::input::diagnostic::{Diagnostic, ErrorKind, place};
 use crate::input::toml::scenario_path_problem;
 use crate::input::toml::{self as input_toml, Located, in_file_order, name_problem, quote};
@@ -22,12 +24,15 @@ use crate::model::Model;
 use crate::scenario::{Scenario, ScenarioError};
 
 /// The keys an experiment file may hold at its top level.
-const TOP_LEVEL_KEYS: [&str; 10] = [
+const TOP_LEVEL_KEYS: [&str; 13] = [
     "name",
     "description",
     "scenario",
     "design",
     "samples",
+    "levels",
+    "candidates",
+    "second_order",
     "replications",
     "design_seed",
     "timeseries_every",
@@ -208,6 +213,16 @@ pub(super) struct RawSpec {
     pub design_name: Option<Located>,
     pub samples: Option<(u64, Range<usize>)>,
     pub samples_key: Option<Range<usize>>,
+    /// `levels` (a morris design's grid), once known to be even and in range.
+    pub levels: Option<(u32, Range<usize>)>,
+    /// Where the key `levels` is written, refused or not.
+    pub levels_key: Option<Range<usize>>,
+    /// `candidates` (the trajectories a morris design chooses among).
+    pub candidates: Option<(u64, Range<usize>)>,
+    pub candidates_key: Option<Range<usize>>,
+    /// `second_order` (a sobol design's `BA` rows).
+    pub second_order: Option<bool>,
+    pub second_order_key: Option<Range<usize>>,
     pub replications: Option<u64>,
     pub design_seed: Option<u64>,
     pub timeseries_every: Option<u64>,
@@ -247,6 +262,51 @@ impl Reader<'_> {
                 self.raw.samples_key = Some(key.span());
                 let n = walk.expect_integer(name, "`samples`", value, (1, MAX_POINTS), "points");
                 self.raw.samples = n.map(|n| (n, value.span()));
+            }
+            "levels" => {
+                self.raw.levels_key = Some(key.span());
+                let p = walk.expect_integer(
+                    name,
+                    "`levels`",
+                    value,
+                    (2, u64::from(MAX_MORRIS_LEVELS)),
+                    "grid levels of a morris design, an even number",
+                );
+                match p {
+                    Some(p) if p % 2 == 1 => {
+                        let d = walk.at(
+                            ErrorKind::OutOfRange,
+                            value.span(),
+                            name,
+                            format!("`levels`: expected an even number of levels, found {p}"),
+                        );
+                        d.notes.push(format!(
+                            "help: Morris's step of p / (2 (p - 1)) moves a factor from the lower half of the grid to the upper half only when p is even: use {} or {}",
+                            p - 1,
+                            p + 1
+                        ));
+                    }
+                    // In range, so it fits in 32 bits.
+                    Some(p) => self.raw.levels = Some((p as u32, value.span())),
+                    None => {}
+                }
+            }
+            "candidates" => {
+                self.raw.candidates_key = Some(key.span());
+                let m = walk.expect_integer(
+                    name,
+                    "`candidates`",
+                    value,
+                    (1, MAX_MORRIS_CANDIDATES),
+                    "trajectories a morris design chooses `samples` among",
+                );
+                self.raw.candidates = m.map(|m| (m, value.span()));
+            }
+            "second_order" => {
+                self.raw.second_order_key = Some(key.span());
+                if let Some(b) = walk.expect_bool(name, value) {
+                    self.raw.second_order = Some(b);
+                }
             }
             "replications" => {
                 self.raw.replications = walk.expect_integer(
@@ -403,7 +463,7 @@ impl Reader<'_> {
     }
 }
 
-/// `grid`, `random`, `lhs` or `sobol`, quoted, for messages.
+/// `grid`, `random`, `lhs`, `sobol` or `morris`, quoted, for messages.
 pub(super) fn design_list() -> String {
     let quoted: Vec<String> = DESIGN_NAMES.iter().map(|n| format!("`{n}`")).collect();
     format!(
@@ -416,11 +476,13 @@ pub(super) fn design_list() -> String {
 /// The design an unknown name probably means.
 fn design_hint(name: &str) -> Option<&'static str> {
     let lower = name.to_lowercase();
-    const ALIASES: [(&str, &str); 8] = [
+    const ALIASES: [(&str, &str); 10] = [
         ("latin", "lhs"),
         ("hypercube", "lhs"),
         ("lhc", "lhs"),
         ("saltelli", "sobol"),
+        ("elementary", "morris"),
+        ("screening", "morris"),
         ("factorial", "grid"),
         ("full", "grid"),
         ("monte", "random"),
@@ -485,12 +547,12 @@ mod tests {
         );
         check(
             "[parameters]\n\"liability.clarity\" = [0.1]\n",
-            &["missing `design`: expected one of `grid`, `random`, `lhs` or `sobol`"],
+            &["missing `design`: expected one of `grid`, `random`, `lhs`, `sobol` or `morris`"],
         );
         check(
             "design = \"latin_hypercube\"\nsamples = 4\n[parameters]\n\"liability.clarity\" = [0.1]\n",
             &[
-                "test.toml:2:10: `design`: unknown design \"latin_hypercube\": expected one of `grid`, `random`, `lhs` or `sobol`",
+                "test.toml:2:10: `design`: unknown design \"latin_hypercube\": expected one of `grid`, `random`, `lhs`, `sobol` or `morris`",
                 "help: did you mean `lhs`?",
             ],
         );
@@ -527,7 +589,9 @@ mod tests {
         );
         check(
             "design = 3\n[parameters]\n\"liability.clarity\" = [0.1]\n",
-            &["`design`: expected one of `grid`, `random`, `lhs` or `sobol`, found the integer 3"],
+            &[
+                "`design`: expected one of `grid`, `random`, `lhs`, `sobol` or `morris`, found the integer 3",
+            ],
         );
     }
 

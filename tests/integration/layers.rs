@@ -36,6 +36,17 @@ const ALLOWED: &[(&str, &[&str])] = &[
         &["chart", "experiment", "model", "output", "schema", "stats"],
     ),
     (
+        "analysis",
+        &[
+            "experiment",
+            "model",
+            "output",
+            "report",
+            "schema",
+            "sensitivity",
+        ],
+    ),
+    (
         "workshop",
         &[
             "chart",

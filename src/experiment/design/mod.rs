@@ -2,7 +2,7 @@
 //!
 //! A [`Design`] and a list of [`Factor`]s (a parameter and its levels) give rows of
 //! parameter values, one row per design point, columns in factor order
-//! ([`points`]). Four designs:
+//! ([`points`]). Five designs:
 //!
 //! - **Grid** (full factorial): every combination of every factor's levels (a list,
 //!   or a range of `steps` equally spaced values including both ends). The *last*
@@ -41,15 +41,41 @@
 //!   so `N (k + 2)` rows in all, row `j (k + 2) + i` being `AB_j^(i)` for
 //!   `1 <= i <= k`. This is the layout of SALib's `saltelli.sample` /
 //!   `sobol.sample` with `calc_second_order=False`, and SALib's `sobol.analyze(...,
-//!   calc_second_order=False)` reads the outputs in that order. The Sobol design
-//!   takes no seed: it is the same for every seed.
+//!   calc_second_order=False)` reads the outputs in that order.
 //!
-//! Sampled designs (random, Latin hypercube, Sobol) turn a unit coordinate `u` in
-//! `[0, 1)` into a value: a real parameter takes `min + u (max - min)`; an integer
-//! parameter `floor(min + u (max - min + 1))`, clamped to `max`, so every integer
-//! from `min` to `max` is equally likely; a factor given as a list of values takes
-//! value number `floor(u len)` (a boolean factor `[false, true]` is `false` when
-//! `u < 0.5`). Grids take a factor's levels as given.
+//!   With `second_order` (for second-order indices, Saltelli 2002) every base row
+//!   emits `2k + 2` rows, the `k` rows `BA_j^(i)` inserted before `B_j`:
+//!
+//!   ```text
+//!   A_j
+//!   AB_j^(1), ..., AB_j^(k)
+//!   BA_j^(1)   = B_j with column 1 taken from A_j
+//!   ...
+//!   BA_j^(k)   = B_j with column k taken from A_j
+//!   B_j
+//!   ```
+//!
+//!   so `N (2k + 2)` rows, row `j (2k + 2) + k + i` being `BA_j^(i)`: the layout of
+//!   SALib 1.6's `sobol.sample(problem, N, calc_second_order=True, scramble=False,
+//!   skip_values=1)` and the order `sobol.analyze(..., calc_second_order=True)`
+//!   reads. The Sobol design takes no seed: it is the same for every seed.
+//! - **Morris** (Morris 1991, Technometrics 33:161-174; Campolongo, Cariboni and
+//!   Saltelli 2007, Environmental Modelling & Software 22:1509-1518): `r = samples`
+//!   trajectories of `k + 1` rows each on a grid of `p = levels` levels, one after
+//!   another, `r (k + 1)` rows; consecutive rows of a trajectory differ in one factor
+//!   by `±Δ`, `Δ = p / (2 (p - 1))`, and each factor changes once per trajectory.
+//!   With `candidates = M > r`, `M` trajectories are drawn and the `r` that spread
+//!   most are kept (Ruano et al.'s local search, as SALib's). The stream is
+//!   `Xoshiro256PlusPlus::seed_from_u64(seed)`; the construction, the order of its
+//!   draws and the choice are documented in `morris.rs` ([`morris_unit_rows`]).
+//!
+//! Sampled designs (random, Latin hypercube, Sobol, Morris) turn a unit coordinate
+//! `u` in `[0, 1)` (`[0, 1]` for Morris, whose grid includes 1) into a value: a real
+//! parameter takes `min + u (max - min)`; an integer parameter
+//! `floor(min + u (max - min + 1))`, clamped to `max`, so every integer from `min`
+//! to `max` is equally likely; a factor given as a list of values takes value number
+//! `floor(u len)`, clamped to the last (a boolean factor `[false, true]` is `false`
+//! when `u < 0.5`). Grids take a factor's levels as given.
 //!
 //! Every value produced is checked with [`ParamDef::check`]. The rules that tie
 //! parameters together ([`crate::model::co_governance::params::Params::validate`]) are *not* checked here:
@@ -59,7 +85,8 @@
 //! This module is pure: no I/O, no clock, no thread-local generator. Reading
 //! experiment files and locating their errors belong to [`crate::sweep`]. The Sobol
 //! sequence and its direction numbers live in `sobol.rs`; making a grid's rows in
-//! `grid.rs`; the sampled designs' rows (random, Latin hypercube, Saltelli) in
+//! `grid.rs`; Morris's trajectories and their choice in `morris.rs`; the sampled
+//! designs' rows scaled to values (random, Latin hypercube, Saltelli, Morris) in
 //! `sampled.rs`.
 
 use std::fmt;
@@ -67,9 +94,11 @@ use std::fmt;
 use crate::schema::{ParamDef, ParamType, ParamValue, ValueError};
 
 mod grid;
+mod morris;
 mod sampled;
 mod sobol;
 
+pub use morris::{morris_delta, morris_spread, morris_unit_rows};
 pub use sampled::saltelli_unit_rows;
 pub use sobol::{SOBOL_DIMENSIONS, SobolSequence};
 
@@ -79,6 +108,19 @@ pub const MAX_POINTS: u64 = 10_000_000;
 /// Most factors of a Sobol (Saltelli) design: it uses a sequence of twice as many
 /// dimensions.
 pub const MAX_SOBOL_FACTORS: usize = SOBOL_DIMENSIONS / 2;
+
+/// Most levels of a Morris design's grid.
+pub const MAX_MORRIS_LEVELS: u32 = 1000;
+
+/// Most candidate trajectories a Morris design chooses among.
+pub const MAX_MORRIS_CANDIDATES: u64 = 1000;
+
+/// Most distances between points a Morris design may compute to choose its
+/// trajectories: `M (M - 1) / 2 (k + 1)²` for `M` candidates and `k` factors.
+pub const MAX_SPREAD_DISTANCES: u128 = 100_000_000;
+
+/// The default number of levels of a Morris design.
+pub const DEFAULT_MORRIS_LEVELS: u32 = 4;
 
 /// One swept parameter and its levels.
 #[derive(Debug, Clone)]
@@ -117,51 +159,100 @@ pub enum Design {
     /// `samples` points, one in each stratum of every factor.
     LatinHypercube { samples: u64 },
     /// `samples` base points of a Sobol sequence in Saltelli's scheme:
-    /// `samples (k + 2)` points for `k` factors.
-    Sobol { samples: u64 },
+    /// `samples (k + 2)` points for `k` factors, or `samples (2k + 2)` with
+    /// `second_order` (the `BA` rows second-order indices need).
+    Sobol { samples: u64, second_order: bool },
+    /// Morris's elementary-effects design: `trajectories` trajectories of `k + 1`
+    /// points on a grid of `levels` levels (even, at least 2), chosen among
+    /// `candidates` (at least `trajectories`; equal: no choice) for their spread.
+    Morris {
+        trajectories: u64,
+        levels: u32,
+        candidates: u64,
+    },
 }
 
 /// The names of the designs as written in experiment files.
-pub const DESIGN_NAMES: [&str; 4] = ["grid", "random", "lhs", "sobol"];
+pub const DESIGN_NAMES: [&str; 5] = ["grid", "random", "lhs", "sobol", "morris"];
 
 impl Design {
-    /// The name written in experiment files: `grid`, `random`, `lhs` or `sobol`.
+    /// The name written in experiment files: `grid`, `random`, `lhs`, `sobol` or
+    /// `morris`.
     pub fn name(&self) -> &'static str {
         match self {
             Design::Grid => "grid",
             Design::Random { .. } => "random",
             Design::LatinHypercube { .. } => "lhs",
             Design::Sobol { .. } => "sobol",
+            Design::Morris { .. } => "morris",
         }
     }
 
-    /// The design called `name` with `samples` (ignored by a grid).
+    /// The design called `name` with `samples` (ignored by a grid; a Morris design's
+    /// trajectories) and the defaults of its other settings: no second order for
+    /// Sobol; [`DEFAULT_MORRIS_LEVELS`] levels and no choice among candidates for
+    /// Morris.
     pub fn from_name(name: &str, samples: u64) -> Option<Design> {
         match name {
             "grid" => Some(Design::Grid),
             "random" => Some(Design::Random { samples }),
             "lhs" => Some(Design::LatinHypercube { samples }),
-            "sobol" => Some(Design::Sobol { samples }),
+            "sobol" => Some(Design::Sobol {
+                samples,
+                second_order: false,
+            }),
+            "morris" => Some(Design::Morris {
+                trajectories: samples,
+                levels: DEFAULT_MORRIS_LEVELS,
+                candidates: samples,
+            }),
             _ => None,
         }
     }
 
-    /// `samples` of a sampled design; `None` for a grid.
+    /// `samples` of a sampled design (a Morris design's trajectories); `None` for a
+    /// grid.
     pub fn samples(&self) -> Option<u64> {
         match *self {
             Design::Grid => None,
             Design::Random { samples }
             | Design::LatinHypercube { samples }
-            | Design::Sobol { samples } => Some(samples),
+            | Design::Sobol { samples, .. }
+            | Design::Morris {
+                trajectories: samples,
+                ..
+            } => Some(samples),
         }
     }
 }
 
 impl fmt::Display for Design {
+    /// `grid`, `lhs (64 samples)`, `sobol (32 samples, second order)`,
+    /// `morris (10 trajectories, 4 levels)`, `morris (10 trajectories of 100
+    /// candidates, 4 levels)`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self.samples() {
-            None => f.write_str(self.name()),
-            Some(n) => write!(f, "{} ({n} samples)", self.name()),
+        match *self {
+            Design::Grid => f.write_str(self.name()),
+            Design::Sobol {
+                samples,
+                second_order: true,
+            } => write!(f, "sobol ({samples} samples, second order)"),
+            Design::Morris {
+                trajectories,
+                levels,
+                candidates,
+            } if candidates != trajectories => write!(
+                f,
+                "morris ({trajectories} trajectories of {candidates} candidates, {levels} levels)"
+            ),
+            Design::Morris {
+                trajectories,
+                levels,
+                ..
+            } => write!(f, "morris ({trajectories} trajectories, {levels} levels)"),
+            Design::Random { samples }
+            | Design::LatinHypercube { samples }
+            | Design::Sobol { samples, .. } => write!(f, "{} ({samples} samples)", self.name()),
         }
     }
 }
@@ -202,6 +293,31 @@ pub enum DesignError {
         "a sobol design takes at most {MAX_SOBOL_FACTORS} parameters (it needs a Sobol sequence of twice as many dimensions, and {SOBOL_DIMENSIONS} are embedded), found {factors}"
     )]
     TooManySobolFactors { factors: usize },
+    #[error(
+        "`levels`: expected an even number of levels, at least 2 and at most {MAX_MORRIS_LEVELS}, found {levels}"
+    )]
+    MorrisLevels { levels: u32 },
+    #[error(
+        "`candidates`: expected at least `samples` ({trajectories}) trajectories to choose from, found {candidates}"
+    )]
+    TooFewCandidates { candidates: u64, trajectories: u64 },
+    #[error(
+        "`candidates`: choosing trajectories by their spread needs `samples` of at least 2, found {trajectories}"
+    )]
+    CandidatesForOneTrajectory { trajectories: u64 },
+    #[error(
+        "`candidates`: expected at most {MAX_MORRIS_CANDIDATES} trajectories, found {candidates}"
+    )]
+    TooManyCandidates { candidates: u64 },
+    #[error(
+        "`candidates`: choosing among {candidates} trajectories of {points} points would compute {distances} distances between points; at most {MAX_SPREAD_DISTANCES} are allowed"
+    )]
+    SpreadTooCostly {
+        candidates: u64,
+        /// Points per trajectory, `k + 1`.
+        points: u64,
+        distances: u128,
+    },
     #[error("`{path}`: a grid needs levels: give a list of values or add `steps`")]
     BoundsInGrid { path: String },
     #[error(
@@ -251,14 +367,16 @@ pub enum DesignError {
 
 /// The rows of the design: one `Vec` per point, columns in factor order.
 ///
-/// `seed` drives the random and Latin hypercube designs; grids and Sobol designs do
-/// not depend on it.
+/// `seed` drives the random, Latin hypercube and Morris designs; grids and Sobol
+/// designs do not depend on it.
 ///
 /// # Errors
 /// [`DesignError`] when a factor's levels do not suit the design or the parameter
 /// (see [`check_factor`]), when there are no factors, when a Sobol design has more
-/// than [`MAX_SOBOL_FACTORS`] factors, or when the design would make more than
-/// [`MAX_POINTS`] points.
+/// than [`MAX_SOBOL_FACTORS`] factors, when a Morris design's `levels` or
+/// `candidates` do not fit (odd levels; fewer candidates than trajectories, or more
+/// than [`MAX_MORRIS_CANDIDATES`], or too many distances to compare them), or when
+/// the design would make more than [`MAX_POINTS`] points.
 ///
 /// # Examples
 /// ```
@@ -289,7 +407,15 @@ pub fn points(
         Design::Grid => grid::grid(factors),
         Design::Random { samples } => sampled::random(factors, samples, seed),
         Design::LatinHypercube { samples } => sampled::latin_hypercube(factors, samples, seed),
-        Design::Sobol { samples } => sampled::saltelli(factors, samples),
+        Design::Sobol {
+            samples,
+            second_order,
+        } => sampled::saltelli(factors, samples, second_order),
+        Design::Morris {
+            trajectories,
+            levels,
+            candidates,
+        } => sampled::morris(factors, trajectories, levels, candidates, seed),
     }
 }
 
@@ -319,16 +445,38 @@ pub fn point_count(design: &Design, factors: &[Factor]) -> Result<u64, DesignErr
         Design::Random { samples } | Design::LatinHypercube { samples } => {
             (u128::from(samples), String::new())
         }
-        Design::Sobol { samples } => {
+        Design::Sobol {
+            samples,
+            second_order,
+        } => {
             if factors.len() > MAX_SOBOL_FACTORS {
                 return Err(DesignError::TooManySobolFactors {
                     factors: factors.len(),
                 });
             }
             let k = factors.len() as u128;
+            if second_order {
+                (
+                    u128::from(samples) * (2 * k + 2),
+                    format!(" ({samples} samples x (2 x {k} parameters + 2))"),
+                )
+            } else {
+                (
+                    u128::from(samples) * (k + 2),
+                    format!(" ({samples} samples x ({k} parameters + 2))"),
+                )
+            }
+        }
+        Design::Morris {
+            trajectories,
+            levels,
+            candidates,
+        } => {
+            check_morris(trajectories, levels, candidates, factors.len())?;
+            let k = factors.len() as u128;
             (
-                u128::from(samples) * (k + 2),
-                format!(" ({samples} samples x ({k} parameters + 2))"),
+                u128::from(trajectories) * (k + 1),
+                format!(" ({trajectories} trajectories x ({k} parameters + 1))"),
             )
         }
     };
@@ -343,6 +491,45 @@ pub fn point_count(design: &Design, factors: &[Factor]) -> Result<u64, DesignErr
         });
     }
     Ok(points as u64)
+}
+
+/// A Morris design's `levels` and `candidates` (its `trajectories` are checked as
+/// every design's `samples`).
+fn check_morris(
+    trajectories: u64,
+    levels: u32,
+    candidates: u64,
+    k: usize,
+) -> Result<(), DesignError> {
+    if levels < 2 || !levels.is_multiple_of(2) || levels > MAX_MORRIS_LEVELS {
+        return Err(DesignError::MorrisLevels { levels });
+    }
+    if trajectories == 0 || candidates == trajectories {
+        return Ok(());
+    }
+    if candidates < trajectories {
+        return Err(DesignError::TooFewCandidates {
+            candidates,
+            trajectories,
+        });
+    }
+    if trajectories < 2 {
+        return Err(DesignError::CandidatesForOneTrajectory { trajectories });
+    }
+    if candidates > MAX_MORRIS_CANDIDATES {
+        return Err(DesignError::TooManyCandidates { candidates });
+    }
+    let points = k as u64 + 1;
+    let m = u128::from(candidates);
+    let distances = m * (m - 1) / 2 * u128::from(points) * u128::from(points);
+    if distances > MAX_SPREAD_DISTANCES {
+        return Err(DesignError::SpreadTooCostly {
+            candidates,
+            points,
+            distances,
+        });
+    }
+    Ok(())
 }
 
 /// Checks that a factor's levels suit the design and the parameter: lists are
@@ -487,6 +674,30 @@ mod tests {
 
     fn bounds(min: f64, max: f64) -> Levels {
         Levels::Bounds { min, max }
+    }
+
+    /// A first-order Sobol design of `samples` base rows.
+    fn sobol(samples: u64) -> Design {
+        Design::Sobol {
+            samples,
+            second_order: false,
+        }
+    }
+
+    /// A Morris design.
+    fn morris(trajectories: u64, levels: u32, candidates: u64) -> Design {
+        Design::Morris {
+            trajectories,
+            levels,
+            candidates,
+        }
+    }
+
+    /// The rows as reals.
+    fn reals_of(rows: &[Vec<ParamValue>]) -> Vec<Vec<f64>> {
+        rows.iter()
+            .map(|r| r.iter().map(|&v| real(v)).collect())
+            .collect()
     }
 
     /// Real factors with bounds [0, 1], over the first `k` probability parameters.
@@ -652,7 +863,7 @@ mod tests {
             }
         }
         // Grids and Sobol designs do not depend on the seed.
-        for design in [Design::Grid, Design::Sobol { samples: 8 }] {
+        for design in [Design::Grid, sobol(8)] {
             let f: Vec<Factor> = if design == Design::Grid {
                 vec![factor("liability.clarity", reals(&[0.2, 0.4]))]
             } else {
@@ -679,7 +890,7 @@ mod tests {
         for k in [1, 2, 5] {
             let factors = unit_factors(k);
             let n = 16u64;
-            let rows = points(&Design::Sobol { samples: n }, &factors, 0).unwrap();
+            let rows = points(&sobol(n), &factors, 0).unwrap();
             assert_eq!(rows.len() as u64, n * (k as u64 + 2));
             let base: Vec<Vec<f64>> = SobolSequence::new(2 * k)
                 .unwrap()
@@ -705,10 +916,86 @@ mod tests {
     }
 
     #[test]
+    fn second_order_saltelli_rows_follow_salib_order() {
+        for k in [1, 2, 5] {
+            let factors = unit_factors(k);
+            let n = 16u64;
+            let design = Design::Sobol {
+                samples: n,
+                second_order: true,
+            };
+            let rows = points(&design, &factors, 0).unwrap();
+            assert_eq!(rows.len() as u64, n * (2 * k as u64 + 2));
+            assert_eq!(point_count(&design, &factors), Ok(n * (2 * k as u64 + 2)));
+            let base: Vec<Vec<f64>> = SobolSequence::new(2 * k)
+                .unwrap()
+                .skip(1)
+                .take(n as usize)
+                .collect();
+            for (j, block) in reals_of(&rows).chunks(2 * k + 2).enumerate() {
+                let (a, b) = base[j].split_at(k);
+                assert_eq!(block[0], a, "A_{j}");
+                assert_eq!(block[2 * k + 1], b, "B_{j}");
+                for i in 0..k {
+                    for c in 0..k {
+                        let ab = if c == i { b[c] } else { a[c] };
+                        let ba = if c == i { a[c] } else { b[c] };
+                        assert_eq!(block[1 + i][c], ab, "AB_{j}^({}) column {c}", i + 1);
+                        assert_eq!(block[1 + k + i][c], ba, "BA_{j}^({}) column {c}", i + 1);
+                    }
+                }
+            }
+            // The first-order design is the same rows without the BA block.
+            let first = reals_of(&points(&sobol(n), &factors, 0).unwrap());
+            let without_ba: Vec<Vec<f64>> = reals_of(&rows)
+                .chunks(2 * k + 2)
+                .flat_map(|b| b[..=k].iter().chain(&b[2 * k + 1..]).cloned())
+                .collect();
+            assert_eq!(without_ba, first);
+        }
+    }
+
+    #[test]
+    fn morris_rows_are_trajectories_scaled_to_the_factors() {
+        let factors = [
+            factor("police.officers_per_10k", bounds(8.0, 14.0)),
+            factor("channels.count", bounds(2.0, 5.0)),
+            factor("liability.clarity", reals(&[0.1, 0.5])),
+        ];
+        let design = morris(12, 4, 12);
+        let rows = points(&design, &factors, 9).unwrap();
+        assert_eq!(point_count(&design, &factors), Ok(12 * 4));
+        let unit = morris_unit_rows(3, 12, 4, 12, 9).unwrap();
+        assert_eq!(rows.len(), unit.len());
+        for (row, u) in rows.iter().zip(&unit) {
+            // Reals scale, the top of the grid is the top of the bounds.
+            assert_eq!(row[0], ParamValue::Real(8.0 + u[0] * 6.0));
+            // Integers: the four levels 0, 1/3, 2/3, 1 of 2..=5 are 2, 3, 4, 5.
+            assert_eq!(row[1], ParamValue::Int(2 + (u[1] * 3.0).round() as i64));
+            // A list of two: the lower half of the grid takes the first value.
+            let want = if u[2] < 0.5 { 0.1 } else { 0.5 };
+            assert_eq!(row[2], ParamValue::Real(want));
+        }
+        // Every step changes exactly one factor's value.
+        for t in rows.chunks(4) {
+            for pair in t.windows(2) {
+                let changed = (0..3).filter(|&i| pair[0][i] != pair[1][i]).count();
+                assert_eq!(changed, 1, "{pair:?}");
+            }
+        }
+        assert_eq!(points(&design, &factors, 9), points(&design, &factors, 9));
+        assert_ne!(points(&design, &factors, 9), points(&design, &factors, 10));
+        // With candidates, the seed's own trajectories are chosen among.
+        let chosen = points(&morris(12, 4, 60), &factors, 9).unwrap();
+        assert_eq!(chosen.len(), 48);
+        assert_ne!(chosen, rows);
+    }
+
+    #[test]
     fn the_first_saltelli_rows_are_the_known_sobol_points() {
         // k = 2 uses dimensions 1..4: base point 1 is (0.5, 0.5 | 0.5, 0.5), base
         // point 2 is (0.75, 0.25 | 0.25, 0.25).
-        let rows = points(&Design::Sobol { samples: 2 }, &unit_factors(2), 0).unwrap();
+        let rows = points(&sobol(2), &unit_factors(2), 0).unwrap();
         let got: Vec<Vec<f64>> = rows
             .iter()
             .map(|r| r.iter().map(|&v| real(v)).collect())
@@ -852,7 +1139,7 @@ mod tests {
             &["`liability.clarity`: `min` (0.9) is greater than `max` (0.1)"],
         );
         refused(
-            Design::Sobol { samples: 4 },
+            sobol(4),
             &clarity(bounds(0.9, 0.1)),
             &["`min` (0.9) is greater than `max` (0.1)"],
         );
@@ -876,6 +1163,58 @@ mod tests {
             &unit_factors(1),
             &["`samples` must be at least 1"],
         );
+        refused(
+            morris(0, 4, 0),
+            &unit_factors(1),
+            &["`samples` must be at least 1"],
+        );
+        refused(
+            morris(4, 4, 4),
+            &clarity(range(0.0, 1.0, 3)),
+            &["`steps` is for grids; a morris design draws values between `min` and `max`"],
+        );
+        for levels in [0, 1, 3, 5, MAX_MORRIS_LEVELS + 2] {
+            refused(
+                morris(4, levels, 4),
+                &unit_factors(2),
+                &[&format!(
+                    "`levels`: expected an even number of levels, at least 2 and at most 1000, found {levels}"
+                )],
+            );
+        }
+        refused(
+            morris(10, 4, 5),
+            &unit_factors(2),
+            &[
+                "`candidates`: expected at least `samples` (10) trajectories to choose from, found 5",
+            ],
+        );
+        refused(
+            morris(1, 4, 5),
+            &unit_factors(2),
+            &[
+                "`candidates`: choosing trajectories by their spread needs `samples` of at least 2, found 1",
+            ],
+        );
+        refused(
+            morris(10, 4, 1001),
+            &unit_factors(2),
+            &["`candidates`: expected at most 1000 trajectories, found 1001"],
+        );
+        let twenty: Vec<Factor> = crate::model::co_governance::params::PARAM_DEFS
+            .iter()
+            .filter(|d| d.ty == ParamType::Real)
+            .take(20)
+            .map(|d| factor(d.path, bounds(d.min, d.max)))
+            .collect();
+        refused(
+            morris(10, 4, 1000),
+            &twenty,
+            &[
+                "`candidates`: choosing among 1000 trajectories of 21 points would compute 220279500 distances between points; at most 100000000 are allowed",
+            ],
+        );
+        assert_eq!(point_count(&morris(10, 4, 1000), &unit_factors(6)), Ok(70));
     }
 
     #[test]
@@ -905,10 +1244,33 @@ mod tests {
             &["would make 10000001 points"],
         );
         refused(
-            Design::Sobol { samples: 2_000_000 },
+            sobol(2_000_000),
             &unit_factors(4),
             &["the sobol design would make 12000000 points (2000000 samples x (4 parameters + 2))"],
         );
+        refused(
+            Design::Sobol {
+                samples: 1_000_001,
+                second_order: true,
+            },
+            &unit_factors(4),
+            &[
+                "the sobol design would make 10000010 points (1000001 samples x (2 x 4 parameters + 2))",
+            ],
+        );
+        refused(
+            morris(3_000_000, 4, 3_000_000),
+            &unit_factors(3),
+            &[
+                "the morris design would make 12000000 points (3000000 trajectories x (3 parameters + 1))",
+            ],
+        );
+        assert_eq!(
+            point_count(&morris(2_500_000, 4, 2_500_000), &unit_factors(3)),
+            Ok(MAX_POINTS)
+        );
+        // Choosing among candidates costs distances, not points.
+        assert_eq!(point_count(&morris(10, 6, 300), &unit_factors(6)), Ok(70));
         let many: Vec<Factor> = crate::model::co_governance::params::PARAM_DEFS
             .iter()
             .filter(|d| d.ty == ParamType::Real)
@@ -916,12 +1278,12 @@ mod tests {
             .map(|d| factor(d.path, bounds(d.min, d.max)))
             .collect();
         refused(
-            Design::Sobol { samples: 4 },
+            sobol(4),
             &many,
             &["a sobol design takes at most 32 parameters", "found 33"],
         );
         assert_eq!(
-            point_count(&Design::Sobol { samples: 4 }, &many[..MAX_SOBOL_FACTORS]),
+            point_count(&sobol(4), &many[..MAX_SOBOL_FACTORS]),
             Ok(4 * 34)
         );
         assert_eq!(
@@ -943,9 +1305,27 @@ mod tests {
         }
         assert_eq!(Design::from_name("grid", 3).unwrap().samples(), None);
         assert_eq!(Design::from_name("lhc", 3), None);
+        assert_eq!(sobol(8).to_string(), "sobol (8 samples)");
         assert_eq!(
-            Design::Sobol { samples: 8 }.to_string(),
-            "sobol (8 samples)"
+            Design::Sobol {
+                samples: 8,
+                second_order: true
+            }
+            .to_string(),
+            "sobol (8 samples, second order)"
+        );
+        assert_eq!(
+            Design::from_name("morris", 10),
+            Some(morris(10, DEFAULT_MORRIS_LEVELS, 10))
+        );
+        assert_eq!(Design::from_name("morris", 10).unwrap().samples(), Some(10));
+        assert_eq!(
+            morris(10, 4, 10).to_string(),
+            "morris (10 trajectories, 4 levels)"
+        );
+        assert_eq!(
+            morris(10, 6, 200).to_string(),
+            "morris (10 trajectories of 200 candidates, 6 levels)"
         );
     }
 }

@@ -1,16 +1,18 @@
-//! The sampled designs' rows: random (simple Monte Carlo), Latin hypercube and the
-//! Saltelli layout over a Sobol sequence, each drawing unit coordinates and scaling
-//! them to the factors' values. The streams and layouts are documented in `mod.rs`;
-//! the Sobol sequence itself is in `sobol.rs`.
+//! The sampled designs' rows: random (simple Monte Carlo), Latin hypercube, the
+//! Saltelli layout over a Sobol sequence and Morris's trajectories, each drawing unit
+//! coordinates and scaling them to the factors' values. The streams and layouts are
+//! documented in `mod.rs`; the Sobol sequence itself is in `sobol.rs`, Morris's
+//! trajectories in `morris.rs`.
 
 use rand::rngs::Xoshiro256PlusPlus;
 use rand::{RngExt, SeedableRng};
 
-use super::{DesignError, Factor, Levels, SobolSequence};
+use super::{DesignError, Factor, Levels, SobolSequence, morris_unit_rows};
 use crate::schema::{ParamType, ParamValue};
 
-/// The value of a sampled design's coordinate `u` in `[0, 1)` for this factor,
-/// checked against the parameter.
+/// The value of a sampled design's coordinate `u` in `[0, 1]` for this factor,
+/// checked against the parameter (`u = 1`, which only Morris's grid reaches, gives
+/// the top value).
 pub(super) fn value_at(factor: &Factor, u: f64) -> Result<ParamValue, DesignError> {
     let value = match &factor.levels {
         Levels::List(values) => {
@@ -88,20 +90,31 @@ pub(super) fn latin_hypercube(
 pub(super) fn saltelli(
     factors: &[Factor],
     samples: u64,
+    second_order: bool,
 ) -> Result<Vec<Vec<ParamValue>>, DesignError> {
     let k = factors.len();
-    let unit =
-        saltelli_unit_rows(k, samples).ok_or(DesignError::TooManySobolFactors { factors: k })?;
+    let unit = saltelli_unit_rows(k, samples, second_order)
+        .ok_or(DesignError::TooManySobolFactors { factors: k })?;
     scale(factors, unit)
 }
 
 /// The unit coordinates of Saltelli's layout for `k` factors and `samples` base
-/// rows, in SALib's order (`A_j`, `AB_j^(1)`, ..., `AB_j^(k)`, `B_j` for each base
-/// row; see the module documentation); `None` when `2k` dimensions are more than the
-/// embedded direction numbers have.
-pub fn saltelli_unit_rows(k: usize, samples: u64) -> Option<Vec<Vec<f64>>> {
+/// rows, in SALib's order: for each base row `A_j`, `AB_j^(1)`, ..., `AB_j^(k)`,
+/// then with `second_order` `BA_j^(1)`, ..., `BA_j^(k)`, then `B_j` (see the module
+/// documentation); `None` when `2k` dimensions are more than the embedded direction
+/// numbers have.
+///
+/// # Examples
+/// ```
+/// use cogov::experiment::design::saltelli_unit_rows;
+/// let first = saltelli_unit_rows(3, 4, false).unwrap();
+/// let second = saltelli_unit_rows(3, 4, true).unwrap();
+/// assert_eq!((first.len(), second.len()), (4 * (3 + 2), 4 * (2 * 3 + 2)));
+/// ```
+pub fn saltelli_unit_rows(k: usize, samples: u64, second_order: bool) -> Option<Vec<Vec<f64>>> {
     let sequence = SobolSequence::new(2 * k)?;
-    let mut unit = Vec::with_capacity(samples as usize * (k + 2));
+    let width = if second_order { 2 * k + 2 } else { k + 2 };
+    let mut unit = Vec::with_capacity(samples as usize * width);
     for base in sequence.skip(1).take(samples as usize) {
         let (a, b) = base.split_at(k);
         unit.push(a.to_vec());
@@ -110,7 +123,28 @@ pub fn saltelli_unit_rows(k: usize, samples: u64) -> Option<Vec<Vec<f64>>> {
             ab[i] = b[i];
             unit.push(ab);
         }
+        if second_order {
+            for i in 0..k {
+                let mut ba = b.to_vec();
+                ba[i] = a[i];
+                unit.push(ba);
+            }
+        }
         unit.push(b.to_vec());
     }
     Some(unit)
+}
+
+/// Morris's trajectories, chosen among `candidates` when there are more.
+pub(super) fn morris(
+    factors: &[Factor],
+    trajectories: u64,
+    levels: u32,
+    candidates: u64,
+    seed: u64,
+) -> Result<Vec<Vec<ParamValue>>, DesignError> {
+    // `point_count` has checked `levels` and `candidates`.
+    let unit = morris_unit_rows(factors.len(), trajectories, levels, candidates, seed)
+        .ok_or(DesignError::MorrisLevels { levels })?;
+    scale(factors, unit)
 }
