@@ -35,6 +35,17 @@ impl Method {
         }
     }
 
+    /// Points a failed or runaway point takes out with it: a whole Sobol base row
+    /// (the estimators need every row of it), but only the point itself for Morris
+    /// (the estimator skips just the two elementary effects that end there) and for
+    /// regression.
+    pub fn exclusion_size(self, k: usize) -> usize {
+        match self {
+            Method::Sobol { .. } => self.group_size(k),
+            Method::Morris { .. } | Method::Regression => 1,
+        }
+    }
+
     /// Points per group, for `k` parameters.
     pub fn group_size(self, k: usize) -> usize {
         match self {
@@ -116,6 +127,9 @@ pub struct Index {
     pub value: f64,
     /// The 95% interval, when the method gives one.
     pub ci95: Option<(f64, f64)>,
+    /// What the estimate rests on: base rows (Sobol), elementary effects (Morris) or
+    /// points (regression, the noise share).
+    pub n: usize,
 }
 
 /// One metric's analysis.
@@ -223,8 +237,9 @@ pub fn analyse(results: &Results, options: &Options) -> Result<Analysis, Analysi
         .into_iter()
         .map(|(p, _, _)| p)
         .collect();
-    let exclusions = Exclusions::find(&runs, runaway_points, options.include_runaways, size);
-    let kept = exclusions.kept_points(runs.len(), size);
+    let unit = method.exclusion_size(k);
+    let exclusions = Exclusions::find(&runs, runaway_points, options.include_runaways, unit);
+    let kept = exclusions.kept_points(runs.len(), unit);
     let seed = options.seed.unwrap_or(results.seed);
     let common_random_numbers = results.manifest["sweep"]["settings"]["common_random_numbers"]
         .as_bool()
@@ -238,8 +253,18 @@ pub fn analyse(results: &Results, options: &Options) -> Result<Analysis, Analysi
     let results_per_metric = metrics
         .into_iter()
         .map(|metric| {
-            let means = point_means(&runs, metric, &kept, common_random_numbers);
-            let groups = usable_groups(&means.means, size, &exclusions);
+            let mut means = point_means(&runs, metric, &kept, common_random_numbers);
+            // Left-out points have no mean: the estimators skip what they touch.
+            for (mean, keep) in means.means.iter_mut().zip(&kept) {
+                if !keep {
+                    *mean = f64::NAN;
+                }
+            }
+            let groups: Vec<usize> = match method {
+                // Every trajectory: an undefined point costs only its two effects.
+                Method::Morris { .. } => (0..runs.len() / size).collect(),
+                _ => usable_groups(&means.means, size, &exclusions),
+            };
             let mut result = MetricResult {
                 metric,
                 groups: groups.len(),
@@ -280,6 +305,7 @@ pub fn analyse(results: &Results, options: &Options) -> Result<Analysis, Analysi
                     with: None,
                     value: share,
                     ci95: None,
+                    n: kept.iter().filter(|&&k| k).count(),
                 });
             }
             result
@@ -321,6 +347,7 @@ fn sobol(
     seed: u64,
 ) -> Result<Vec<Index>, String> {
     let width = if second_order { 2 * k + 2 } else { k + 2 };
+    let n = y.len() / width;
     let found = sensitivity::sobol_indices(y, k, second_order, resamples, seed)
         .ok_or_else(|| no_indices(y, y.len() / width, 2, "base rows"))?;
     let mut out = Vec::new();
@@ -335,6 +362,7 @@ fn sobol(
                 with: None,
                 value,
                 ci95: interval(value, half),
+                n,
             });
         }
     }
@@ -345,6 +373,7 @@ fn sobol(
             with: Some(pair.l),
             value: pair.s2,
             ci95: interval(pair.s2, pair.s2_conf),
+            n,
         });
     }
     Ok(out)
@@ -402,7 +431,9 @@ fn morris(
             parameter: Some(i),
             with: None,
             value: f.mu_star,
-            ci95: interval(f.mu_star, f.mu_star_conf),
+            // A mean of absolute values is not negative: SALib's interval, floored.
+            ci95: interval(f.mu_star, f.mu_star_conf).map(|(low, high)| (low.max(0.0), high)),
+            n: f.effects,
         });
         for (kind, value) in [(IndexKind::Mu, f.mu), (IndexKind::Sigma, f.sigma)] {
             out.push(Index {
@@ -411,6 +442,7 @@ fn morris(
                 with: None,
                 value,
                 ci95: None,
+                n: f.effects,
             });
         }
     }
@@ -418,6 +450,7 @@ fn morris(
 }
 
 fn regression(x: &[&[f64]], y: &[f64]) -> Result<Vec<Index>, String> {
+    let n = y.len();
     let found = sensitivity::regression_indices(x, y).map_err(|e| e.to_string())?;
     let mut out = Vec::new();
     for (i, (src, prcc)) in found.src.iter().zip(&found.prcc).enumerate() {
@@ -429,6 +462,7 @@ fn regression(x: &[&[f64]], y: &[f64]) -> Result<Vec<Index>, String> {
                 value: e.value,
                 ci95: (e.ci95_low.is_finite() && e.ci95_high.is_finite())
                     .then_some((e.ci95_low, e.ci95_high)),
+                n,
             });
         }
     }
@@ -438,6 +472,7 @@ fn regression(x: &[&[f64]], y: &[f64]) -> Result<Vec<Index>, String> {
         with: None,
         value: found.r2,
         ci95: None,
+        n,
     });
     Ok(out)
 }
@@ -446,8 +481,8 @@ impl Analysis {
     /// `sensitivity.csv`: `metric,parameter,index,value,ci95_low,ci95_high,
     /// parameter2,n`, one row per estimate, metric by metric in the model's order;
     /// `parameter` is empty for a metric-wide figure, `parameter2` holds a
-    /// second-order index's second parameter, `n` the groups the estimate used
-    /// (base rows, trajectories or points).
+    /// second-order index's second parameter, `n` what the estimate rests on (base
+    /// rows, elementary effects or points).
     pub fn csv(&self) -> String {
         let mut table = CsvTable::new(&[
             "metric",
@@ -472,7 +507,7 @@ impl Analysis {
                     Cell::from(low),
                     Cell::from(high),
                     Cell::from(name(index.with)),
-                    Cell::from(m.groups),
+                    Cell::from(index.n),
                 ]);
             }
         }
@@ -512,10 +547,20 @@ impl Analysis {
                 shown.join(", ")
             }
         };
-        let unit = self.method.group_name();
+        let left_out = match self.method {
+            Method::Sobol { .. } => format!(
+                "their base rows are left out ({} of {})",
+                e.groups.len(),
+                self.groups
+            ),
+            Method::Morris { .. } => {
+                "they are left out, with the elementary effects that end at them".to_string()
+            }
+            Method::Regression => "they are left out".to_string(),
+        };
         if !e.failed_points.is_empty() {
             out.push(format!(
-                "{} point(s) have no finished run (failures.csv): {}; their {unit} are left out",
+                "{} point(s) have no finished run (failures.csv): {}; {left_out}",
                 e.failed_points.len(),
                 list(&e.failed_points)
             ));
@@ -529,11 +574,9 @@ impl Analysis {
                 )
             } else {
                 format!(
-                    "{} point(s) have a run flagged as a runaway (runaways.csv): {}; their {unit} are left out ({} of {}); --include-runaways keeps them",
+                    "{} point(s) have a run flagged as a runaway (runaways.csv): {}; {left_out}; --include-runaways keeps them",
                     e.runaway_points.len(),
                     list(&e.runaway_points),
-                    e.groups.len(),
-                    self.groups
                 )
             });
         }

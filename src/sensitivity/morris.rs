@@ -32,8 +32,11 @@
 //!   its own generator, so its intervals differ from these by sampling noise only).
 //!   With fewer than 2 resamples the half-width is NaN, as numpy's.
 //!
-//! A trajectory that holds a failed point has no effects; the caller drops it and
-//! passes the others to [`morris_indices_of`]. Pure functions: no I/O, no clock.
+//! An effect whose two points do not both have a finite output (a failed run, or one
+//! the caller left out as implausible) is skipped, and only that one: the factor's
+//! measures use its other effects, so each factor may have its own count
+//! ([`MorrisIndices::effects`]). With every output finite this is exactly SALib's
+//! computation. Pure functions: no I/O, no clock.
 
 use rand::rngs::Xoshiro256PlusPlus;
 use rand::{RngExt, SeedableRng};
@@ -50,6 +53,8 @@ pub struct MorrisIndices {
     pub sigma: f64,
     /// The half-width of the 95% bootstrap interval of `mu_star`.
     pub mu_star_conf: f64,
+    /// The elementary effects the measures use.
+    pub effects: usize,
 }
 
 /// z for a two-sided 95% interval (SALib's `norm.ppf(0.5 + 0.95 / 2)`).
@@ -62,7 +67,8 @@ const Z95: f64 = 1.959_963_984_540_054;
 ///
 /// `None` when the shapes do not fit (no factor, rows not whole trajectories, a row
 /// not `k` wide, not one output per row), `levels < 2`, fewer than 2 trajectories,
-/// or a value that is not finite.
+/// or a row holds a value that is not finite. A factor with fewer than 2 effects
+/// whose outputs are finite has NaN measures.
 ///
 /// # Examples
 /// ```
@@ -116,8 +122,9 @@ pub fn morris_indices_of(
 }
 
 /// The elementary effects of the listed trajectories: one `Vec` per factor, one
-/// effect per listed trajectory in the order listed (module documentation). `None`
-/// as [`morris_indices_of`], except that one trajectory is enough.
+/// effect per listed trajectory in the order listed, skipping those whose outputs
+/// are not finite (module documentation). `None` as [`morris_indices_of`], except
+/// that one trajectory is enough.
 pub fn elementary_effects(
     x: &[Vec<f64>],
     outputs: &[f64],
@@ -143,7 +150,7 @@ pub fn elementary_effects(
         }
         let rows = &x[t * width..(t + 1) * width];
         let y = &outputs[t * width..(t + 1) * width];
-        if y.iter().any(|v| !v.is_finite()) || rows.iter().flatten().any(|v| !v.is_finite()) {
+        if rows.iter().flatten().any(|v| !v.is_finite()) {
             return None;
         }
         for (i, effect) in effects.iter_mut().enumerate() {
@@ -156,16 +163,28 @@ pub fn elementary_effects(
                     sum += y[s] - y[s + 1];
                 }
             }
-            effect.push(sum / delta);
+            // A step with an undefined end makes the sum undefined: skip the effect.
+            if sum.is_finite() {
+                effect.push(sum / delta);
+            }
         }
     }
     Some(effects)
 }
 
-/// `mu`, `mu_star`, `sigma` and the bootstrap half-width of one factor's effects
-/// (at least 2), drawing its resamples from `rng`.
+/// `mu`, `mu_star`, `sigma` and the bootstrap half-width of one factor's effects,
+/// drawing its resamples from `rng`; NaN for fewer than 2 effects (and no draws).
 fn measures(ee: &[f64], resamples: usize, rng: &mut Xoshiro256PlusPlus) -> MorrisIndices {
     let r = ee.len();
+    if r < 2 {
+        return MorrisIndices {
+            mu: f64::NAN,
+            mu_star: f64::NAN,
+            sigma: f64::NAN,
+            mu_star_conf: f64::NAN,
+            effects: r,
+        };
+    }
     let mean = |values: &mut dyn Iterator<Item = f64>| values.sum::<f64>() / r as f64;
     let mu = mean(&mut ee.iter().copied());
     let mu_star = mean(&mut ee.iter().map(|e| e.abs()));
@@ -178,6 +197,7 @@ fn measures(ee: &[f64], resamples: usize, rng: &mut Xoshiro256PlusPlus) -> Morri
         mu_star,
         sigma,
         mu_star_conf: Z95 * sample_sd(&boot),
+        effects: r,
     }
 }
 
@@ -385,7 +405,6 @@ mod tests {
         let full = morris_indices(&x, &y, 3, 4, 100, 1).unwrap();
         // Trajectory 5 holds a failed point.
         y[5 * 4 + 2] = f64::NAN;
-        assert!(morris_indices(&x, &y, 3, 4, 100, 1).is_none());
         let kept: Vec<usize> = (0..8).filter(|&t| t != 5).collect();
         let part = morris_indices_of(&x, &y, 3, 4, &kept, 100, 1).unwrap();
         // The same as a design without trajectory 5.
@@ -411,6 +430,36 @@ mod tests {
             morris_indices_of(&x, &y, 3, 4, &[0, 8], 100, 1).is_none(),
             "no 8"
         );
+    }
+
+    #[test]
+    fn an_undefined_point_costs_only_the_two_effects_it_ends() {
+        let x = morris_unit_rows(3, 8, 4, 8, 2).unwrap();
+        let mut y: Vec<f64> = x.iter().map(|u| u[0] * u[1] + 2.0 * u[2]).collect();
+        let all: Vec<usize> = (0..8).collect();
+        let before = elementary_effects(&x, &y, 3, 4, &all).unwrap();
+        // Row 2 of trajectory 5 is undefined: the factors that move into it (step 1)
+        // and out of it (step 2) lose trajectory 5's effect; the third keeps all 8.
+        y[5 * 4 + 2] = f64::NAN;
+        let after = elementary_effects(&x, &y, 3, 4, &all).unwrap();
+        let moved = |step: usize| {
+            (0..3)
+                .find(|&i| x[5 * 4 + step + 1][i] != x[5 * 4 + step][i])
+                .unwrap()
+        };
+        let (into, out, other) = (moved(1), moved(2), moved(0));
+        for i in [into, out] {
+            let mut expected = before[i].clone();
+            expected.remove(5);
+            assert_eq!(after[i], expected, "factor {i}");
+        }
+        assert_eq!(after[other], before[other]);
+        let m = morris_indices(&x, &y, 3, 4, 100, 1).unwrap();
+        assert_eq!(
+            (m[into].effects, m[out].effects, m[other].effects),
+            (7, 7, 8)
+        );
+        assert!(m.iter().all(|f| f.mu_star.is_finite()));
     }
 
     #[test]
