@@ -35,6 +35,10 @@ pub const ROBUSTNESS_FILE: &str = "robustness.csv";
 /// The file of the PRIM boxes.
 pub const PRIM_FILE: &str = "prim_boxes.csv";
 
+/// Limits of a PRIM box with a quasi-p-value at or above this are not named in words
+/// (they are in `prim_boxes.csv`): the box's density does not clearly depend on them.
+pub const QUASI_P_SHOWN: f64 = 0.05;
+
 /// The columns a robustness comparison's `points.csv` starts with, before the
 /// uncertain parameters.
 pub const WORLD_COLUMNS: [&str; 2] = ["world", "scenario"];
@@ -263,7 +267,9 @@ impl RobustnessAnalysis {
     }
 
     /// `prim_boxes.csv`: one row per restricted parameter of each box, with the box's
-    /// statistics repeated (tidy); a parameter's `min` and `max` are the box's limits.
+    /// statistics repeated (tidy); a parameter's `min` and `max` are the box's limits,
+    /// `min_quasi_p` and `max_quasi_p` the quasi-p-values of those limits (`NA` for an
+    /// end the box does not restrict).
     pub fn prim_csv(&self) -> String {
         let mut table = CsvTable::new(&[
             "reform",
@@ -278,6 +284,8 @@ impl RobustnessAnalysis {
             "worlds_in_box",
             "failing_in_box",
             "failing_worlds",
+            "min_quasi_p",
+            "max_quasi_p",
         ]);
         let defs = self.model.metrics();
         for row in &self.rows {
@@ -297,6 +305,8 @@ impl RobustnessAnalysis {
                         Cell::from(found.points),
                         Cell::from(found.cases),
                         Cell::from(row.failing),
+                        Cell::from(restriction.lower_p.unwrap_or(f64::NAN)),
+                        Cell::from(restriction.upper_p.unwrap_or(f64::NAN)),
                     ]);
                 }
             }
@@ -304,9 +314,10 @@ impl RobustnessAnalysis {
         table.text().to_string()
     }
 
-    /// The printed table: for each metric, each reform's share of worlds improved,
+    /// The printed table: for each of `shown` metrics (indices into the model's
+    /// metrics; empty: every analysed one), each reform's share of worlds improved,
     /// effect quantiles and regret, and its first PRIM box in words.
-    pub fn table(&self) -> String {
+    pub fn table(&self, shown: &[usize]) -> String {
         let defs = self.model.metrics();
         let round = crate::output::table::round;
         let mut out = String::new();
@@ -320,6 +331,9 @@ impl RobustnessAnalysis {
             seen
         };
         for metric in metrics {
+            if !shown.is_empty() && !shown.contains(&metric) {
+                continue;
+            }
             let def = &defs[metric];
             let _ = writeln!(
                 out,
@@ -374,9 +388,10 @@ impl RobustnessAnalysis {
                 ]);
                 if let Some(first) = row.boxes.first() {
                     boxes.push(format!(
-                        "  {} fails to improve it in {} worlds; most of them ({:.0}%, density {:.0}%) where {}",
+                        "  {} fails to improve it in {} of {} worlds; {:.0}% of those (density {:.0}%) where {}",
                         self.policy(row.reform),
                         row.failing,
+                        row.stats.worlds,
                         100.0 * first.coverage,
                         100.0 * first.density,
                         self.describe(first)
@@ -392,11 +407,25 @@ impl RobustnessAnalysis {
         out
     }
 
-    /// A box's restrictions in words: `a.b in [0.1, 0.3] and c.d >= 2`.
+    /// A box's restrictions in words: `a.b in [0.1, 0.3] and c.d >= 2`, naming only
+    /// the limits whose quasi-p-value (Bryant and Lempert 2010) is below
+    /// [`QUASI_P_SHOWN`] (all of them when none is) and counting the others.
     pub fn describe(&self, found: &PrimBox) -> String {
         let round = crate::output::table::round;
-        found
-            .restricted
+        let strong = |r: &&crate::sensitivity::Restriction| {
+            [r.lower_p, r.upper_p]
+                .iter()
+                .flatten()
+                .any(|&p| p < QUASI_P_SHOWN)
+        };
+        let shown: Vec<&crate::sensitivity::Restriction> =
+            if found.restricted.iter().any(|r| strong(&r)) {
+                found.restricted.iter().filter(strong).collect()
+            } else {
+                found.restricted.iter().collect()
+            };
+        let hidden = found.restricted.len() - shown.len();
+        let words = shown
             .iter()
             .map(|r| {
                 let (low, high) = found.limits[r.dim];
@@ -408,7 +437,12 @@ impl RobustnessAnalysis {
                 }
             })
             .collect::<Vec<_>>()
-            .join(" and ")
+            .join(" and ");
+        if hidden > 0 {
+            format!("{words} (and {hidden} weaker limit(s), in prim_boxes.csv)")
+        } else {
+            words
+        }
     }
 
     /// What a reader must know: worlds left out.

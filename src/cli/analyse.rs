@@ -32,7 +32,11 @@ pub fn run(args: AnalyseArgs) -> anyhow::Result<()> {
         if args.quiet {
             print_stdout(&format!("{}\n", args.dir.join(ROBUSTNESS_FILE).display()))?;
         } else {
-            print_stdout(&robustness_text(&found, &args.dir))?;
+            print_stdout(&robustness_text(
+                &found,
+                &shown_metrics(&results, &metrics, args.all_metrics),
+                &args.dir,
+            ))?;
         }
         for warning in found.warnings() {
             eprintln!("warning: {warning}");
@@ -58,11 +62,7 @@ pub fn run(args: AnalyseArgs) -> anyhow::Result<()> {
         warn();
         return print_stdout(&format!("{}\n", path.display()));
     }
-    let shown = if metrics.is_empty() && !args.all_metrics {
-        results.model.key_metrics()
-    } else {
-        metrics
-    };
+    let shown = shown_metrics(&results, &metrics, args.all_metrics);
     print_stdout(&format!(
         "{}{}\nsensitivity: {} ({} rows)\n",
         heading(&analysis, &results),
@@ -72,6 +72,16 @@ pub fn run(args: AnalyseArgs) -> anyhow::Result<()> {
     ))?;
     warn();
     Ok(())
+}
+
+/// The metrics a table shows: those named, else every one with `all`, else the
+/// model's key metrics.
+pub fn shown_metrics(results: &Results, named: &[usize], all: bool) -> Vec<usize> {
+    if !named.is_empty() || all {
+        named.to_vec()
+    } else {
+        results.model.key_metrics()
+    }
 }
 
 fn heading(analysis: &Analysis, results: &Results) -> String {
@@ -111,16 +121,17 @@ pub fn rebuild_report(dir: &Path) {
     }
 }
 
-/// The robustness table with the paths of its files.
-pub fn robustness_text(found: &RobustnessAnalysis, dir: &Path) -> String {
+/// The robustness table of `shown` metrics (empty: all analysed) with the paths of
+/// its files.
+pub fn robustness_text(found: &RobustnessAnalysis, shown: &[usize], dir: &Path) -> String {
     format!(
-        "{} reforms against `{}` in {} sampled worlds of {} uncertain parameters, {} replications each, paired{}\nrobustness: {} and {}\n",
+        "{} reforms against `{}` in {} sampled worlds of {} uncertain parameters, {} replications each, paired\n(a reform with no effect improves about half of the worlds by chance)\n{}\nrobustness: {} and {}\n",
         found.scenarios.len() - 1,
         found.scenarios[0],
         found.worlds,
         found.parameters.len(),
         found.replications,
-        found.table(),
+        found.table(shown),
         dir.join(ROBUSTNESS_FILE).display(),
         dir.join(PRIM_FILE).display()
     )

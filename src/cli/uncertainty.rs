@@ -170,7 +170,11 @@ pub fn compare(
         }
         print_stdout(&format!(
             "{}results: {} (report.html, robustness.csv, prim_boxes.csv, points.csv, runs.csv, summary.csv, failures.csv, manifest.json){}\n",
-            super::analyse::robustness_text(&found, &dir),
+            super::analyse::robustness_text(
+                &found,
+                &super::analyse::shown_metrics(&results, &metrics, args.all_metrics),
+                &dir
+            ),
             dir.display(),
             failure_note(failures)
         ))?;
