@@ -13,6 +13,9 @@ use crate::sensitivity;
 use std::collections::BTreeSet;
 use std::fmt::Write as _;
 
+/// Most parameters the printed table ranks per metric; `sensitivity.csv` has all.
+pub const TABLE_PARAMETERS: usize = 20;
+
 /// How a sweep is analysed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Method {
@@ -276,22 +279,36 @@ pub fn analyse(results: &Results, options: &Options) -> Result<Analysis, Analysi
                 .iter()
                 .flat_map(|g| means.means[g * size..(g + 1) * size].iter().copied())
                 .collect();
-            let estimated = match method {
-                Method::Sobol { second_order } => {
-                    sobol(&y, k, second_order, options.resamples, seed)
-                }
-                Method::Morris { levels } => morris(
-                    &x,
-                    &means.means,
-                    k,
-                    levels,
-                    &groups,
-                    options.resamples,
-                    seed,
-                ),
-                Method::Regression => {
-                    let rows: Vec<&[f64]> = groups.iter().map(|&g| x[g].as_slice()).collect();
-                    regression(&rows, &y)
+            let defined: Vec<f64> = means
+                .means
+                .iter()
+                .copied()
+                .filter(|m| m.is_finite())
+                .collect();
+            let estimated = if defined.iter().all(|m| *m == defined[0]) {
+                Err(if defined.is_empty() {
+                    "no point has a value of the metric".to_string()
+                } else {
+                    "the metric has the same mean at every point".to_string()
+                })
+            } else {
+                match method {
+                    Method::Sobol { second_order } => {
+                        sobol(&y, k, second_order, options.resamples, seed)
+                    }
+                    Method::Morris { levels } => morris(
+                        &x,
+                        &means.means,
+                        k,
+                        levels,
+                        &groups,
+                        options.resamples,
+                        seed,
+                    ),
+                    Method::Regression => {
+                        let rows: Vec<&[f64]> = groups.iter().map(|&g| x[g].as_slice()).collect();
+                        regression(&rows, &y)
+                    }
                 }
             };
             match estimated {
@@ -646,7 +663,8 @@ impl Analysis {
                     .chain(shown.iter().map(|k| header(*k)))
                     .collect(),
             ];
-            for p in order {
+            let more = order.len().saturating_sub(TABLE_PARAMETERS);
+            for &p in order.iter().take(TABLE_PARAMETERS) {
                 let mut row = vec![self.parameters[p].clone()];
                 for &kind in shown {
                     row.push(find(kind, p).map_or("NA".to_string(), cell));
@@ -654,6 +672,9 @@ impl Analysis {
                 rows.push(row);
             }
             out.push_str(&aligned(&rows));
+            if more > 0 {
+                let _ = writeln!(out, "  ... and {more} more parameters in sensitivity.csv");
+            }
             if let Some(r2) = m.indices.iter().find(|i| i.kind == IndexKind::R2) {
                 let _ = writeln!(
                     out,

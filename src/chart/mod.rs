@@ -2,8 +2,9 @@
 //!
 //! This module owns every picture cogov draws: lines with 95% bands ([`lines`]), forest
 //! plots of paired changes ([`forest`]), heat maps and district maps ([`heat_map`],
-//! [`district_map`]), categorical lattice snapshots ([`lattice`]) and scatter plots with a
-//! LOWESS trend ([`scatter`], [`lowess`]). It also owns the pieces a report needs around
+//! [`district_map`]), categorical lattice snapshots ([`lattice`]), scatter plots with a
+//! LOWESS trend ([`scatter`], [`lowess`]), horizontal bars with 95% whiskers ([`bars`])
+//! and labelled points with horizontal whiskers, the Morris plot ([`labelled_points`]). It also owns the pieces a report needs around
 //! them: nice tick values ([`nice_ticks`], [`format_tick`]), XML escaping ([`escape`]) and
 //! the palettes ([`OKABE_ITO`], [`viridis`], [`Verdict::colour`]).
 //!
@@ -18,7 +19,8 @@
 //! shares (the SVG writer, axes, legends, markers, layout, the "no data" chart);
 //! `grid.rs` lays out square cells for `heat.rs` (heat and district maps) and
 //! `lattice.rs`; `lines.rs`, `forest.rs` and `scatter.rs` (with LOWESS) draw one kind
-//! of chart each. Palettes, escaping and [`Frame`] live here.
+//! of chart each, `bars.rs` the two charts of estimates with intervals (bars, and
+//! labelled points). Palettes, escaping and [`Frame`] live here.
 //!
 //! # Why hand-written SVG rather than a plotting crate
 //!
@@ -45,6 +47,7 @@
 //! they are given. NaN values are gaps, never zeros; empty data gives a chart that says
 //! "no data"; all-equal values get a padded domain. Nothing here panics on data.
 
+mod bars;
 mod draw;
 mod forest;
 mod grid;
@@ -54,6 +57,7 @@ mod lines;
 mod scatter;
 mod ticks;
 
+pub use bars::{Bar, BarRow, Bars, LabelledPoint, LabelledPoints, bars, labelled_points};
 pub use forest::{ForestGroup, ForestRow, ForestSeries, Verdict, forest, forest_series};
 pub use heat::{HeatMap, district_map, heat_map};
 pub use lattice::{Category, lattice};

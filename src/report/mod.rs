@@ -17,10 +17,18 @@
 //!   relative changes (grouped into public order, cooperation and cost, coloured by
 //!   better or worse), the cost per incident prevented with Fieller's interval, the
 //!   headline series of the baseline against each reform, and the table.
-//! - **sweep** (`sweep.rs`): for one swept parameter a line per key metric with its
-//!   band; for two on a full grid a heat map per key metric; otherwise (sampled
-//!   designs) a panel of scatter plots, key metric against parameter, with a LOWESS
-//!   trend. Points with a run flagged as a runaway are marked.
+//! - **sweep** (`sweep.rs`): when the directory has `sensitivity.csv`
+//!   (`sensitivity.rs`), each key metric's indices with their 95% intervals,
+//!   parameters ranked: S1 and ST bars (Sobol), PRCC and SRC bars (Latin hypercube,
+//!   random, grid) or the Morris plot of μ* against σ; then, for one swept parameter
+//!   a line per key metric with its band; for two on a full grid a heat map per key
+//!   metric; otherwise (sampled designs) a panel of scatter plots, key metric against
+//!   parameter, with a LOWESS trend. Points with a run flagged as a runaway are
+//!   marked.
+//! - **robustness comparison** (`robustness.rs`, a sweep of worlds × scenarios from
+//!   `compare --uncertainty`): the share of worlds in which each reform improves each
+//!   headline metric with its Wilson interval, the effect's spread and the regret,
+//!   and the PRIM boxes of the worlds where a reform fails, in words.
 //!
 //! The page is self-contained: inline CSS and SVG, no script, no font, and a
 //! Content-Security-Policy that forbids any request.
@@ -29,7 +37,9 @@ mod compare;
 pub mod data;
 mod page;
 pub mod read;
+mod robustness;
 mod run;
+mod sensitivity;
 mod sweep;
 pub mod words;
 
@@ -127,6 +137,10 @@ pub fn build(dir: &Path) -> Result<Report, ReportError> {
                 results.replications
             )
         }
+        Kind::Sweep if robustness::is_robustness(&results) => {
+            robustness::build(&results, &mut b)?;
+            robustness::what(&results)
+        }
         Kind::Sweep => {
             sweep::build(&results, &mut b)?;
             let design = results
@@ -146,6 +160,7 @@ pub fn build(dir: &Path) -> Result<Report, ReportError> {
     let title = match results.kind {
         Kind::Run => format!("Run report: {}", results.name),
         Kind::Compare => format!("Comparison report: {}", results.name),
+        Kind::Sweep if robustness::is_robustness(&results) => robustness::title(&results),
         Kind::Sweep => format!(
             "Sweep report: {}",
             results

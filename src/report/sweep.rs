@@ -1,4 +1,5 @@
-//! The report of `cogov sweep`: how the key metrics move with the swept parameters.
+//! The report of `cogov sweep`: which parameters matter (`sensitivity.rs`, from
+//! `sensitivity.csv`) and how the key metrics move with the swept parameters.
 
 use super::compare::slug;
 use super::data::{self, Design};
@@ -10,6 +11,8 @@ use crate::stats::Summary;
 use std::collections::BTreeSet;
 
 pub(super) fn build(results: &Results, b: &mut Builder) -> Result<(), ReportError> {
+    // Which parameters matter first, when `cogov analyse` has said.
+    super::sensitivity::build(results, b);
     let design = data::design(results)?;
     let summaries = data::summaries(results)?;
     let flagged_points: BTreeSet<usize> = data::runaways(results)?

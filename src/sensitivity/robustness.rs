@@ -47,7 +47,8 @@ pub struct Robustness {
 /// The robustness of each policy from `effects[policy][world]`. `direction` is +1
 /// when higher is better, -1 when lower is, 0 when neither (then only the effect's
 /// quantiles are defined). The last entry of the result is doing nothing: its effect
-/// is 0 in every world, so only its regret says something.
+/// is 0 in every world and its share of worlds improved NaN, so only its regret says
+/// something.
 pub fn robustness(effects: &[Vec<f64>], direction: f64) -> Vec<Robustness> {
     let worlds = effects.first().map_or(0, Vec::len);
     let gain = |e: f64| direction * e;
@@ -65,7 +66,8 @@ pub fn robustness(effects: &[Vec<f64>], direction: f64) -> Vec<Robustness> {
     effects
         .iter()
         .chain(std::iter::once(&nothing))
-        .map(|policy| {
+        .enumerate()
+        .map(|(i, policy)| {
             let defined: Vec<f64> = policy.iter().copied().filter(|e| e.is_finite()).collect();
             let n = defined.len();
             let improved = defined.iter().filter(|&&e| gain(e) > 0.0).count();
@@ -79,7 +81,7 @@ pub fn robustness(effects: &[Vec<f64>], direction: f64) -> Vec<Robustness> {
                 .collect();
             regrets.sort_by(f64::total_cmp);
             let directed = direction != 0.0;
-            let (share, ci) = if directed && n > 0 {
+            let (share, ci) = if directed && n > 0 && i < effects.len() {
                 (improved as f64 / n as f64, wilson(improved, n))
             } else {
                 (f64::NAN, (f64::NAN, f64::NAN))
@@ -177,7 +179,7 @@ mod tests {
         assert_eq!((r[0].regret_median, r[0].regret_max), (0.0, 2.0));
         assert_eq!((r[1].regret_median, r[1].regret_max), (1.0, 1.0));
         assert_eq!((r[2].regret_median, r[2].regret_max), (2.0, 2.0));
-        assert!(r[2].share_improved == 0.0 && r[2].effect_median == 0.0);
+        assert!(r[2].share_improved.is_nan() && r[2].effect_median == 0.0);
         // Higher is better: the same numbers read the other way round.
         let up = robustness(&effects, 1.0);
         assert_eq!(up[0].share_improved, 0.25);

@@ -20,7 +20,10 @@
 //! The 95% intervals are SALib's: every estimate recomputed on `resamples` bootstrap
 //! resamples of the base rows (Efron and Tibshirani 1993, An Introduction to the
 //! Bootstrap, Chapman & Hall), the same resamples for every index, and the interval
-//! the estimate ± 1.96 times their standard deviation (`ddof = 1`). Resample `b` is
+//! the estimate ± 1.96 times their standard deviation (`ddof = 1`). Where `f(A)` and
+//! `f(B)` do not vary (their variance at most `f64::EPSILON` after standardising)
+//! every index is 0, as SALib's guard makes it, on the whole sample and on a
+//! resample alike. Resample `b` is
 //! `N` draws of `random_range(0..N)` from `Xoshiro256PlusPlus::seed_from_u64(seed)`,
 //! resample after resample.
 
@@ -78,12 +81,13 @@ pub fn sobol_indices(
     if n < 2 {
         return None;
     }
+    // All equal: a rounding error in the mean must not pass for variance.
+    if outputs.iter().all(|y| *y == outputs[0]) {
+        return None;
+    }
     let count = outputs.len() as f64;
     let mean = outputs.iter().sum::<f64>() / count;
     let sd = (outputs.iter().map(|y| (y - mean).powi(2)).sum::<f64>() / count).sqrt();
-    if sd == 0.0 {
-        return None;
-    }
     let y: Vec<f64> = outputs.iter().map(|v| (v - mean) / sd).collect();
     let blocks = Blocks { y: &y, k, width };
     let pairs: Vec<(usize, usize)> = if second_order {
@@ -158,7 +162,8 @@ impl Blocks<'_> {
         self.y[j * self.width + 1 + self.k + i]
     }
 
-    /// The estimates on base rows `rows` (all of them, or a bootstrap resample).
+    /// The estimates on base rows `rows` (all of them, or a bootstrap resample); all 0
+    /// when `f(A)` and `f(B)` do not vary on them, as SALib's guard does.
     fn estimate(&self, rows: &[usize], pairs: &[(usize, usize)]) -> Estimate {
         let m = rows.len() as f64;
         let mu = rows.iter().map(|&j| self.a(j) + self.b(j)).sum::<f64>() / (2.0 * m);
@@ -167,6 +172,13 @@ impl Blocks<'_> {
             .map(|&j| (self.a(j) - mu).powi(2) + (self.b(j) - mu).powi(2))
             .sum::<f64>()
             / (2.0 * m);
+        if v <= f64::EPSILON {
+            return Estimate {
+                s1: vec![0.0; self.k],
+                st: vec![0.0; self.k],
+                s2: vec![0.0; pairs.len()],
+            };
+        }
         let s1: Vec<f64> = (0..self.k)
             .map(|i| {
                 rows.iter()
@@ -317,6 +329,17 @@ mod tests {
         }
         // The first-order layout of the same design is not this one.
         assert!(sobol_indices(&y[..y.len() - 3], 3, true, 10, 0).is_none());
+    }
+
+    #[test]
+    fn outputs_that_vary_only_off_a_and_b_have_zero_indices_as_salib_gives() {
+        // k = 1: A, AB, B per base row; A and B constant, AB varies.
+        let y = [1.0, 5.0, 1.0, 1.0, 3.0, 1.0, 1.0, 4.0, 1.0];
+        let got = sobol_indices(&y, 1, false, 50, 0).unwrap();
+        assert_eq!((got.factors[0].s1, got.factors[0].st), (0.0, 0.0));
+        // A constant whose mean rounds: still no indices.
+        let constant = [2189.9999999999986; 12];
+        assert!(sobol_indices(&constant, 1, false, 50, 0).is_none());
     }
 
     #[test]

@@ -582,16 +582,57 @@ mod tests {
         );
         let sobol =
             SweepSpec::load(&scenarios_dir().join("sweeps/sweep_sobol_reforms.toml")).unwrap();
-        assert_eq!((sobol.point_count(), sobol.replications(None)), (32 * 7, 2));
+        assert_eq!(
+            (sobol.point_count(), sobol.replications(None)),
+            (128 * 7, 4)
+        );
+        let morris =
+            SweepSpec::load(&scenarios_dir().join("sweeps/screen_free_parameters_morris.toml"))
+                .unwrap();
+        assert_eq!(
+            (morris.point_count(), morris.factors.len()),
+            (10 * 135, 134)
+        );
     }
 
     #[test]
     fn the_free_parameter_ranges_are_the_documented_ones() {
-        // Each factor of the LHS sweep spans the plausible range its definition
-        // documents.
+        // Each factor of the sweeps over free parameters spans the plausible range its
+        // definition documents; the Morris screening narrows two, as its comments say,
+        // so that no combination breaks a rule tying parameters together, and leaves
+        // out only the run's warm-up and the map's size.
+        let narrowed = [
+            ("residents.property_share", (0.4, 0.7)),
+            ("police.admin_burden_share", (0.1, 0.45)),
+        ];
+        let morris =
+            SweepSpec::load(&scenarios_dir().join("sweeps/screen_free_parameters_morris.toml"))
+                .unwrap();
+        let free: Vec<&str> = crate::model::Model::CoGovernance
+            .param_defs()
+            .iter()
+            .filter(|d| d.plausible.is_some())
+            .map(|d| d.path)
+            .filter(|p| !["run.warmup_ticks", "district.width", "district.height"].contains(p))
+            .collect();
+        let swept: Vec<&str> = morris.factors.iter().map(|f| f.def.path).collect();
+        assert_eq!(swept, free, "every free parameter, in the table's order");
+        for f in &morris.factors {
+            let Levels::Bounds { min, max } = f.levels else {
+                panic!("{}: expected bounds", f.path);
+            };
+            let expected = narrowed
+                .iter()
+                .find(|(p, _)| *p == f.path)
+                .map_or(f.def.plausible, |(_, range)| Some(*range));
+            assert_eq!(expected, Some((min, max)), "{}", f.path);
+        }
         let lhs = SweepSpec::load(&scenarios_dir().join("sweeps/sweep_free_parameters_lhs.toml"))
             .unwrap();
-        for f in &lhs.factors {
+        let worlds =
+            SweepSpec::load(&scenarios_dir().join("sweeps/uncertainty_free_parameters.toml"))
+                .unwrap();
+        for f in lhs.factors.iter().chain(&worlds.factors) {
             let Levels::Bounds { min, max } = f.levels else {
                 panic!("{}: expected bounds", f.path);
             };

@@ -1,6 +1,9 @@
 //! cogov's one integration-test binary (`autotests = false`). Each module covers one
 //! area; helpers shared between them live in `util`.
 //!
+//! - `analyse`: `cogov analyse` on Sobol, Morris and Latin hypercube sweeps, and
+//!   `cogov compare --uncertainty`: the files, the indices and effects known to be
+//!   exactly 0, determinism across threads, shards and bootstrap seeds, refusals.
 //! - `browser`: headless Chromium renders the reports of a comparison, a run and a
 //!   sweep without a console message and with the charts on screen.
 //! - `cli`: the `cogov` command line end to end: help, references, `run`'s files,
@@ -23,6 +26,10 @@
 //! - `report`: `report.html` and `plots/*.svg` of runs, comparisons, sweeps and
 //!   merges: self-contained, well-formed, every chart titled and labelled, rebuilt
 //!   byte for byte by `cogov report`; snapshots of small fixed-seed charts.
+//! - `report_analysis`: the analysis in the reports: a sweep's sensitivity indices
+//!   (Sobol S1 and ST bars, PRCC and SRC bars, the Morris plot) ranked with their
+//!   intervals, an uncertainty comparison's robustness report (shares of worlds
+//!   improved, PRIM boxes in words), and reports without their analysis files.
 //! - `scenarios`: every file in `scenarios/` passes `cogov check`, every file in
 //!   `tests/data/malformed/` is refused with its expected message, and the reform
 //!   files add up to `reform_combined.toml`.
@@ -38,6 +45,7 @@
 //!   downloaded scenario reproducing the numbers with `cogov compare`; the levers
 //!   against the reform files and docs/levers.md.
 
+mod analyse;
 mod browser;
 mod cli;
 mod directions;
@@ -48,6 +56,7 @@ mod layers;
 mod properties;
 mod reference;
 mod report;
+mod report_analysis;
 mod scenarios;
 mod stability;
 mod util;

@@ -23,7 +23,7 @@ fn results(dir: &Path, args: &[&str], out: &str) -> PathBuf {
 }
 
 /// Every SVG under `dir/plots`, by file name.
-fn plots(dir: &Path) -> Vec<(String, String)> {
+pub(crate) fn plots(dir: &Path) -> Vec<(String, String)> {
     let mut out: Vec<(String, String)> = std::fs::read_dir(dir.join("plots"))
         .unwrap()
         .map(|e| e.unwrap().path())
@@ -92,7 +92,7 @@ fn assert_external_free(name: &str, doc: &roxmltree::Document) {
 
 /// Checks a report page: well-formed, self-contained, no script, a policy that
 /// forbids requests, and every inline chart as good as its file.
-fn check_page(dir: &Path) -> String {
+pub(crate) fn check_page(dir: &Path) -> String {
     let html = read(&dir.join("report.html"));
     let doc = roxmltree::Document::parse_with_options(
         &html,
@@ -354,11 +354,15 @@ replications = 1
     let lhs = results(tmp.path(), &["sweep", "lhs.toml"], "lhs");
     check_page(&lhs);
     let names: Vec<String> = plots(&lhs).into_iter().map(|(n, _)| n).collect();
+    let count = |prefix: &str| names.iter().filter(|n| n.starts_with(prefix)).count();
     assert_eq!(
-        names.len(),
+        count("sweep-"),
         6 * 2,
         "a scatter per key metric and parameter: {names:?}"
     );
+    // The sweep analysed itself: PRCC and SRC bars per key metric (report_analysis
+    // tests them).
+    assert_eq!(count("sensitivity-"), 6, "{names:?}");
 }
 
 #[test]

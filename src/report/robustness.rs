@@ -1,0 +1,570 @@
+//! The report of an uncertainty comparison (`cogov compare BASE REFORMS
+//! --uncertainty FILE`): which reform holds up across the worlds nobody can rule out.
+//!
+//! Such results are a sweep whose points are worlds × scenarios, so the sweep's
+//! charts of a metric against each parameter would mix the baseline with the
+//! reforms. Instead the page shows what `robustness.csv` and `prim_boxes.csv` (written
+//! by `cogov analyse`, and by the comparison when it finishes) say: the share of
+//! worlds in which each reform improves each headline metric, with its Wilson
+//! interval, as bars; the effect's spread and the regret as a table; and the PRIM
+//! boxes (Friedman and Fisher 1999) of the worlds where a reform fails, in words.
+//! Nothing here recomputes them; a missing file is said, not filled in.
+
+use super::data;
+use super::read::{Results, column_positions, rows_if_present};
+use super::words::{label, number, percent};
+use super::{Builder, ReportError, page};
+use crate::chart::{self, Bar, BarRow, Bars, Frame};
+use crate::output::layout::parse_number;
+use std::collections::BTreeSet;
+
+/// The files the analysis layer writes (its `ROBUSTNESS_FILE` and `PRIM_FILE`).
+pub(super) const ROBUSTNESS_FILE: &str = "robustness.csv";
+pub(super) const PRIM_FILE: &str = "prim_boxes.csv";
+/// The policy row of doing nothing.
+const NO_REFORM: &str = "(no reform)";
+/// The columns `points.csv` of such results starts with, before the parameters.
+const WORLD_COLUMNS: usize = 2;
+
+/// Whether `results` are those of an uncertainty comparison.
+pub(super) fn is_robustness(results: &Results) -> bool {
+    results.manifest["sweep"]["robustness"].is_object()
+}
+
+/// The comparison's scenarios (baseline first) and worlds, from the manifest.
+fn scenarios_and_worlds(results: &Results) -> (Vec<String>, u64) {
+    let info = &results.manifest["sweep"]["robustness"];
+    let scenarios = info["scenarios"]
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .filter_map(|s| s.as_str().map(str::to_string))
+                .collect()
+        })
+        .unwrap_or_default();
+    (scenarios, info["worlds"].as_u64().unwrap_or(0))
+}
+
+/// The page's title.
+pub(super) fn title(results: &Results) -> String {
+    format!(
+        "Robustness comparison report: {}",
+        results
+            .sweep
+            .as_ref()
+            .map_or(results.name.as_str(), |(name, _, _)| name.as_str())
+    )
+}
+
+/// What the results are, for the page's header (HTML).
+pub(super) fn what(results: &Results) -> String {
+    let (scenarios, worlds) = scenarios_and_worlds(results);
+    let reforms = scenarios.len().saturating_sub(1);
+    let parameters = data::design(results)
+        .map(|d| d.columns.len().saturating_sub(WORLD_COLUMNS))
+        .unwrap_or(0);
+    let design = results.manifest["sweep"]["settings"]["design"]
+        .as_str()
+        .map_or(String::new(), |design| format!(" ({design} design)"));
+    format!(
+        "<code>{}</code> against {reforms} reform{} in {worlds} sampled worlds{design} of {parameters} uncertain parameter{}, {} paired replications each",
+        chart::escape(scenarios.first().unwrap_or(&results.name)),
+        if reforms == 1 { "" } else { "s" },
+        if parameters == 1 { "" } else { "s" },
+        results.replications
+    )
+}
+
+/// One row of `robustness.csv`: a policy's robustness on one metric.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PolicyRow {
+    pub reform: String,
+    pub metric: String,
+    pub worlds: u64,
+    pub share: f64,
+    pub share_low: f64,
+    pub share_high: f64,
+    pub effect_p10: f64,
+    pub effect_median: f64,
+    pub effect_p90: f64,
+    pub regret_median: f64,
+    pub regret_p90: f64,
+    pub regret_max: f64,
+}
+
+/// One row of `prim_boxes.csv`: one restricted parameter of one box.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BoxRow {
+    pub reform: String,
+    pub metric: String,
+    pub number: u64,
+    pub parameter: String,
+    pub min: f64,
+    pub max: f64,
+    pub coverage: f64,
+    pub density: f64,
+    pub worlds_in_box: u64,
+    pub failing_in_box: u64,
+    pub failing_worlds: u64,
+}
+
+/// Streams `name` in `results` by column names; `None` when the file is missing,
+/// unreadable, or lacks a column.
+fn read_named<T>(
+    results: &Results,
+    name: &str,
+    columns: &[&str],
+    mut row: impl FnMut(&[&String]) -> Option<T>,
+) -> Option<Vec<T>> {
+    let mut out = Vec::new();
+    let mut at: Vec<usize> = Vec::new();
+    let found = rows_if_present(&results.file(name), |header, f| {
+        if at.is_empty() {
+            at = column_positions(header, columns.iter().copied())
+                .into_iter()
+                .collect::<Option<Vec<usize>>>()?;
+        }
+        let fields: Vec<&String> = at.iter().map(|&i| &f[i]).collect();
+        out.push(row(&fields)?);
+        Some(())
+    });
+    match found {
+        Ok(Some(_)) => Some(out),
+        _ => None,
+    }
+}
+
+/// The rows of `robustness.csv`; `None` when it is missing or unreadable.
+pub fn read_robustness(results: &Results) -> Option<Vec<PolicyRow>> {
+    const COLUMNS: [&str; 12] = [
+        "reform",
+        "metric",
+        "worlds",
+        "share_improved",
+        "share_ci95_low",
+        "share_ci95_high",
+        "effect_p10",
+        "effect_median",
+        "effect_p90",
+        "regret_median",
+        "regret_p90",
+        "regret_max",
+    ];
+    read_named(results, ROBUSTNESS_FILE, &COLUMNS, |f| {
+        let x = |i: usize| parse_number(f[i]);
+        Some(PolicyRow {
+            reform: f[0].clone(),
+            metric: f[1].clone(),
+            worlds: f[2].parse().ok()?,
+            share: x(3)?,
+            share_low: x(4)?,
+            share_high: x(5)?,
+            effect_p10: x(6)?,
+            effect_median: x(7)?,
+            effect_p90: x(8)?,
+            regret_median: x(9)?,
+            regret_p90: x(10)?,
+            regret_max: x(11)?,
+        })
+    })
+}
+
+/// The rows of `prim_boxes.csv`; `None` when it is missing or unreadable.
+pub fn read_boxes(results: &Results) -> Option<Vec<BoxRow>> {
+    const COLUMNS: [&str; 11] = [
+        "reform",
+        "metric",
+        "box",
+        "parameter",
+        "min",
+        "max",
+        "coverage",
+        "density",
+        "worlds_in_box",
+        "failing_in_box",
+        "failing_worlds",
+    ];
+    read_named(results, PRIM_FILE, &COLUMNS, |f| {
+        Some(BoxRow {
+            reform: f[0].clone(),
+            metric: f[1].clone(),
+            number: f[2].parse().ok()?,
+            parameter: f[3].clone(),
+            min: parse_number(f[4])?,
+            max: parse_number(f[5])?,
+            coverage: parse_number(f[6])?,
+            density: parse_number(f[7])?,
+            worlds_in_box: f[8].parse().ok()?,
+            failing_in_box: f[9].parse().ok()?,
+            failing_worlds: f[10].parse().ok()?,
+        })
+    })
+}
+
+/// The distinct values of `key` over `items`, in first-seen order.
+fn distinct<T>(items: &[T], key: impl Fn(&T) -> &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for item in items {
+        let k = key(item);
+        if !out.iter().any(|o| o == k) {
+            out.push(k.to_string());
+        }
+    }
+    out
+}
+
+/// "83% (55 to 95)": a share with its interval, in per cent.
+fn share_text(r: &PolicyRow) -> String {
+    if !r.share.is_finite() {
+        return "NA".to_string();
+    }
+    let whole = |x: f64| format!("{:.0}", 100.0 * x);
+    format!(
+        "{}% ({} to {})",
+        whole(r.share),
+        whole(r.share_low),
+        whole(r.share_high)
+    )
+}
+
+/// Adds the robustness sections: the shares as bars, the table, the PRIM boxes.
+///
+/// # Errors
+/// `points.csv` or `runaways.csv` cannot be read.
+pub(super) fn build(results: &Results, b: &mut Builder) -> Result<(), ReportError> {
+    let (scenarios, worlds) = scenarios_and_worlds(results);
+    let s = scenarios.len().max(1);
+    let runaway_worlds: BTreeSet<usize> = data::runaways(results)?
+        .into_iter()
+        .map(|(p, _, _)| p / s)
+        .collect();
+    let left_out = match runaway_worlds.len() {
+        0 => "No world had a run flagged as a runaway.".to_string(),
+        n => format!(
+            "{n} of {worlds} worlds had a run flagged as a runaway (runaways.csv) and are left out: their numbers are not those of a plausible district."
+        ),
+    };
+    let intro = format!(
+        "Each world is one draw of the uncertain parameters (points.csv; summary.csv has each scenario's means in each world). In every world the baseline `{}` and each reform run with the same seeds; a reform improves a metric in a world when its mean paired change over the replications is in the metric's better direction. {left_out} The usual sweep charts of a metric against each parameter are left out: their points would mix the baseline with the reforms.",
+        scenarios.first().map_or("", String::as_str)
+    );
+    let Some(rows) = read_robustness(results) else {
+        b.page.section(
+            "robustness",
+            "Robustness across worlds",
+            format!(
+                "{}{}",
+                page::paragraph("note", &intro),
+                page::paragraph(
+                    "note",
+                    "robustness.csv is missing or cannot be read: `cogov analyse DIR` writes it and rebuilds this report."
+                )
+            ),
+        );
+        return Ok(());
+    };
+    let defs = results.model.metrics();
+    let metric_label = |name: &str| {
+        defs.iter()
+            .find(|d| d.name == name)
+            .map_or(name.to_string(), label)
+    };
+    let metrics = distinct(&rows, |r| &r.metric);
+    let reforms: Vec<String> = distinct(&rows, |r| &r.reform)
+        .into_iter()
+        .filter(|r| r != NO_REFORM)
+        .collect();
+    let find = |reform: &str, metric: &str| {
+        rows.iter()
+            .find(|r| r.reform == reform && r.metric == metric)
+    };
+
+    // The shares as bars: metrics as rows, reforms as colours.
+    let chart = Bars {
+        series: reforms.clone(),
+        rows: metrics
+            .iter()
+            .map(|m| BarRow {
+                label: metric_label(m),
+                bars: reforms
+                    .iter()
+                    .map(|r| match find(r, m) {
+                        Some(row) => Bar {
+                            value: 100.0 * row.share,
+                            low: 100.0 * row.share_low,
+                            high: 100.0 * row.share_high,
+                            note: share_text(row),
+                        },
+                        None => Bar {
+                            value: f64::NAN,
+                            low: f64::NAN,
+                            high: f64::NAN,
+                            note: String::new(),
+                        },
+                    })
+                    .collect(),
+            })
+            .collect(),
+        domain: Some((0.0, 100.0)),
+    };
+    let name = "robustness-share-improved";
+    let used = rows.iter().map(|r| r.worlds).max().unwrap_or(0);
+    let frame = Frame::new(
+        name,
+        "Share of worlds where each reform improves the metric",
+        format!(
+            "Bar chart: for each headline metric (rows) and each reform (colours), the per cent of the {used} worlds in which the reform improves the metric against the baseline, with its 95% Wilson interval."
+        ),
+        "worlds improved (%)",
+        "metric",
+    )
+    .size(820.0, 0.0);
+    let svg = chart::bars(&frame, &chart);
+    let mut html = page::paragraph("note", &intro);
+    html.push_str(&b.figure(
+        name,
+        svg,
+        &format!(
+            "Per cent of the {used} worlds in which each reform improves each headline metric, with 95% Wilson intervals (Wilson 1927), which stay inside 0 to 100% however few the worlds. A reform that improves a metric in 100% of the worlds still has an interval below 100%: more worlds narrow it. NA: the metric has no better direction."
+        ),
+    ));
+
+    // The numbers behind the bars, with the effect's spread and the regret.
+    let mut table_rows = Vec::new();
+    for m in &metrics {
+        let unit = defs
+            .iter()
+            .find(|d| d.name == *m)
+            .map_or(String::new(), |d| format!(" ({})", d.unit));
+        table_rows.push(vec![format!(
+            "#group {}{}",
+            chart::escape(&metric_label(m)),
+            chart::escape(&unit)
+        )]);
+        for r in rows.iter().filter(|r| r.metric == *m) {
+            let nothing = r.reform == NO_REFORM;
+            table_rows.push(vec![
+                if nothing {
+                    "<em>no reform</em>".to_string()
+                } else {
+                    chart::escape(&r.reform)
+                },
+                if nothing {
+                    String::new()
+                } else {
+                    share_text(r)
+                },
+                if nothing {
+                    String::new()
+                } else {
+                    format!(
+                        "{} / {} / {}",
+                        number(r.effect_p10),
+                        number(r.effect_median),
+                        number(r.effect_p90)
+                    )
+                },
+                format!(
+                    "{} / {} / {}",
+                    number(r.regret_median),
+                    number(r.regret_p90),
+                    number(r.regret_max)
+                ),
+            ]);
+        }
+    }
+    html.push_str(&page::paragraph(
+        "note",
+        "The effect is the reform's paired change against the baseline in each world (10th percentile, median, 90th percentile across worlds, in the metric's unit). Regret is how far a policy falls short of the best policy of each world, doing nothing included (Savage 1951): a robust choice has a small maximum regret. robustness.csv has every column.",
+    ));
+    html.push_str(&page::table(
+        &[
+            "reform",
+            "worlds improved (95% CI)",
+            "effect p10 / median / p90",
+            "regret median / p90 / max",
+        ],
+        &[0],
+        &table_rows,
+    ));
+    b.page
+        .section("robustness", "Robustness across worlds", html);
+
+    b.page.section(
+        "prim",
+        "Where reforms fail",
+        prim_section(results, &rows, &metric_label)?,
+    );
+    Ok(())
+}
+
+/// The PRIM boxes in words, one line per box.
+fn prim_section(
+    results: &Results,
+    rows: &[PolicyRow],
+    metric_label: &dyn Fn(&str) -> String,
+) -> Result<String, ReportError> {
+    let intro = page::paragraph(
+        "note",
+        "For each reform and metric, PRIM (Friedman and Fisher 1999; Bryant and Lempert 2010) looks for a box of the uncertain parameters that holds most of the worlds where the reform fails to improve the metric (coverage) and few others (density: the share of the worlds in the box that fail). A box says which assumptions the reform's success depends on.",
+    );
+    let Some(boxes) = read_boxes(results) else {
+        return Ok(format!(
+            "{intro}{}",
+            page::paragraph(
+                "note",
+                "prim_boxes.csv is missing or cannot be read: `cogov analyse DIR` writes it."
+            )
+        ));
+    };
+    // Each parameter's range over the worlds: a limit at the range's end restricts
+    // nothing.
+    let design = data::design(results)?;
+    let range = |parameter: &str| -> Option<(f64, f64)> {
+        let c = design.columns.iter().position(|p| p == parameter)?;
+        let values: Vec<f64> = design
+            .values
+            .iter()
+            .filter_map(|row| row[c].parse::<f64>().ok())
+            .collect();
+        let lo = values.iter().copied().fold(f64::INFINITY, f64::min);
+        let hi = values.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+        (lo <= hi).then_some((lo, hi))
+    };
+    let mut keys: Vec<(String, String, u64)> = Vec::new();
+    for r in &boxes {
+        let k = (r.reform.clone(), r.metric.clone(), r.number);
+        if !keys.contains(&k) {
+            keys.push(k);
+        }
+    }
+    let mut table_rows = Vec::new();
+    for (reform, metric, number) in &keys {
+        let parts: Vec<&BoxRow> = boxes
+            .iter()
+            .filter(|r| r.reform == *reform && r.metric == *metric && r.number == *number)
+            .collect();
+        let first = parts[0];
+        let worlds = rows
+            .iter()
+            .find(|r| r.reform == *reform && r.metric == *metric)
+            .map_or(String::new(), |r| format!(" of {}", r.worlds));
+        let limits: Vec<String> = parts
+            .iter()
+            .map(|r| restriction(r, range(&r.parameter)))
+            .collect();
+        let sentence = format!(
+            "{reform} fails to improve {} in {}{worlds} worlds; {} of them (density {}) where {}.",
+            metric_label(metric),
+            first.failing_worlds,
+            percent(first.coverage),
+            percent(first.density),
+            limits.join(" and ")
+        );
+        table_rows.push(vec![
+            chart::escape(&sentence),
+            number.to_string(),
+            format!("{} of {}", first.failing_in_box, first.worlds_in_box),
+        ]);
+    }
+    if table_rows.is_empty() {
+        return Ok(format!(
+            "{intro}{}",
+            page::paragraph(
+                "note",
+                "No box: every reform either improves every metric in every world, or fails in worlds that no range of the parameters singles out."
+            )
+        ));
+    }
+    Ok(format!(
+        "{intro}{}{}",
+        page::table(
+            &["in words", "box", "worlds in the box that fail"],
+            &[0],
+            &table_rows
+        ),
+        page::paragraph(
+            "note",
+            "A reform and metric without a box either never fails or fails in worlds no range of the parameters singles out; prim_boxes.csv has each box's limits, coverage, density and mass."
+        )
+    ))
+}
+
+/// A box's limit: three significant digits, without trailing zeros.
+fn limit(x: f64) -> String {
+    let text = number(x);
+    if text.contains('.') {
+        text.trim_end_matches('0').trim_end_matches('.').to_string()
+    } else {
+        text
+    }
+}
+
+/// One restricted parameter in words: `a.b in [0.1, 0.3]`, or `c.d >= 2` when the
+/// upper limit is the end of the parameter's `range` over the worlds.
+fn restriction(r: &BoxRow, range: Option<(f64, f64)>) -> String {
+    let same = |a: f64, b: f64| (a - b).abs() <= 1e-12 * a.abs().max(b.abs()).max(1e-300);
+    let (low_free, high_free) = match range {
+        Some((lo, hi)) => (same(r.min, lo), same(r.max, hi)),
+        None => (false, false),
+    };
+    match (low_free, high_free) {
+        (false, true) => format!("{} >= {}", r.parameter, limit(r.min)),
+        (true, false) => format!("{} <= {}", r.parameter, limit(r.max)),
+        _ => format!("{} in [{}, {}]", r.parameter, limit(r.min), limit(r.max)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn box_row(min: f64, max: f64) -> BoxRow {
+        BoxRow {
+            reform: "r".into(),
+            metric: "m".into(),
+            number: 1,
+            parameter: "a.b".into(),
+            min,
+            max,
+            coverage: 0.8,
+            density: 0.9,
+            worlds_in_box: 10,
+            failing_in_box: 9,
+            failing_worlds: 11,
+        }
+    }
+
+    #[test]
+    fn a_limit_at_the_end_of_the_range_restricts_nothing() {
+        let range = Some((0.0, 1.0));
+        assert_eq!(restriction(&box_row(0.2, 1.0), range), "a.b >= 0.2");
+        assert_eq!(restriction(&box_row(0.0, 0.35), range), "a.b <= 0.35");
+        assert_eq!(restriction(&box_row(0.1, 0.3), range), "a.b in [0.1, 0.3]");
+        assert_eq!(restriction(&box_row(0.1, 0.3), None), "a.b in [0.1, 0.3]");
+    }
+
+    #[test]
+    fn shares_read_in_whole_per_cent() {
+        let row = PolicyRow {
+            reform: "r".into(),
+            metric: "m".into(),
+            worlds: 12,
+            share: 0.8333,
+            share_low: 0.552,
+            share_high: 0.953,
+            effect_p10: 0.0,
+            effect_median: 0.0,
+            effect_p90: 0.0,
+            regret_median: 0.0,
+            regret_p90: 0.0,
+            regret_max: 0.0,
+        };
+        assert_eq!(share_text(&row), "83% (55 to 95)");
+        let na = PolicyRow {
+            share: f64::NAN,
+            ..row
+        };
+        assert_eq!(share_text(&na), "NA");
+    }
+}
