@@ -27,8 +27,8 @@ mod robustness;
 pub use indices::{Analysis, Index, IndexKind, Method, MetricResult, Options, analyse};
 pub use means::{Exclusions, NOISE_WARNING, PointMeans, point_means};
 pub use robustness::{
-    PRIM_FILE, QUASI_P_SHOWN, ROBUSTNESS_FILE, ReformRow, RobustnessAnalysis, WORLD_COLUMNS,
-    analyse_robustness, is_robustness,
+    PRIM_FILE, ROBUSTNESS_FILE, ReformRow, RobustnessAnalysis, WORLD_COLUMNS, analyse_robustness,
+    is_robustness,
 };
 
 /// The file `cogov analyse` writes into a results directory.

@@ -25,6 +25,7 @@ use crate::model::Model;
 use crate::output::csv::{Cell, CsvTable};
 use crate::report::data;
 use crate::report::read::Results;
+use crate::report::words::{self, BoxLimit};
 use crate::schema::metrics::Better;
 use crate::sensitivity::{PrimBox, PrimOptions, Robustness, prim, robustness};
 use std::collections::BTreeSet;
@@ -34,10 +35,6 @@ use std::fmt::Write as _;
 pub const ROBUSTNESS_FILE: &str = "robustness.csv";
 /// The file of the PRIM boxes.
 pub const PRIM_FILE: &str = "prim_boxes.csv";
-
-/// Limits of a PRIM box with a quasi-p-value at or above this are not named in words
-/// (they are in `prim_boxes.csv`): the box's density does not clearly depend on them.
-pub const QUASI_P_SHOWN: f64 = 0.05;
 
 /// The columns a robustness comparison's `points.csv` starts with, before the
 /// uncertain parameters.
@@ -388,13 +385,16 @@ impl RobustnessAnalysis {
                 ]);
                 if let Some(first) = row.boxes.first() {
                     boxes.push(format!(
-                        "  {} fails to improve it in {} of {} worlds; {:.0}% of those (density {:.0}%) where {}",
-                        self.policy(row.reform),
-                        row.failing,
-                        row.stats.worlds,
-                        100.0 * first.coverage,
-                        100.0 * first.density,
-                        self.describe(first)
+                        "  {}",
+                        words::box_sentence(
+                            &self.policy(row.reform),
+                            "it",
+                            row.failing as u64,
+                            row.stats.worlds as u64,
+                            first.coverage,
+                            first.density,
+                            &self.limits(first),
+                        )
                     ));
                 }
             }
@@ -407,42 +407,24 @@ impl RobustnessAnalysis {
         out
     }
 
-    /// A box's restrictions in words: `a.b in [0.1, 0.3] and c.d >= 2`, naming only
-    /// the limits whose quasi-p-value (Bryant and Lempert 2010) is below
-    /// [`QUASI_P_SHOWN`] (all of them when none is) and counting the others.
+    /// A box's limits in words ([`crate::report::words::box_limits`]).
     pub fn describe(&self, found: &PrimBox) -> String {
-        let round = crate::output::table::round;
-        let strong = |r: &&crate::sensitivity::Restriction| {
-            [r.lower_p, r.upper_p]
-                .iter()
-                .flatten()
-                .any(|&p| p < QUASI_P_SHOWN)
-        };
-        let shown: Vec<&crate::sensitivity::Restriction> =
-            if found.restricted.iter().any(|r| strong(&r)) {
-                found.restricted.iter().filter(strong).collect()
-            } else {
-                found.restricted.iter().collect()
-            };
-        let hidden = found.restricted.len() - shown.len();
-        let words = shown
+        words::box_limits(&self.limits(found))
+    }
+
+    /// A box's restricted parameters as the words of the report name them.
+    fn limits<'a>(&'a self, found: &PrimBox) -> Vec<BoxLimit<'a>> {
+        found
+            .restricted
             .iter()
-            .map(|r| {
-                let (low, high) = found.limits[r.dim];
-                let name = &self.parameters[r.dim];
-                match (r.lower_p.is_some(), r.upper_p.is_some()) {
-                    (true, true) => format!("{name} in [{}, {}]", round(low), round(high)),
-                    (true, false) => format!("{name} >= {}", round(low)),
-                    _ => format!("{name} <= {}", round(high)),
-                }
+            .map(|r| BoxLimit {
+                parameter: &self.parameters[r.dim],
+                min: found.limits[r.dim].0,
+                max: found.limits[r.dim].1,
+                lower_p: r.lower_p,
+                upper_p: r.upper_p,
             })
-            .collect::<Vec<_>>()
-            .join(" and ");
-        if hidden > 0 {
-            format!("{words} (and {hidden} weaker limit(s), in prim_boxes.csv)")
-        } else {
-            words
-        }
+            .collect()
     }
 
     /// What a reader must know: worlds left out.

@@ -4,9 +4,10 @@
 //! plots of paired changes ([`forest`]), heat maps and district maps ([`heat_map`],
 //! [`district_map`]), categorical lattice snapshots ([`lattice`]), scatter plots with a
 //! LOWESS trend ([`scatter`], [`lowess`]), horizontal bars with 95% whiskers ([`bars`])
-//! and labelled points with horizontal whiskers, the Morris plot ([`labelled_points`]). It also owns the pieces a report needs around
-//! them: nice tick values ([`nice_ticks`], [`format_tick`]), XML escaping ([`escape`]) and
-//! the palettes ([`OKABE_ITO`], [`viridis`], [`Verdict::colour`]).
+//! and labelled points with horizontal whiskers, the Morris plot ([`labelled_points`]).
+//! It also owns the pieces a report needs around them: nice tick values ([`nice_ticks`],
+//! [`format_tick`]), XML escaping ([`escape`]) and the palettes ([`OKABE_ITO`],
+//! [`viridis`], [`Verdict::colour`]).
 //!
 //! It deliberately does not read results, write files or know any model: it imports
 //! nothing from the rest of the crate (a leaf layer, like `stats`). The report writer
@@ -18,9 +19,9 @@
 //! `ticks.rs` computes tick values and formats numbers; `draw.rs` is the kit every chart
 //! shares (the SVG writer, axes, legends, markers, layout, the "no data" chart);
 //! `grid.rs` lays out square cells for `heat.rs` (heat and district maps) and
-//! `lattice.rs`; `lines.rs`, `forest.rs` and `scatter.rs` (with LOWESS) draw one kind
-//! of chart each, `bars.rs` the two charts of estimates with intervals (bars, and
-//! labelled points). Palettes, escaping and [`Frame`] live here.
+//! `lattice.rs`; `lines.rs`, `forest.rs`, `scatter.rs` (with LOWESS), `bars.rs` (bars
+//! with whiskers) and `labelled.rs` (labelled points, the Morris plot) draw one kind of
+//! chart each. Palettes, escaping and [`Frame`] live here.
 //!
 //! # Why hand-written SVG rather than a plotting crate
 //!
@@ -52,14 +53,16 @@ mod draw;
 mod forest;
 mod grid;
 mod heat;
+mod labelled;
 mod lattice;
 mod lines;
 mod scatter;
 mod ticks;
 
-pub use bars::{Bar, BarRow, Bars, LabelledPoint, LabelledPoints, bars, labelled_points};
+pub use bars::{Bar, BarRow, Bars, bars};
 pub use forest::{ForestGroup, ForestRow, ForestSeries, Verdict, forest, forest_series};
 pub use heat::{HeatMap, district_map, heat_map};
+pub use labelled::{LabelledPoint, LabelledPoints, labelled_points};
 pub use lattice::{Category, lattice};
 pub use lines::{Band, BandPoint, lines};
 pub use scatter::{Scatter, lowess, lowess_delta, scatter};

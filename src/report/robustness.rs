@@ -12,7 +12,7 @@
 
 use super::data;
 use super::read::{Results, column_positions, rows_if_present};
-use super::words::{label, number, percent};
+use super::words::{BoxLimit, box_sentence, label, number};
 use super::{Builder, ReportError, page};
 use crate::chart::{self, Bar, BarRow, Bars, Frame};
 use crate::output::layout::parse_number;
@@ -106,6 +106,10 @@ pub struct BoxRow {
     pub worlds_in_box: u64,
     pub failing_in_box: u64,
     pub failing_worlds: u64,
+    /// The quasi-p-values of the lower and upper limits; `None` for an end the box
+    /// does not restrict.
+    pub lower_p: Option<f64>,
+    pub upper_p: Option<f64>,
 }
 
 /// Streams `name` in `results` by column names; `None` when the file is missing,
@@ -171,7 +175,7 @@ pub fn read_robustness(results: &Results) -> Option<Vec<PolicyRow>> {
 
 /// The rows of `prim_boxes.csv`; `None` when it is missing or unreadable.
 pub fn read_boxes(results: &Results) -> Option<Vec<BoxRow>> {
-    const COLUMNS: [&str; 11] = [
+    const COLUMNS: [&str; 13] = [
         "reform",
         "metric",
         "box",
@@ -183,6 +187,8 @@ pub fn read_boxes(results: &Results) -> Option<Vec<BoxRow>> {
         "worlds_in_box",
         "failing_in_box",
         "failing_worlds",
+        "min_quasi_p",
+        "max_quasi_p",
     ];
     read_named(results, PRIM_FILE, &COLUMNS, |f| {
         Some(BoxRow {
@@ -197,6 +203,8 @@ pub fn read_boxes(results: &Results) -> Option<Vec<BoxRow>> {
             worlds_in_box: f[8].parse().ok()?,
             failing_in_box: f[9].parse().ok()?,
             failing_worlds: f[10].parse().ok()?,
+            lower_p: parse_number(f[11]).filter(|p| !p.is_nan()),
+            upper_p: parse_number(f[12]).filter(|p| !p.is_nan()),
         })
     })
 }
@@ -417,20 +425,6 @@ fn prim_section(
             )
         ));
     };
-    // Each parameter's range over the worlds: a limit at the range's end restricts
-    // nothing.
-    let design = data::design(results)?;
-    let range = |parameter: &str| -> Option<(f64, f64)> {
-        let c = design.columns.iter().position(|p| p == parameter)?;
-        let values: Vec<f64> = design
-            .values
-            .iter()
-            .filter_map(|row| row[c].parse::<f64>().ok())
-            .collect();
-        let lo = values.iter().copied().fold(f64::INFINITY, f64::min);
-        let hi = values.iter().copied().fold(f64::NEG_INFINITY, f64::max);
-        (lo <= hi).then_some((lo, hi))
-    };
     let mut keys: Vec<(String, String, u64)> = Vec::new();
     for r in &boxes {
         let k = (r.reform.clone(), r.metric.clone(), r.number);
@@ -448,18 +442,28 @@ fn prim_section(
         let worlds = rows
             .iter()
             .find(|r| r.reform == *reform && r.metric == *metric)
-            .map_or(String::new(), |r| format!(" of {}", r.worlds));
-        let limits: Vec<String> = parts
+            .map_or(0, |r| r.worlds);
+        let limits: Vec<BoxLimit> = parts
             .iter()
-            .map(|r| restriction(r, range(&r.parameter)))
+            .map(|r| BoxLimit {
+                parameter: &r.parameter,
+                min: r.min,
+                max: r.max,
+                lower_p: r.lower_p,
+                upper_p: r.upper_p,
+            })
             .collect();
         let sentence = format!(
-            "{reform} fails to improve {} in {}{worlds} worlds; {} of them (density {}) where {}.",
-            metric_label(metric),
-            first.failing_worlds,
-            percent(first.coverage),
-            percent(first.density),
-            limits.join(" and ")
+            "{}.",
+            box_sentence(
+                reform,
+                &metric_label(metric),
+                first.failing_worlds,
+                worlds,
+                first.coverage,
+                first.density,
+                &limits
+            )
         );
         table_rows.push(vec![
             chart::escape(&sentence),
@@ -490,59 +494,9 @@ fn prim_section(
     ))
 }
 
-/// A box's limit: three significant digits, without trailing zeros.
-fn limit(x: f64) -> String {
-    let text = number(x);
-    if text.contains('.') {
-        text.trim_end_matches('0').trim_end_matches('.').to_string()
-    } else {
-        text
-    }
-}
-
-/// One restricted parameter in words: `a.b in [0.1, 0.3]`, or `c.d >= 2` when the
-/// upper limit is the end of the parameter's `range` over the worlds.
-fn restriction(r: &BoxRow, range: Option<(f64, f64)>) -> String {
-    let same = |a: f64, b: f64| (a - b).abs() <= 1e-12 * a.abs().max(b.abs()).max(1e-300);
-    let (low_free, high_free) = match range {
-        Some((lo, hi)) => (same(r.min, lo), same(r.max, hi)),
-        None => (false, false),
-    };
-    match (low_free, high_free) {
-        (false, true) => format!("{} >= {}", r.parameter, limit(r.min)),
-        (true, false) => format!("{} <= {}", r.parameter, limit(r.max)),
-        _ => format!("{} in [{}, {}]", r.parameter, limit(r.min), limit(r.max)),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn box_row(min: f64, max: f64) -> BoxRow {
-        BoxRow {
-            reform: "r".into(),
-            metric: "m".into(),
-            number: 1,
-            parameter: "a.b".into(),
-            min,
-            max,
-            coverage: 0.8,
-            density: 0.9,
-            worlds_in_box: 10,
-            failing_in_box: 9,
-            failing_worlds: 11,
-        }
-    }
-
-    #[test]
-    fn a_limit_at_the_end_of_the_range_restricts_nothing() {
-        let range = Some((0.0, 1.0));
-        assert_eq!(restriction(&box_row(0.2, 1.0), range), "a.b >= 0.2");
-        assert_eq!(restriction(&box_row(0.0, 0.35), range), "a.b <= 0.35");
-        assert_eq!(restriction(&box_row(0.1, 0.3), range), "a.b in [0.1, 0.3]");
-        assert_eq!(restriction(&box_row(0.1, 0.3), None), "a.b in [0.1, 0.3]");
-    }
 
     #[test]
     fn shares_read_in_whole_per_cent() {

@@ -333,6 +333,80 @@ pub fn headline(reform: &str, key: &[Change], others: &[Change]) -> String {
     sentence
 }
 
+/// Limits of a PRIM box with a quasi-p-value at or above this are not named in words
+/// (`prim_boxes.csv` has them): the box's density does not clearly depend on them.
+pub const QUASI_P_SHOWN: f64 = 0.05;
+
+/// One restricted parameter of a PRIM box: its limits, and the quasi-p-value of each
+/// end the box restricts (`None`: that end is the data's own).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct BoxLimit<'a> {
+    pub parameter: &'a str,
+    pub min: f64,
+    pub max: f64,
+    pub lower_p: Option<f64>,
+    pub upper_p: Option<f64>,
+}
+
+/// A box's limit: three significant digits, without trailing zeros.
+fn limit(x: f64) -> String {
+    let text = number(x);
+    if text.contains('.') {
+        text.trim_end_matches('0').trim_end_matches('.').to_string()
+    } else {
+        text
+    }
+}
+
+/// A box's limits in words, `a.b in [0.1, 0.3] and c.d >= 2`, naming only those
+/// with a quasi-p-value below [`QUASI_P_SHOWN`] (Bryant and Lempert 2010), or all
+/// when none is, and counting the others.
+pub fn box_limits(limits: &[BoxLimit]) -> String {
+    let strong = |l: &&BoxLimit| {
+        [l.lower_p, l.upper_p]
+            .iter()
+            .flatten()
+            .any(|&p| p < QUASI_P_SHOWN)
+    };
+    let shown: Vec<&BoxLimit> = if limits.iter().any(|l| strong(&l)) {
+        limits.iter().filter(strong).collect()
+    } else {
+        limits.iter().collect()
+    };
+    let words = shown
+        .iter()
+        .map(|l| match (l.lower_p.is_some(), l.upper_p.is_some()) {
+            (true, false) => format!("{} >= {}", l.parameter, limit(l.min)),
+            (false, true) => format!("{} <= {}", l.parameter, limit(l.max)),
+            _ => format!("{} in [{}, {}]", l.parameter, limit(l.min), limit(l.max)),
+        })
+        .collect::<Vec<_>>()
+        .join(" and ");
+    match limits.len() - shown.len() {
+        0 => words,
+        hidden => format!("{words} (and {hidden} weaker limit(s), in prim_boxes.csv)"),
+    }
+}
+
+/// A PRIM box as a sentence: "R fails to improve M in F of W worlds; C of those
+/// (density D) where LIMITS".
+pub fn box_sentence(
+    reform: &str,
+    metric: &str,
+    failing: u64,
+    worlds: u64,
+    coverage: f64,
+    density: f64,
+    limits: &[BoxLimit],
+) -> String {
+    format!(
+        "{reform} fails to improve {metric} in {failing} of {worlds} worlds; {} of those (density {}) where {}",
+        percent(coverage),
+        percent(density),
+        box_limits(limits)
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -458,5 +532,56 @@ mod tests {
         assert_eq!(short(-0.0123), "-0.012");
         assert_eq!(short(4.46), "4.5");
         assert_eq!(percent(0.00123), "0.12%");
+    }
+
+    #[test]
+    fn box_limits_name_the_ends_a_box_restricts_and_the_strong_ones_only() {
+        let l = |parameter, min, max, lower_p, upper_p| BoxLimit {
+            parameter,
+            min,
+            max,
+            lower_p,
+            upper_p,
+        };
+        assert_eq!(
+            box_limits(&[l("a.b", 0.2, 1.0, Some(0.01), None)]),
+            "a.b >= 0.2"
+        );
+        assert_eq!(
+            box_limits(&[l("a.b", 0.0, 0.35, None, Some(0.01))]),
+            "a.b <= 0.35"
+        );
+        assert_eq!(
+            box_limits(&[l("a.b", 0.1, 0.3, Some(0.01), Some(0.2))]),
+            "a.b in [0.1, 0.3]"
+        );
+        // A weak limit beside a strong one is counted, not named.
+        assert_eq!(
+            box_limits(&[
+                l("a.b", 0.1, 1.0, Some(0.001), None),
+                l("c.d", 0.0, 0.9, None, Some(0.3)),
+            ]),
+            "a.b >= 0.1 (and 1 weaker limit(s), in prim_boxes.csv)"
+        );
+        // All weak: all named.
+        assert_eq!(
+            box_limits(&[
+                l("a.b", 0.1, 1.0, Some(0.2), None),
+                l("c.d", 0.0, 0.9, None, Some(0.3)),
+            ]),
+            "a.b >= 0.1 and c.d <= 0.9"
+        );
+        assert_eq!(
+            box_sentence(
+                "r",
+                "m",
+                12,
+                100,
+                1.0,
+                0.86,
+                &[l("a.b", 0.76, 0.9, Some(0.0), None)]
+            ),
+            "r fails to improve m in 12 of 100 worlds; 100% of those (density 86%) where a.b >= 0.76"
+        );
     }
 }

@@ -443,34 +443,26 @@ fn an_uncertainty_comparison_gets_a_robustness_report() {
         "doing nothing's regret"
     );
 
-    // The PRIM boxes in words: a box of known limits, one restricted on both sides
-    // and one only from above (its lower limit is the worlds' minimum).
-    let points = read(&dir.join("points.csv"));
-    let contact_min = points
-        .lines()
-        .skip(1)
-        .map(|l| l.split(',').nth(4).unwrap())
-        .min_by(|a, b| number(a).total_cmp(&number(b)))
-        .unwrap()
-        .to_string();
+    // The PRIM boxes in words: a box of known limits, one restricted on both sides,
+    // one only from above (no quasi-p-value for its lower end), and a weak one
+    // (quasi-p 0.4) that is counted, not named.
     let worlds = table
         .iter()
         .find(|r| r[0] == "logistics" && r[1] == "incidents_per_1000")
         .unwrap()[2];
     std::fs::write(
         dir.join("prim_boxes.csv"),
-        format!(
-            "reform,metric,box,parameter,min,max,coverage,density,mass,worlds_in_box,failing_in_box,failing_worlds\n\
-             logistics,incidents_per_1000,1,residents.offence_propensity,0.0003,0.0006,0.8,0.8,0.83,5,4,5\n\
-             logistics,incidents_per_1000,1,trust.contact_rate,{contact_min},0.2,0.8,0.8,0.83,5,4,5\n"
-        ),
+        "reform,metric,box,parameter,min,max,coverage,density,mass,worlds_in_box,failing_in_box,failing_worlds,min_quasi_p,max_quasi_p\n\
+         logistics,incidents_per_1000,1,residents.offence_propensity,0.0003,0.0006,0.8,0.8,0.83,5,4,5,0.01,0.02\n\
+         logistics,incidents_per_1000,1,trust.contact_rate,0.05,0.2,0.8,0.8,0.83,5,4,5,NA,0.001\n\
+         logistics,incidents_per_1000,1,residents.arrest_constant,0.2,0.9,0.8,0.8,0.83,5,4,5,0.4,NA\n",
     )
     .unwrap();
     cogov(at).args(["report", "u"]).assert().success();
     let html = check_page(&dir);
     assert!(
         html.contains(&format!(
-            "logistics fails to improve incidents in 5 of {worlds} worlds; 80% of them (density 80%) where residents.offence_propensity in [0.0003, 0.0006] and trust.contact_rate &lt;= 0.2."
+            "logistics fails to improve incidents in 5 of {worlds} worlds; 80% of those (density 80%) where residents.offence_propensity in [0.0003, 0.0006] and trust.contact_rate &lt;= 0.2 (and 1 weaker limit(s), in prim_boxes.csv)."
         )),
         "{}",
         &html[html.find("id=\"prim\"").unwrap()..]
