@@ -65,8 +65,10 @@ pub struct RobustnessAnalysis {
     pub parameters: Vec<String>,
     pub worlds: usize,
     pub replications: u64,
-    /// Worlds left out because a run there ran away, with the scenarios concerned.
+    /// Worlds with a run flagged as a runaway, with the scenarios concerned.
     pub runaway_worlds: Vec<(usize, Vec<usize>)>,
+    /// Whether those worlds were kept in, as asked; they are left out otherwise.
+    pub runaways_included: bool,
     pub rows: Vec<ReformRow>,
 }
 
@@ -76,7 +78,8 @@ pub fn is_robustness(results: &Results) -> bool {
 }
 
 /// Analyses the robustness comparison `results` on `metrics` (indices into the
-/// model's metrics; empty: the headline metrics).
+/// model's metrics; empty: the headline metrics), leaving out the worlds with a run
+/// flagged as a runaway unless `include_runaways`.
 ///
 /// # Errors
 /// A file is unreadable or damaged, or the results are not a robustness comparison.
@@ -84,6 +87,7 @@ pub fn analyse_robustness(
     results: &Results,
     metrics: &[usize],
     prim_options: &PrimOptions,
+    include_runaways: bool,
 ) -> Result<RobustnessAnalysis, AnalysisError> {
     let damaged = |reason: String| AnalysisError::Design {
         dir: results.dir.display().to_string(),
@@ -145,7 +149,7 @@ pub fn analyse_robustness(
             .map(|reform| {
                 (0..worlds)
                     .map(|w| {
-                        if !flagged[w].is_empty() {
+                        if !include_runaways && !flagged[w].is_empty() {
                             return f64::NAN;
                         }
                         paired_mean(&runs[w * s], &runs[w * s + reform], metric)
@@ -198,6 +202,7 @@ pub fn analyse_robustness(
         worlds,
         replications: results.replications,
         runaway_worlds,
+        runaways_included: include_runaways,
         rows,
     })
 }
@@ -342,7 +347,11 @@ impl RobustnessAnalysis {
                     Better::Lower => "lower",
                     Better::Neither => "neither",
                 },
-                self.worlds - self.runaway_worlds.len()
+                if self.runaways_included {
+                    self.worlds
+                } else {
+                    self.worlds - self.runaway_worlds.len()
+                }
             );
             let mut lines = vec![vec![
                 "reform".to_string(),
@@ -445,8 +454,13 @@ impl RobustnessAnalysis {
             })
             .collect();
         vec![format!(
-            "{} world(s) have a run flagged as a runaway (runaways.csv) and are left out: {}{}",
+            "{} world(s) have a run flagged as a runaway (runaways.csv) and are {}: {}{}",
             self.runaway_worlds.len(),
+            if self.runaways_included {
+                "kept in, as --include-runaways asks"
+            } else {
+                "left out (--include-runaways keeps them)"
+            },
             shown.join("; "),
             if self.runaway_worlds.len() > 10 {
                 "; ..."

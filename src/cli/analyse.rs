@@ -26,7 +26,12 @@ pub fn run(args: AnalyseArgs) -> anyhow::Result<()> {
     let results = Results::read(&args.dir)?;
     let metrics = metric_indices(results.model, &args.metric)?;
     if analysis::is_robustness(&results) {
-        let found = analysis::analyse_robustness(&results, &metrics, &PrimOptions::default())?;
+        let found = analysis::analyse_robustness(
+            &results,
+            &metrics,
+            &PrimOptions::default(),
+            args.include_runaways,
+        )?;
         write_robustness(&args.dir, &found)?;
         rebuild_report(&args.dir);
         if args.quiet {
@@ -167,7 +172,7 @@ pub fn write_robustness(dir: &Path, found: &RobustnessAnalysis) -> anyhow::Resul
 pub fn write_into(dir: &Path) -> anyhow::Result<()> {
     let results = Results::read(dir)?;
     if analysis::is_robustness(&results) {
-        let found = analysis::analyse_robustness(&results, &[], &PrimOptions::default())?;
+        let found = analysis::analyse_robustness(&results, &[], &PrimOptions::default(), false)?;
         return write_robustness(dir, &found);
     }
     if results.kind == cogov::experiment::Kind::Sweep {

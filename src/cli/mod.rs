@@ -99,8 +99,8 @@ pub enum Command {
         /// A finished results directory
         dir: PathBuf,
     },
-    /// Sensitivity indices of a finished sweep: Sobol, Morris, or regression and
-    /// rank correlation, with 95% intervals
+    /// Sensitivity indices of a finished sweep (Sobol, Morris, or regression and rank
+    /// correlation, with 95% intervals), or the robustness of an uncertainty comparison
     ///
     /// Reads the sweep's manifest, points.csv and runs.csv, takes each point's mean
     /// over its replications and computes what its design was made for: S1, ST (and
@@ -108,7 +108,10 @@ pub enum Command {
     /// partial rank correlation coefficients for lhs, random and grid. Writes
     /// sensitivity.csv (one row per metric, parameter and index), rebuilds
     /// report.html, and prints the parameters ranked for the key metrics. Points with
-    /// a run that failed or ran away are left out with their group and reported.
+    /// a run that failed or ran away are left out (with their Sobol base row, or the
+    /// Morris effects that end there) and reported. For the results of `compare
+    /// --uncertainty` it writes robustness.csv and prim_boxes.csv instead.
+    /// docs/sensitivity.md has the formulas.
     #[command(visible_alias = "sensitivity")]
     Analyse(AnalyseArgs),
     /// Serve the workshop page: the study's levers as sliders, the baseline against
@@ -269,10 +272,11 @@ pub struct AnalyseArgs {
     /// Seed of the bootstrap [default: the experiment's seed]
     #[arg(long, value_name = "S")]
     pub seed: Option<u64>,
-    /// Keep points with a run flagged as a runaway (left out by default)
+    /// Keep points (worlds, for an uncertainty comparison) with a run flagged as a
+    /// runaway; they are left out by default
     #[arg(long)]
     pub include_runaways: bool,
-    /// Print only the path of sensitivity.csv
+    /// Print only the path of the file written (sensitivity.csv, or robustness.csv)
     #[arg(long, short)]
     pub quiet: bool,
 }

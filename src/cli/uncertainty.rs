@@ -162,7 +162,8 @@ pub fn compare(
         } else {
             super::analyse::metric_indices(model, &args.metric)?
         };
-        let found = analysis::analyse_robustness(&results, &metrics, &PrimOptions::default())?;
+        let found =
+            analysis::analyse_robustness(&results, &metrics, &PrimOptions::default(), false)?;
         if !metrics.is_empty() {
             // The files hold what the table shows.
             super::analyse::write_robustness(&dir, &found)?;
