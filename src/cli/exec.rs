@@ -6,10 +6,10 @@
 use super::{ExecArgs, InputError};
 use crate::progress::Progress;
 use anyhow::Context as _;
-use cogov::driver::{Driver, Finished, Options};
+use cogov::driver::{Driver, DriverError, Finished, Options};
 use cogov::experiment::compare::{Adaptive, StopReason};
 use cogov::experiment::{Experiment, Job, Shard};
-use cogov::output::{Layout, Manifest, ScenarioEntry, UtcTime};
+use cogov::output::{Layout, Manifest, OutputError, ScenarioEntry, UtcTime};
 use std::io::IsTerminal as _;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -100,7 +100,25 @@ pub fn execute(
         shard: args.shard,
         adaptive: adaptive.map(|(a, _)| a.clone()),
     };
-    let driver = Driver::open(experiment, layout, &target, options, observe)?;
+    // A default directory another process claimed at the same moment (two runs in
+    // the same second) is no reason to fail: take the next free name.
+    let mut target = target;
+    let driver = loop {
+        match Driver::open(
+            experiment,
+            layout.clone(),
+            &target,
+            options.clone(),
+            observe,
+        ) {
+            Err(DriverError::Output(OutputError::Busy { .. } | OutputError::Interrupted(_)))
+                if args.out.is_none() && !args.resume =>
+            {
+                target = cogov::output::next_free(&target);
+            }
+            other => break other?,
+        }
+    };
     let quiet = args.quiet;
     if !quiet {
         let verb = if args.resume && driver.done() > 0 {

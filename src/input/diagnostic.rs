@@ -118,21 +118,33 @@ impl Diagnostic {
     }
 }
 
+/// Most characters of a message, a note or a quoted source line shown: a key or a
+/// value of megabytes must not print megabytes.
+pub const MAX_SHOWN_CHARS: usize = 400;
+
+/// `text` cut to [`MAX_SHOWN_CHARS`] characters, saying how much was left out.
+pub(crate) fn shortened(text: &str) -> std::borrow::Cow<'_, str> {
+    match text.char_indices().nth(MAX_SHOWN_CHARS) {
+        None => text.into(),
+        Some((cut, _)) => {
+            let left = text[cut..].chars().count();
+            format!("{}... ({left} more characters)", &text[..cut]).into()
+        }
+    }
+}
+
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let message = shortened(&self.message);
         match self.position {
-            Some(p) => write!(
-                f,
-                "error: {}:{}:{}: {}",
-                self.file, p.line, p.column, self.message
-            )?,
-            None => write!(f, "error: {}: {}", self.file, self.message)?,
+            Some(p) => write!(f, "error: {}:{}:{}: {message}", self.file, p.line, p.column)?,
+            None => write!(f, "error: {}: {message}", self.file)?,
         }
         if let Some(snippet) = &self.snippet {
             write!(f, "\n{snippet}")?;
         }
         for note in &self.notes {
-            write!(f, "\n{note}")?;
+            write!(f, "\n{}", shortened(note))?;
         }
         Ok(())
     }
@@ -256,6 +268,13 @@ fn width(c: char) -> usize {
     }
 }
 
+/// Most characters of a source line a snippet quotes; a longer line is shown as a
+/// window around the span, `...` marking what is cut.
+pub const SNIPPET_CHARS: usize = 120;
+
+/// Characters of the line kept before the span when the line is cut.
+const SNIPPET_LEAD: usize = 40;
+
 /// The line holding `span.start`, with carets under the span (cut at the line's end),
 /// in rustc's layout:
 ///
@@ -264,26 +283,56 @@ fn width(c: char) -> usize {
 /// 12 | officers_per_10k = 900
 ///    |                    ^^^
 /// ```
+///
+/// A line longer than [`SNIPPET_CHARS`] is shown as that many characters around the
+/// span's start, and the carets stop at the window's end.
 pub fn snippet(text: &str, span: Range<usize>) -> String {
     let start = floor_boundary(text, span.start);
     let end = floor_boundary(text, span.end.max(start));
     let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
     let line_end = text[start..].find('\n').map_or(text.len(), |i| start + i);
     let line = text[line_start..line_end].trim_end_matches('\r');
-    let shown: String = line
-        .chars()
-        .map(|c| match c {
+    let before = text[line_start..start].chars().count();
+    // The window of the line shown, in characters.
+    let (from, cut_left) = if line.chars().nth(SNIPPET_CHARS).is_some() {
+        let from = before.saturating_sub(SNIPPET_LEAD);
+        (from, from > 0)
+    } else {
+        (0, false)
+    };
+    let window: Vec<char> = line.chars().skip(from).take(SNIPPET_CHARS).collect();
+    let cut_right = line.chars().nth(from + window.len()).is_some();
+    let shown: String = window
+        .iter()
+        .map(|&c| match c {
             '\t' => "    ".to_string(),
             c if c.is_control() => String::new(),
             c => c.to_string(),
         })
         .collect();
-    let pad: usize = text[line_start..start].chars().map(width).sum();
-    let carets: usize = text[start..end.min(line_end)].chars().map(width).sum();
+    let (left, right) = (
+        if cut_left { "..." } else { "" },
+        if cut_right { "..." } else { "" },
+    );
+    let in_window = before - from;
+    let pad = left.len()
+        + window[..in_window.min(window.len())]
+            .iter()
+            .copied()
+            .map(width)
+            .sum::<usize>();
+    let span_chars = text[start..end.min(line_end)].chars().count();
+    let carets: usize = window
+        .iter()
+        .skip(in_window)
+        .take(span_chars)
+        .copied()
+        .map(width)
+        .sum();
     let number = position(text, start).line.to_string();
     let gutter = " ".repeat(number.len());
     format!(
-        "{gutter} |\n{number} | {shown}\n{gutter} | {}{}",
+        "{gutter} |\n{number} | {left}{shown}{right}\n{gutter} | {}{}",
         " ".repeat(pad),
         "^".repeat(carets.max(1))
     )
@@ -333,6 +382,37 @@ mod tests {
             let _ = snippet(text, a..b);
         }
         assert!(snippet("", 0..0).ends_with('^'));
+    }
+
+    #[test]
+    fn a_huge_line_is_shown_as_a_window_around_the_span() {
+        let key = "k".repeat(10_000_000);
+        let text = format!("a = 1\n{key} = 2\n");
+        let start = 6 + 5_000_000;
+        let s = snippet(&text, start..start + 3);
+        assert!(s.len() < 400, "{} bytes", s.len());
+        let lines: Vec<&str> = s.lines().collect();
+        assert_eq!(lines[1], format!("2 | ...{}...", "k".repeat(SNIPPET_CHARS)));
+        // The carets sit under the span, 40 characters into the window.
+        assert_eq!(lines[2], format!("  | {}^^^", " ".repeat(3 + 40)));
+        // A span to the end of a long line: the carets stop at the window's end.
+        let whole = snippet(&text, 6..6 + key.len());
+        assert!(whole.ends_with(&format!(" | {}", "^".repeat(SNIPPET_CHARS))));
+        assert!(whole.lines().nth(1).unwrap().ends_with("..."));
+        // A message of megabytes is cut too.
+        let d = Diagnostic::in_file(
+            ErrorKind::UnknownKey,
+            "f.toml",
+            None,
+            format!("unknown `{key}`"),
+        );
+        let shown = d.to_string();
+        assert!(shown.len() < 600, "{}", shown.len());
+        assert!(
+            shown.ends_with("... (9999610 more characters)"),
+            "{}",
+            &shown[shown.len() - 40..]
+        );
     }
 
     #[test]

@@ -30,9 +30,16 @@ pub(crate) mod toml;
 pub(crate) mod value;
 pub(crate) mod walk;
 
+/// Longest word [`best_match`] compares; longer ones match nothing.
+const MAX_SUGGESTED_LEN: usize = 200;
+
 /// The candidate closest to `word` by Jaro-Winkler similarity, if it is close enough
 /// to be a likely typo.
 pub fn best_match<'a>(word: &str, candidates: impl Iterator<Item = &'a str>) -> Option<&'a str> {
+    // No name is this long: a key of megabytes gets no suggestion, and costs nothing.
+    if word.len() > MAX_SUGGESTED_LEN {
+        return None;
+    }
     candidates
         .map(|c| (strsim::jaro_winkler(word, c), c))
         .filter(|(score, _)| *score > 0.8)
@@ -51,5 +58,6 @@ mod tests {
         assert_eq!(best_match("sobl", names.into_iter()), Some("sobol"));
         assert_eq!(best_match("factorial", names.into_iter()), None);
         assert_eq!(best_match("x", std::iter::empty()), None);
+        assert_eq!(best_match(&"grid".repeat(1000), names.into_iter()), None);
     }
 }

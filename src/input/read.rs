@@ -1,5 +1,6 @@
-//! Reading an input file into text: a size limit, a refusal of directories, UTF-8
-//! with the place of the first bad byte, and no byte-order mark.
+//! Reading an input file into text: a size limit, a refusal of directories and of
+//! anything else that is not a regular file (a named pipe would block the read
+//! forever), UTF-8 with the place of the first bad byte, and no byte-order mark.
 //!
 //! Both file formats read their files here and report a failure with
 //! [`ReadError::diagnostic`]; what the text says is not this file's business.
@@ -18,6 +19,8 @@ pub const MAX_FILE_BYTES: u64 = 10 * 1024 * 1024;
 pub(crate) enum ReadError {
     Io(std::io::Error),
     Directory,
+    /// A named pipe, socket or device: what it is, in words.
+    NotRegular(&'static str),
     TooLarge,
     /// The file is not UTF-8: `prefix` is the valid text before the bad `byte`.
     NotUtf8 {
@@ -41,6 +44,7 @@ impl ReadError {
         match self {
             ReadError::Io(e) => e.to_string(),
             ReadError::Directory => "it is a directory, not a file".to_string(),
+            ReadError::NotRegular(what) => format!("it is {what}, not a regular file"),
             ReadError::TooLarge => {
                 format!("it is larger than {} MiB", MAX_FILE_BYTES / (1024 * 1024))
             }
@@ -88,14 +92,38 @@ impl ReadError {
     }
 }
 
+/// What a file that is neither a regular file nor a directory is, in words.
+fn special_kind(kind: std::fs::FileType) -> &'static str {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt as _;
+        if kind.is_fifo() {
+            return "a named pipe (FIFO)";
+        }
+        if kind.is_socket() {
+            return "a socket";
+        }
+        if kind.is_block_device() || kind.is_char_device() {
+            return "a device";
+        }
+    }
+    let _ = kind;
+    "a special file"
+}
+
 /// Reads a file as UTF-8 text without a byte-order mark.
 ///
 /// # Errors
-/// The file is missing or unreadable ([`ReadError::Io`]), a directory, larger than
-/// [`MAX_FILE_BYTES`] or not UTF-8.
+/// The file is missing or unreadable ([`ReadError::Io`]), a directory, a named pipe
+/// or another special file (refused before it is opened, so nothing blocks), larger
+/// than [`MAX_FILE_BYTES`] or not UTF-8.
 pub(crate) fn read_text(path: &Path) -> Result<String, ReadError> {
-    if std::fs::metadata(path).map_err(ReadError::Io)?.is_dir() {
+    let kind = std::fs::metadata(path).map_err(ReadError::Io)?.file_type();
+    if kind.is_dir() {
         return Err(ReadError::Directory);
+    }
+    if !kind.is_file() {
+        return Err(ReadError::NotRegular(special_kind(kind)));
     }
     let file = std::fs::File::open(path).map_err(ReadError::Io)?;
     let mut bytes = Vec::new();
@@ -181,5 +209,23 @@ mod tests {
         let path = dir.path().join("a.toml");
         std::fs::write(&path, "\u{feff}名 = 1\n").unwrap();
         assert_eq!(read_text(&path).unwrap(), "名 = 1\n");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_named_pipe_is_refused_without_blocking() {
+        let tmp = tempfile::tempdir().unwrap();
+        let fifo = tmp.path().join("pipe.toml");
+        let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+        if !made.is_ok_and(|s| s.success()) {
+            return; // no mkfifo on this system
+        }
+        let err = read_text(&fifo).unwrap_err();
+        assert_eq!(
+            err.reason(),
+            "it is a named pipe (FIFO), not a regular file"
+        );
+        let err = read_text(Path::new("/dev/null")).unwrap_err();
+        assert_eq!(err.reason(), "it is a device, not a regular file");
     }
 }

@@ -8,11 +8,19 @@ use std::path::{Path, PathBuf};
 /// if that name is already taken (two runs in the same second).
 pub fn default_dir(parent: &Path, scenario_name: &str, time: UtcTime) -> PathBuf {
     let stem = stem(scenario_name);
-    let base = format!("{stem}-{}", time.compact());
-    let mut candidate = parent.join(&base);
+    next_free(&parent.join(format!("{stem}-{}", time.compact())))
+}
+
+/// `base`, or the first of `base-2`, `base-3`, ... that is free: neither it nor its
+/// `.partial` exists. A default directory lost to a process that took the same name at
+/// the same moment moves on to the next one.
+pub fn next_free(base: &Path) -> PathBuf {
+    let mut candidate = base.to_path_buf();
     let mut k = 2;
     while candidate.exists() || partial_of(&candidate).exists() {
-        candidate = parent.join(format!("{base}-{k}"));
+        let mut name = base.as_os_str().to_owned();
+        name.push(format!("-{k}"));
+        candidate = PathBuf::from(name);
         k += 1;
     }
     candidate
@@ -43,12 +51,18 @@ fn partial_of(target: &Path) -> PathBuf {
     PathBuf::from(name)
 }
 
-/// A name safe in a file name: letters, digits, `-` and `_`; anything else is `_`.
+/// Most characters of a scenario's name in a default directory's name: with the time
+/// and a suffix it stays far below the 255 bytes file systems allow.
+const STEM_CHARS: usize = 64;
+
+/// A name safe in a file name: letters and digits of any script (a Chinese name stays
+/// Chinese), `-` and `_`; anything else is `_`; at most [`STEM_CHARS`] characters.
 fn stem(scenario_name: &str) -> String {
     let stem: String = scenario_name
         .chars()
+        .take(STEM_CHARS)
         .map(|c| {
-            if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
+            if c.is_alphanumeric() || c == '-' || c == '_' {
                 c
             } else {
                 '_'
@@ -75,6 +89,27 @@ mod tests {
         std::fs::create_dir(partial_of(&a)).unwrap();
         let b = default_dir(tmp.path(), "my scenario", t);
         assert_eq!(b, tmp.path().join("my_scenario-19700101T000000Z-2"));
+    }
+
+    #[test]
+    fn long_and_non_ascii_names_give_usable_directory_names() {
+        let t = UtcTime::from_unix_seconds(0);
+        let tmp = tempfile::tempdir().unwrap();
+        let long = default_dir(tmp.path(), &"n".repeat(256), t);
+        let name = long.file_name().unwrap().to_string_lossy().into_owned();
+        assert_eq!(name, format!("{}-19700101T000000Z", "n".repeat(64)));
+        std::fs::create_dir(&long).unwrap();
+        let chinese = default_dir(tmp.path(), "桐乡 基线/改革", t);
+        assert_eq!(chinese, tmp.path().join("桐乡_基线_改革-19700101T000000Z"));
+        std::fs::create_dir(&chinese).unwrap();
+        // Three-byte characters: 64 of them stay under 255 bytes with the time.
+        let wide = default_dir(tmp.path(), &"桐".repeat(300), t);
+        assert!(wide.file_name().unwrap().len() < 255);
+        assert_eq!(
+            next_free(&long),
+            tmp.path()
+                .join(format!("{}-19700101T000000Z-2", "n".repeat(64)))
+        );
     }
 
     #[test]

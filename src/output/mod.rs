@@ -29,7 +29,7 @@ pub mod store;
 pub mod table;
 mod time;
 
-pub use dir::{default_dir, latest_interrupted};
+pub use dir::{default_dir, latest_interrupted, next_free};
 pub use layout::Layout;
 pub use manifest::{Manifest, ScenarioEntry};
 pub use plan::Plan;
@@ -78,6 +78,23 @@ pub enum OutputError {
     #[error("--resume: there is no interrupted run to resume (`{}` does not exist)", .0.display())]
     NothingToResume(PathBuf),
     #[error(
+        "another cogov process{} is writing into `{}`; wait for it to finish (or stop it with Ctrl-C and continue it later with --resume), or choose another directory with --out DIR",
+        .pid.map_or(String::new(), |p| format!(" (pid {p})")),
+        .partial.display()
+    )]
+    Busy { partial: PathBuf, pid: Option<u32> },
+    #[error(
+        "the results are complete in `{}` but cannot be moved to `{}`: {reason}; make `{}` a new or empty directory you can write to (or remove it), then run the same command with --resume to finish",
+        .partial.display(),
+        .target.display(),
+        .target.display()
+    )]
+    CannotMove {
+        partial: PathBuf,
+        target: PathBuf,
+        reason: String,
+    },
+    #[error(
         "--resume: the interrupted run in `{}` was started with different settings ({difference}); resume it with the same scenario, design, seed, replications and shard, or delete it",
         partial.display()
     )]
@@ -102,6 +119,8 @@ impl OutputError {
                 | OutputError::NoDirName(_)
                 | OutputError::Interrupted(_)
                 | OutputError::NothingToResume(_)
+                | OutputError::Busy { .. }
+                | OutputError::CannotMove { .. }
                 | OutputError::PlanChanged { .. }
                 | OutputError::Merge(_)
         )

@@ -17,6 +17,16 @@
 //! on its job, the finished files are byte-identical to those of an uninterrupted run.
 //! `plan.json` records what the experiment is (version, scenario hash, seed, design,
 //! shard); a resume with anything different is refused.
+//!
+//! One writer at a time: a process that writes into `<DIR>.partial` holds an
+//! exclusive advisory lock on `writer.lock` inside it (`flock` through
+//! [`File::try_lock`]), with its pid in the file. The operating system drops the lock
+//! when the process ends, whatever way, so a crash leaves no stale lock; a second
+//! process that wants the same directory (a second run, or a `--resume` of a live one)
+//! is refused, naming the pid. Finishing is resumable: `plan.json`, `checkpoint.json`
+//! and the lock stay in `<DIR>.partial` until it has been renamed to `<DIR>`, so when
+//! the move fails (the target became non-empty, is a mount point, cannot be written)
+//! the same command with `--resume` finishes the job once the target is fixed.
 
 use super::layout::Layout;
 use super::plan::Plan;
@@ -35,6 +45,59 @@ pub const POINTS_FILE: &str = "points.csv";
 pub const RUNAWAYS_FILE: &str = "runaways.csv";
 const PLAN_FILE: &str = "plan.json";
 const CHECKPOINT_FILE: &str = "checkpoint.json";
+/// The file whose lock says a process is writing into `<DIR>.partial`.
+pub const LOCK_FILE: &str = "writer.lock";
+
+/// Takes the writer's lock on `partial` (creating `writer.lock` there) and records
+/// this process's pid in it.
+///
+/// # Errors
+/// [`OutputError::Busy`] when another process holds it, or the file cannot be made.
+fn lock_writer(partial: &Path) -> Result<File, OutputError> {
+    let path = partial.join(LOCK_FILE);
+    let mut file = OpenOptions::new()
+        .read(true)
+        .write(true)
+        .create(true)
+        .truncate(false)
+        .open(&path)
+        .map_err(|e| io_error("open", &path, e))?;
+    match file.try_lock() {
+        Ok(()) => {
+            file.set_len(0)
+                .and_then(|()| file.write_all(format!("{}\n", std::process::id()).as_bytes()))
+                .map_err(|e| io_error("write", &path, e))?;
+            Ok(file)
+        }
+        Err(std::fs::TryLockError::WouldBlock) => Err(OutputError::Busy {
+            partial: partial.to_path_buf(),
+            pid: fs::read_to_string(&path)
+                .ok()
+                .and_then(|t| t.trim().parse().ok()),
+        }),
+        Err(std::fs::TryLockError::Error(e)) => Err(io_error("lock", &path, e)),
+    }
+}
+
+/// Whether a live process holds the writer's lock on `partial`: `Busy` if so,
+/// naming it; `Ok` when the directory is free (nobody writes there, or it has no lock
+/// file).
+fn check_not_busy(partial: &Path) -> Result<(), OutputError> {
+    let path = partial.join(LOCK_FILE);
+    let Ok(file) = File::open(&path) else {
+        return Ok(());
+    };
+    match file.try_lock_shared() {
+        Ok(()) => Ok(()),
+        Err(std::fs::TryLockError::WouldBlock) => Err(OutputError::Busy {
+            partial: partial.to_path_buf(),
+            pid: fs::read_to_string(&path)
+                .ok()
+                .and_then(|t| t.trim().parse().ok()),
+        }),
+        Err(std::fs::TryLockError::Error(e)) => Err(io_error("lock", &path, e)),
+    }
+}
 
 /// How far an experiment has got, as recorded after every batch.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -138,6 +201,8 @@ pub struct Store {
     pub(super) failures: File,
     pub(super) timeseries: Option<File>,
     pub(super) grids: Option<File>,
+    /// The writer's lock on `partial`, held as long as the store lives.
+    lock: File,
     pub(super) accumulators: Vec<Vec<Accumulator>>,
     /// Each point's values of each of the model's watched metrics
     /// (`Model::runaway_watches`), with their replications: `watched[point][watch]`.
@@ -169,13 +234,23 @@ impl Store {
     pub fn create(target: &Path, layout: Layout, plan: &Plan) -> Result<Store, OutputError> {
         check_target(target)?;
         let partial = partial_dir(target)?;
+        let taken = |partial: PathBuf| match check_not_busy(&partial) {
+            Ok(()) => OutputError::Interrupted(partial),
+            Err(busy) => busy,
+        };
         if partial.exists() {
-            return Err(OutputError::Interrupted(partial));
+            return Err(taken(partial));
         }
         if let Some(parent) = partial.parent().filter(|p| !p.as_os_str().is_empty()) {
             fs::create_dir_all(parent).map_err(|e| io_error("create directory", parent, e))?;
         }
-        fs::create_dir(&partial).map_err(|e| io_error("create directory", &partial, e))?;
+        match fs::create_dir(&partial) {
+            Ok(()) => {}
+            // Another process made it since the check above.
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => return Err(taken(partial)),
+            Err(e) => return Err(io_error("create directory", &partial, e)),
+        }
+        let lock = lock_writer(&partial)?;
         write_file(&partial.join(PLAN_FILE), plan.to_json().as_bytes())?;
         write_file(&partial.join(RUNS_FILE), layout.runs_header().as_bytes())?;
         write_file(
@@ -195,7 +270,7 @@ impl Store {
             write_file(&partial.join(POINTS_FILE), layout.points_csv().as_bytes())?;
         }
         let checkpoint = Checkpoint::start(&layout);
-        Store::open(target, partial, layout, checkpoint)
+        Store::open(target, partial, layout, checkpoint, lock)
     }
 
     /// Reopens the interrupted experiment in `<target>.partial`: checks that `plan`
@@ -217,6 +292,7 @@ impl Store {
         if !partial.is_dir() {
             return Err(OutputError::NothingToResume(partial));
         }
+        let lock = lock_writer(&partial)?;
         let old_plan = fs::read_to_string(partial.join(PLAN_FILE))
             .map_err(|e| io_error("read", &partial.join(PLAN_FILE), e))?;
         let difference = match serde_json::from_str::<Plan>(&old_plan) {
@@ -273,7 +349,7 @@ impl Store {
         let reader =
             BufReader::new(File::open(&runs_path).map_err(|e| io_error("open", &runs_path, e))?);
         let mut lines = reader.lines().skip(1);
-        let mut store = Store::open(target, partial.clone(), layout, checkpoint)?;
+        let mut store = Store::open(target, partial.clone(), layout, checkpoint, lock)?;
         let failed_jobs = store.checkpoint.failed.clone();
         let mut failed = failed_jobs.iter().peekable();
         for index in 0..store.checkpoint.next_job {
@@ -314,6 +390,7 @@ impl Store {
         partial: PathBuf,
         layout: Layout,
         checkpoint: Checkpoint,
+        lock: File,
     ) -> Result<Store, OutputError> {
         let timeseries = if layout.timeseries_every > 0 {
             Some(append_file(&partial.join(TIMESERIES_FILE))?)
@@ -330,6 +407,7 @@ impl Store {
             failures: append_file(&partial.join(FAILURES_FILE))?,
             timeseries,
             grids,
+            lock,
             accumulators: vec![
                 vec![Accumulator::new(); layout.metrics().len()];
                 layout.labels.len()
@@ -510,20 +588,27 @@ impl Store {
             write_file(&self.partial.join(name), bytes)?;
         }
         write_file(&self.partial.join(MANIFEST_FILE), manifest)?;
-        for name in [PLAN_FILE, CHECKPOINT_FILE] {
-            let path = self.partial.join(name);
+        before_move(&self.partial);
+        let cannot_move = |reason: String| OutputError::CannotMove {
+            partial: self.partial.clone(),
+            target: self.target.clone(),
+            reason,
+        };
+        check_target(&self.target).map_err(|e| cannot_move(e.to_string()))?;
+        if self.target.is_dir() {
+            fs::remove_dir(&self.target)
+                .map_err(|e| cannot_move(format!("cannot replace the empty directory: {e}")))?;
+        }
+        fs::rename(&self.partial, &self.target).map_err(|e| cannot_move(e.to_string()))?;
+        // The bookkeeping of the run goes once the results are in place; the lock
+        // last, when the store is dropped.
+        for name in [PLAN_FILE, CHECKPOINT_FILE, LOCK_FILE] {
+            let path = self.target.join(name);
             if path.exists() {
                 fs::remove_file(&path).map_err(|e| io_error("remove", &path, e))?;
             }
         }
-        before_move(&self.partial);
-        check_target(&self.target)?;
-        if self.target.is_dir() {
-            fs::remove_dir(&self.target)
-                .map_err(|e| io_error("replace empty directory", &self.target, e))?;
-        }
-        fs::rename(&self.partial, &self.target)
-            .map_err(|e| io_error("move results into", &self.target, e))?;
+        drop(self.lock);
         Ok(self.target)
     }
 }
@@ -639,6 +724,104 @@ pub(crate) mod tests {
         assert_eq!(files(&whole), files(&cut));
         let failures = fs::read_to_string(whole.join(FAILURES_FILE)).unwrap();
         assert_eq!(failures.lines().count(), 2, "{failures}");
+    }
+
+    #[test]
+    fn a_second_writer_is_refused_while_the_first_lives_and_told_its_pid() {
+        let e = experiment(2, 3);
+        let layout = Layout::of(&e, 0);
+        let plan = Plan::new(&e, Shard::ALL, layout.timeseries_every, None);
+        let tmp = tempfile::tempdir().unwrap();
+        let target = tmp.path().join("d");
+        let mut first = Store::create(&target, layout.clone(), &plan).unwrap();
+        first
+            .write_batch(&records(&e, 0..2, Shard::ALL), 2)
+            .unwrap();
+        let busy = |result: Result<Store, OutputError>| match result {
+            Err(OutputError::Busy { pid, partial }) => {
+                assert_eq!(pid, Some(std::process::id()));
+                assert_eq!(partial, partial_dir(&target).unwrap());
+            }
+            Err(other) => panic!("expected Busy, found {other}"),
+            Ok(_) => panic!("a second writer was let in"),
+        };
+        busy(Store::create(&target, layout.clone(), &plan));
+        busy(Store::resume(
+            &target,
+            layout.clone(),
+            &plan,
+            &e,
+            Shard::ALL,
+            |_, _| {},
+        ));
+        let message = Store::create(&target, layout.clone(), &plan)
+            .err()
+            .unwrap()
+            .to_string();
+        assert!(
+            message.contains(&format!(
+                "another cogov process (pid {})",
+                std::process::id()
+            )),
+            "{message}"
+        );
+        // Once the writer is gone (here dropped; a killed process drops its lock too)
+        // the directory is an interrupted run that one process may resume.
+        drop(first);
+        assert!(matches!(
+            Store::create(&target, layout.clone(), &plan),
+            Err(OutputError::Interrupted(_))
+        ));
+        let second =
+            Store::resume(&target, layout.clone(), &plan, &e, Shard::ALL, |_, _| {}).unwrap();
+        assert_eq!(second.next_job(), 2);
+        busy(Store::resume(
+            &target,
+            layout,
+            &plan,
+            &e,
+            Shard::ALL,
+            |_, _| {},
+        ));
+    }
+
+    #[test]
+    fn a_move_that_fails_leaves_finished_results_that_resume_completes() {
+        let e = experiment(2, 2);
+        let layout = Layout::of(&e, 0);
+        let plan = Plan::new(&e, Shard::ALL, layout.timeseries_every, None);
+        let tmp = tempfile::tempdir().unwrap();
+        let target = tmp.path().join("d");
+        let mut store = Store::create(&target, layout.clone(), &plan).unwrap();
+        store
+            .write_batch(&records(&e, 0..4, Shard::ALL), 4)
+            .unwrap();
+        // Something took the target while the runs went on.
+        fs::create_dir(&target).unwrap();
+        fs::write(target.join("other.txt"), "not ours").unwrap();
+        let err = store.finish(b"{}", &[]).unwrap_err();
+        assert!(matches!(err, OutputError::CannotMove { .. }), "{err}");
+        let message = err.to_string();
+        assert!(
+            message.contains("the results are complete in")
+                && message.contains("run the same command with --resume"),
+            "{message}"
+        );
+        // The way out the message names works.
+        fs::remove_file(target.join("other.txt")).unwrap();
+        let store =
+            Store::resume(&target, layout.clone(), &plan, &e, Shard::ALL, |_, _| {}).unwrap();
+        assert_eq!(store.next_job(), 4, "every run was kept");
+        let done = store.finish(b"{}", &[]).unwrap();
+        let names: Vec<String> = files(&done).into_iter().map(|(n, _)| n).collect();
+        assert!(names.contains(&RUNS_FILE.to_string()));
+        for gone in [PLAN_FILE, CHECKPOINT_FILE, LOCK_FILE] {
+            assert!(
+                !names.contains(&gone.to_string()),
+                "{gone} left in {names:?}"
+            );
+        }
+        assert!(!partial_dir(&target).unwrap().exists());
     }
 
     #[test]

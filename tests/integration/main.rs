@@ -23,6 +23,9 @@
 //! - `reference`: the civil-violence reference model through the same commands: its
 //!   scenario files are the model's presets, and its runs, sweeps and comparisons are
 //!   deterministic across threads and shards.
+//! - `reliability`: a second process on a results directory is refused naming the
+//!   first, runs racing for a default directory take distinct ones, named pipes are
+//!   refused without blocking, a line of megabytes gives a short error.
 //! - `report`: `report.html` and `plots/*.svg` of runs, comparisons, sweeps and
 //!   merges: self-contained, well-formed, every chart titled and labelled, rebuilt
 //!   byte for byte by `cogov report`; snapshots of small fixed-seed charts.
@@ -55,6 +58,7 @@ mod golden;
 mod layers;
 mod properties;
 mod reference;
+mod reliability;
 mod report;
 mod report_analysis;
 mod scenarios;
