@@ -10,7 +10,7 @@ use cogov::experiment::Experiment;
 use cogov::model::Model;
 use cogov::output::{Layout, ScenarioEntry, table};
 use cogov::scenario::Scenario;
-use cogov::schema::ParamValue;
+use cogov::schema::{ParamValue, ValueError};
 
 pub fn run(args: RunArgs, command_line: Vec<String>) -> anyhow::Result<()> {
     let scenario = match &args.scenario {
@@ -134,10 +134,19 @@ pub fn check_flag(model: Model, flag: &str, path: &str, value: u64) -> Result<()
     let Some(def) = model.find_def(path) else {
         return Ok(());
     };
-    let value = ParamValue::Int(i64::try_from(value).unwrap_or(i64::MAX));
-    def.check(value)
-        .map(|_| ())
-        .map_err(|e| InputError(format!("{flag}: {e}")))
+    let checked = def.check(ParamValue::Int(i64::try_from(value).unwrap_or(i64::MAX)));
+    checked.map(|_| ()).map_err(|e| {
+        // Echo the number as typed, even one past what a parameter can hold.
+        let e = match e {
+            ValueError::OutOfRange { range, unit, .. } => ValueError::OutOfRange {
+                range,
+                unit,
+                found: value.to_string(),
+            },
+            other => other,
+        };
+        InputError(format!("{flag}: {e}"))
+    })
 }
 
 #[cfg(test)]
@@ -153,7 +162,11 @@ mod tests {
             err.to_string()
                 .starts_with("--replications: expected a value from 1")
         );
-        assert!(check_flag(Model::CoGovernance, "--seed", "run.seed", u64::MAX).is_err());
+        let err = check_flag(Model::CoGovernance, "--seed", "run.seed", u64::MAX).unwrap_err();
+        assert!(
+            err.to_string().ends_with("found 18446744073709551615"),
+            "{err}"
+        );
         assert!(check_flag(Model::CoGovernance, "--seed", "run.seed", 0).is_ok());
         // The reference model's table has its own `run` section.
         assert!(

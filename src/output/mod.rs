@@ -63,6 +63,17 @@ pub enum OutputError {
     NotADirectory(PathBuf),
     #[error("`{}` does not name a results directory; give --out a directory name", .0.display())]
     NoDirName(PathBuf),
+    #[error(
+        "`{}` is a symbolic link: cogov moves its finished results into place by renaming, which would replace the link instead of filling what it points to; give --out the directory's own path, or a new name",
+        .0.display()
+    )]
+    Symlink(PathBuf),
+    #[error(
+        "`{}` is a mount point: cogov moves its finished results into place by renaming, which cannot replace a mount point; give --out a new directory inside it, such as `{}/results`",
+        .0.display(),
+        .0.display()
+    )]
+    MountPoint(PathBuf),
     #[error("cannot {action} `{}`", path.display())]
     Io {
         action: &'static str,
@@ -117,6 +128,8 @@ impl OutputError {
             OutputError::NotEmpty(_)
                 | OutputError::NotADirectory(_)
                 | OutputError::NoDirName(_)
+                | OutputError::Symlink(_)
+                | OutputError::MountPoint(_)
                 | OutputError::Interrupted(_)
                 | OutputError::NothingToResume(_)
                 | OutputError::Busy { .. }

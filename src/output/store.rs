@@ -48,6 +48,32 @@ const CHECKPOINT_FILE: &str = "checkpoint.json";
 /// The file whose lock says a process is writing into `<DIR>.partial`.
 pub const LOCK_FILE: &str = "writer.lock";
 
+/// Writes what a new experiment's `<DIR>.partial` starts with: `plan.json`, each
+/// file's header, and `points.csv` for a sweep. Writing it again over a directory
+/// where nothing was run yet (a disk that filled while it was being made) starts it
+/// afresh.
+fn initialise(partial: &Path, layout: &Layout, plan: &Plan) -> Result<(), OutputError> {
+    write_file(&partial.join(PLAN_FILE), plan.to_json().as_bytes())?;
+    write_file(&partial.join(RUNS_FILE), layout.runs_header().as_bytes())?;
+    write_file(
+        &partial.join(FAILURES_FILE),
+        layout.failures_header().as_bytes(),
+    )?;
+    if layout.timeseries_every > 0 {
+        write_file(
+            &partial.join(TIMESERIES_FILE),
+            layout.timeseries_header().as_bytes(),
+        )?;
+    }
+    if layout.map.is_some() {
+        write_file(&partial.join(GRIDS_FILE), layout.grids_header().as_bytes())?;
+    }
+    if layout.kind == Kind::Sweep {
+        write_file(&partial.join(POINTS_FILE), layout.points_csv().as_bytes())?;
+    }
+    Ok(())
+}
+
 /// Takes the writer's lock on `partial` (creating `writer.lock` there) and records
 /// this process's pid in it.
 ///
@@ -157,6 +183,14 @@ pub(super) fn io_error(action: &'static str, path: &Path, source: std::io::Error
 
 /// Refuses a target that exists and is not an empty directory.
 pub fn check_target(target: &Path) -> Result<(), OutputError> {
+    // The finished results are renamed into place: that replaces a link (dangling or
+    // not) instead of filling what it points to, and cannot replace a mount point.
+    if fs::symlink_metadata(target).is_ok_and(|m| m.file_type().is_symlink()) {
+        return Err(OutputError::Symlink(target.to_path_buf()));
+    }
+    if is_mount_point(target) {
+        return Err(OutputError::MountPoint(target.to_path_buf()));
+    }
     match fs::metadata(target) {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
         Err(source) => Err(io_error("inspect", target, source)),
@@ -171,6 +205,25 @@ pub fn check_target(target: &Path) -> Result<(), OutputError> {
             }
         }
     }
+}
+
+/// Whether `dir` is a directory on another file system than its parent's.
+fn is_mount_point(dir: &Path) -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt as _;
+        let parent = match dir.parent().filter(|p| !p.as_os_str().is_empty()) {
+            Some(p) => p.to_path_buf(),
+            None => PathBuf::from("."),
+        };
+        if let (Ok(d), Ok(p)) = (fs::metadata(dir), fs::metadata(&parent))
+            && d.is_dir()
+        {
+            return d.dev() != p.dev();
+        }
+    }
+    let _ = dir;
+    false
 }
 
 fn write_file(path: &Path, bytes: &[u8]) -> Result<(), OutputError> {
@@ -251,24 +304,7 @@ impl Store {
             Err(e) => return Err(io_error("create directory", &partial, e)),
         }
         let lock = lock_writer(&partial)?;
-        write_file(&partial.join(PLAN_FILE), plan.to_json().as_bytes())?;
-        write_file(&partial.join(RUNS_FILE), layout.runs_header().as_bytes())?;
-        write_file(
-            &partial.join(FAILURES_FILE),
-            layout.failures_header().as_bytes(),
-        )?;
-        if layout.timeseries_every > 0 {
-            write_file(
-                &partial.join(TIMESERIES_FILE),
-                layout.timeseries_header().as_bytes(),
-            )?;
-        }
-        if layout.map.is_some() {
-            write_file(&partial.join(GRIDS_FILE), layout.grids_header().as_bytes())?;
-        }
-        if layout.kind == Kind::Sweep {
-            write_file(&partial.join(POINTS_FILE), layout.points_csv().as_bytes())?;
-        }
+        initialise(&partial, &layout, plan)?;
         let checkpoint = Checkpoint::start(&layout);
         Store::open(target, partial, layout, checkpoint, lock)
     }
@@ -293,8 +329,26 @@ impl Store {
             return Err(OutputError::NothingToResume(partial));
         }
         let lock = lock_writer(&partial)?;
-        let old_plan = fs::read_to_string(partial.join(PLAN_FILE))
-            .map_err(|e| io_error("read", &partial.join(PLAN_FILE), e))?;
+        let old_plan = fs::read_to_string(partial.join(PLAN_FILE));
+        if !partial.join(CHECKPOINT_FILE).exists() {
+            // No batch was ever recorded: nothing was run. Unless it was started with
+            // other settings, start it afresh (its files may have been cut short by a
+            // full disk while they were being made).
+            let other = old_plan
+                .ok()
+                .and_then(|text| serde_json::from_str::<Plan>(&text).ok())
+                .and_then(|old| old.difference(plan));
+            if let Some(difference) = other {
+                return Err(OutputError::PlanChanged {
+                    partial,
+                    difference,
+                });
+            }
+            initialise(&partial, &layout, plan)?;
+            let checkpoint = Checkpoint::start(&layout);
+            return Store::open(target, partial, layout, checkpoint, lock);
+        }
+        let old_plan = old_plan.map_err(|e| io_error("read", &partial.join(PLAN_FILE), e))?;
         let difference = match serde_json::from_str::<Plan>(&old_plan) {
             Ok(old) => old.difference(plan),
             Err(_) => Some("the plans cannot be compared".to_string()),
@@ -783,6 +837,60 @@ pub(crate) mod tests {
             Shard::ALL,
             |_, _| {},
         ));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn links_and_mount_points_are_refused_before_anything_runs() {
+        let tmp = tempfile::tempdir().unwrap();
+        let real = tmp.path().join("real");
+        fs::create_dir(&real).unwrap();
+        for (name, to) in [("link", real.as_path()), ("dangling", Path::new("nowhere"))] {
+            let link = tmp.path().join(name);
+            std::os::unix::fs::symlink(to, &link).unwrap();
+            assert!(
+                matches!(check_target(&link), Err(OutputError::Symlink(_))),
+                "{name}"
+            );
+        }
+        assert!(check_target(&real).is_ok(), "an empty directory is fine");
+        if Path::new("/proc/self").exists() {
+            assert!(matches!(
+                check_target(Path::new("/proc")),
+                Err(OutputError::MountPoint(_))
+            ));
+        }
+    }
+
+    #[test]
+    fn a_directory_cut_short_while_it_was_being_made_resumes_from_the_start() {
+        let e = experiment(2, 2);
+        let layout = Layout::of(&e, 1);
+        let plan = Plan::new(&e, Shard::ALL, layout.timeseries_every, None);
+        let tmp = tempfile::tempdir().unwrap();
+        let whole = tmp.path().join("whole");
+        let mut store = Store::create(&whole, layout.clone(), &plan).unwrap();
+        store
+            .write_batch(&records(&e, 0..4, Shard::ALL), 4)
+            .unwrap();
+        let whole = store.finish(b"{}", &[]).unwrap();
+        // A full disk while the directory was made: headers cut to nothing, no
+        // checkpoint, a plan cut short.
+        let target = tmp.path().join("cut");
+        drop(Store::create(&target, layout.clone(), &plan).unwrap());
+        let partial = partial_dir(&target).unwrap();
+        for name in [FAILURES_FILE, TIMESERIES_FILE, PLAN_FILE] {
+            fs::write(partial.join(name), b"").unwrap();
+        }
+        assert!(!partial.join(CHECKPOINT_FILE).exists());
+        let mut store =
+            Store::resume(&target, layout.clone(), &plan, &e, Shard::ALL, |_, _| {}).unwrap();
+        assert_eq!(store.next_job(), 0);
+        store
+            .write_batch(&records(&e, 0..4, Shard::ALL), 4)
+            .unwrap();
+        let cut = store.finish(b"{}", &[]).unwrap();
+        assert_eq!(files(&whole), files(&cut));
     }
 
     #[test]
