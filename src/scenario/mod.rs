@@ -132,6 +132,7 @@ impl Scenario {
         let text = read_text(path)
             .map_err(|e| ScenarioError::new(vec![e.diagnostic(&shown, SCENARIO_FILE)]))?;
         let root = Input {
+            named_at: None,
             shown,
             path: Some(path.to_path_buf()),
             canonical: std::fs::canonicalize(path).ok(),
@@ -167,6 +168,7 @@ impl Scenario {
         base_dir: Option<&Path>,
     ) -> Result<Scenario, ScenarioError> {
         let root = Input {
+            named_at: None,
             shown: origin.to_string(),
             path: None,
             canonical: None,
@@ -196,6 +198,7 @@ impl Scenario {
     pub fn builtin_file(name: &str) -> Option<Result<Scenario, ScenarioError>> {
         let (name, text) = embedded().find(|(n, _)| *n == name)?;
         let root = Input {
+            named_at: None,
             shown: format!("{BUILTIN_PREFIX}{name}"),
             path: None,
             canonical: None,
@@ -320,6 +323,8 @@ struct Input {
     /// Where its `extends` is resolved.
     dir: Option<PathBuf>,
     text: String,
+    /// For a base, where the file that extends it names it (`child.toml:1:11`).
+    named_at: Option<String>,
 }
 
 /// One file of the chain, parsed.
@@ -333,11 +338,11 @@ fn resolve(root: Input, default_name: &str) -> Result<Scenario, ScenarioError> {
     let mut problems = Vec::new();
     let mut chain = read_chain(root, &mut problems);
     if !problems.is_empty() {
-        return Err(ScenarioError::new(problems));
+        return Err(refused(&chain, problems));
     }
     let model = chain_model(&chain, &mut problems);
     if !problems.is_empty() {
-        return Err(ScenarioError::new(problems));
+        return Err(refused(&chain, problems));
     }
     for parsed in &mut chain {
         parsed
@@ -346,10 +351,10 @@ fn resolve(root: Input, default_name: &str) -> Result<Scenario, ScenarioError> {
         problems.append(&mut parsed.file.problems);
     }
     if !problems.is_empty() {
-        return Err(ScenarioError::new(problems));
+        return Err(refused(&chain, problems));
     }
     let Some(named) = chain.first() else {
-        return Err(ScenarioError::new(problems));
+        return Err(refused(&chain, problems));
     };
 
     // The writer of each path: the child-most file that sets it.
@@ -410,7 +415,7 @@ fn resolve(root: Input, default_name: &str) -> Result<Scenario, ScenarioError> {
         problems.push(d);
     }
     if !problems.is_empty() {
-        return Err(ScenarioError::new(problems));
+        return Err(refused(&chain, problems));
     }
 
     let named_file = &named.file;
@@ -426,6 +431,22 @@ fn resolve(root: Input, default_name: &str) -> Result<Scenario, ScenarioError> {
         params,
         files: chain.iter().filter_map(|p| p.input.path.clone()).collect(),
     })
+}
+
+/// The error of a refused chain: each problem found in a base says where the file
+/// that extends it names it.
+fn refused(chain: &[Parsed], mut problems: Vec<Diagnostic>) -> ScenarioError {
+    for d in &mut problems {
+        let named_at = chain
+            .iter()
+            .find(|p| p.input.shown == d.file)
+            .and_then(|p| p.input.named_at.as_ref());
+        if let Some(at) = named_at {
+            d.notes
+                .push(format!("note: `{}` is extended at {at}", d.file));
+        }
+    }
+    ScenarioError::new(problems)
 }
 
 /// Parses `root` and every file it extends, child first. Problems go to `problems`;
@@ -522,6 +543,7 @@ fn follow(
             canonical: None,
             dir: None,
             text: strip_bom(text).to_string(),
+            named_at: Some(place(&from.shown, &from.text, extends.span.start)),
         });
     }
     let Some(dir) = &from.dir else {
@@ -557,11 +579,15 @@ fn follow(
         );
         return None;
     }
+    let named_at = place(&from.shown, &from.text, extends.span.start);
     let text = match read_text(&target) {
         Ok(text) => text,
         // These are problems of the base file itself: report them there.
         Err(e @ (ReadError::NotUtf8 { .. } | ReadError::TooLarge)) => {
-            problems.push(e.diagnostic(&shown, SCENARIO_FILE));
+            problems.push(
+                e.diagnostic(&shown, SCENARIO_FILE)
+                    .note(format!("`{shown}` is extended at {named_at}")),
+            );
             return None;
         }
         Err(e) => {
@@ -578,6 +604,7 @@ fn follow(
         path: Some(target),
         canonical,
         text,
+        named_at: Some(named_at),
     })
 }
 
@@ -973,6 +1000,38 @@ mod tests {
             .map(|f| f.file_name().unwrap().to_owned())
             .collect();
         assert_eq!(names, ["child.toml", "mid.toml", "base.toml"]);
+    }
+
+    #[test]
+    fn a_problem_in_a_base_says_where_it_is_extended() {
+        check_files(
+            &[
+                ("child.toml", "name = \"child\"\nextends = \"mid.toml\"\n"),
+                ("mid.toml", "extends = \"base.toml\"\n"),
+                ("base.toml", "[run]\nticks = \"x\"\n"),
+            ],
+            &[
+                "base.toml:2:9: `run.ticks`: expected an integer",
+                "base.toml` is extended at ",
+                "mid.toml:1:11",
+            ],
+        );
+        let dir = tempfile::tempdir().unwrap();
+        fs::write(
+            dir.path().join("child.toml"),
+            "\n\nextends = \"bad.toml\"\n",
+        )
+        .unwrap();
+        fs::write(dir.path().join("bad.toml"), b"name = 1\n\xff\n").unwrap();
+        let err = Scenario::load(&dir.path().join("child.toml"))
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("not valid UTF-8"), "{err}");
+        assert!(
+            err.contains("note: `") && err.contains("bad.toml` is extended at "),
+            "{err}"
+        );
+        assert!(err.contains("child.toml:3:11"), "{err}");
     }
 
     #[test]

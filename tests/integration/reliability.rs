@@ -178,3 +178,30 @@ fn a_line_of_megabytes_gives_a_short_error_quickly() {
     assert!(text.contains("unknown top-level key"), "{text}");
     assert!(text.contains("more characters)"), "{text}");
 }
+
+#[test]
+fn a_long_scenario_name_runs_without_out() {
+    let tmp = tempfile::tempdir().unwrap();
+    let name = "n".repeat(256);
+    write(
+        tmp.path(),
+        "long.toml",
+        &SMALL_SCENARIO.replace("name = \"small\"", &format!("name = \"{name}\"")),
+    );
+    cogov(tmp.path())
+        .args(["check", "long.toml"])
+        .assert()
+        .success();
+    let out = cogov(tmp.path())
+        .args(["run", "long.toml", "-n", "1", "-q"])
+        .assert()
+        .success();
+    let dir = String::from_utf8(out.get_output().stdout.clone()).unwrap();
+    let dir = Path::new(dir.trim());
+    assert!(
+        tmp.path().join(dir).join("runs.csv").is_file(),
+        "{}",
+        dir.display()
+    );
+    assert!(dir.file_name().unwrap().len() < 100);
+}
