@@ -692,6 +692,19 @@ pub(crate) mod tests {
         }
     }
 
+    /// An experiment of `points` x `replications` fake jobs, its layout (every
+    /// `every`-th day to `timeseries.csv`) and plan, and a directory for it.
+    fn setup(
+        points: usize,
+        replications: u64,
+        every: u64,
+    ) -> (Experiment, Layout, Plan, tempfile::TempDir) {
+        let e = experiment(points, replications);
+        let layout = Layout::of(&e, every);
+        let plan = Plan::new(&e, Shard::ALL, layout.timeseries_every, None);
+        (e, layout, plan, tempfile::tempdir().unwrap())
+    }
+
     /// Fake records: metric k of job j is j * 100 + k, job 5 fails.
     pub(in crate::output) fn records(
         e: &Experiment,
@@ -739,10 +752,7 @@ pub(crate) mod tests {
 
     #[test]
     fn an_interrupted_and_resumed_experiment_writes_the_same_bytes() {
-        let e = experiment(3, 4);
-        let layout = Layout::of(&e, 1);
-        let plan = Plan::new(&e, Shard::ALL, layout.timeseries_every, None);
-        let tmp = tempfile::tempdir().unwrap();
+        let (e, layout, plan, tmp) = setup(3, 4, 1);
 
         let whole = tmp.path().join("whole");
         let mut store = Store::create(&whole, layout.clone(), &plan).unwrap();
@@ -782,10 +792,7 @@ pub(crate) mod tests {
 
     #[test]
     fn a_second_writer_is_refused_while_the_first_lives_and_told_its_pid() {
-        let e = experiment(2, 3);
-        let layout = Layout::of(&e, 0);
-        let plan = Plan::new(&e, Shard::ALL, layout.timeseries_every, None);
-        let tmp = tempfile::tempdir().unwrap();
+        let (e, layout, plan, tmp) = setup(2, 3, 0);
         let target = tmp.path().join("d");
         let mut first = Store::create(&target, layout.clone(), &plan).unwrap();
         first
@@ -864,10 +871,7 @@ pub(crate) mod tests {
 
     #[test]
     fn a_directory_cut_short_while_it_was_being_made_resumes_from_the_start() {
-        let e = experiment(2, 2);
-        let layout = Layout::of(&e, 1);
-        let plan = Plan::new(&e, Shard::ALL, layout.timeseries_every, None);
-        let tmp = tempfile::tempdir().unwrap();
+        let (e, layout, plan, tmp) = setup(2, 2, 1);
         let whole = tmp.path().join("whole");
         let mut store = Store::create(&whole, layout.clone(), &plan).unwrap();
         store
@@ -895,10 +899,7 @@ pub(crate) mod tests {
 
     #[test]
     fn a_move_that_fails_leaves_finished_results_that_resume_completes() {
-        let e = experiment(2, 2);
-        let layout = Layout::of(&e, 0);
-        let plan = Plan::new(&e, Shard::ALL, layout.timeseries_every, None);
-        let tmp = tempfile::tempdir().unwrap();
+        let (e, layout, plan, tmp) = setup(2, 2, 0);
         let target = tmp.path().join("d");
         let mut store = Store::create(&target, layout.clone(), &plan).unwrap();
         store
@@ -934,10 +935,7 @@ pub(crate) mod tests {
 
     #[test]
     fn resume_refuses_a_different_plan_and_create_refuses_a_leftover() {
-        let e = experiment(2, 2);
-        let layout = Layout::of(&e, 0);
-        let plan = Plan::new(&e, Shard::ALL, layout.timeseries_every, None);
-        let tmp = tempfile::tempdir().unwrap();
+        let (e, layout, plan, tmp) = setup(2, 2, 0);
         let target = tmp.path().join("r");
         let store = Store::create(&target, layout.clone(), &plan).unwrap();
         drop(store);
