@@ -56,7 +56,7 @@ pub fn run(args: SweepArgs, command_line: Vec<String>) -> anyhow::Result<()> {
             if args.exec.shard.is_some() {
                 ""
             } else {
-                "report.html, "
+                "report.html, sensitivity.csv, "
             },
             if every > 0 { ", timeseries.csv" } else { "" },
             failure_note(failures)
