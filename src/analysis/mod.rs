@@ -27,12 +27,11 @@ mod robustness;
 pub use indices::{Analysis, Index, IndexKind, Method, MetricResult, Options, analyse};
 pub use means::{Exclusions, NOISE_WARNING, PointMeans, point_means};
 pub use robustness::{
-    PRIM_FILE, ROBUSTNESS_FILE, ReformRow, RobustnessAnalysis, WORLD_COLUMNS, analyse_robustness,
-    is_robustness,
+    ReformRow, RobustnessAnalysis, WORLD_COLUMNS, analyse_robustness, is_robustness,
 };
 
-/// The file `cogov analyse` writes into a results directory.
-pub const SENSITIVITY_FILE: &str = "sensitivity.csv";
+/// The files the analysis writes; the report reads them by the same names.
+pub use crate::report::{PRIM_FILE, ROBUSTNESS_FILE, SENSITIVITY_FILE};
 
 /// Why a directory cannot be analysed.
 #[derive(Debug, thiserror::Error)]

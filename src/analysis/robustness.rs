@@ -31,11 +31,6 @@ use crate::sensitivity::{PrimBox, PrimOptions, Robustness, prim, robustness};
 use std::collections::BTreeSet;
 use std::fmt::Write as _;
 
-/// The file of the robustness table.
-pub const ROBUSTNESS_FILE: &str = "robustness.csv";
-/// The file of the PRIM boxes.
-pub const PRIM_FILE: &str = "prim_boxes.csv";
-
 /// The columns a robustness comparison's `points.csv` starts with, before the
 /// uncertain parameters.
 pub const WORLD_COLUMNS: [&str; 2] = ["world", "scenario"];

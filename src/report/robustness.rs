@@ -18,9 +18,10 @@ use crate::chart::{self, Bar, BarRow, Bars, Frame};
 use crate::output::layout::parse_number;
 use std::collections::BTreeSet;
 
-/// The files the analysis layer writes (its `ROBUSTNESS_FILE` and `PRIM_FILE`).
-pub(super) const ROBUSTNESS_FILE: &str = "robustness.csv";
-pub(super) const PRIM_FILE: &str = "prim_boxes.csv";
+/// The files `cogov analyse` writes for an uncertainty comparison, under these names
+/// (the analysis layer, above the report, re-exports them).
+pub const ROBUSTNESS_FILE: &str = "robustness.csv";
+pub const PRIM_FILE: &str = "prim_boxes.csv";
 /// The policy row of doing nothing.
 const NO_REFORM: &str = "(no reform)";
 /// The columns `points.csv` of such results starts with, before the parameters.

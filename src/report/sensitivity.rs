@@ -23,9 +23,9 @@ use crate::chart::{self, Bar, BarRow, Bars, Frame, LabelledPoint, LabelledPoints
 use crate::output::layout::parse_number;
 use crate::schema::metrics::MetricDef;
 
-/// The file `cogov analyse` writes (the analysis layer's `SENSITIVITY_FILE`; the
-/// report reads it by name, as it reads every results file).
-pub(super) const SENSITIVITY_FILE: &str = "sensitivity.csv";
+/// The file `cogov analyse` writes, under this name (the analysis layer, above the
+/// report, re-exports it).
+pub const SENSITIVITY_FILE: &str = "sensitivity.csv";
 
 /// At most this many parameters get a bar (the highest ranked); the file has all.
 const MAX_BARS: usize = 15;
