@@ -125,46 +125,9 @@ on_exit() {
 trap on_exit EXIT
 
 # --- the Python environment -----------------------------------------------------------
-# Exits 0 when interpreter $1 has exactly the versions pinned in requirements-salib.txt.
-pins_ok() {
-    "$1" - "$REQ" <<'PY'
-import importlib.metadata as md
-import sys
-bad = []
-for line in open(sys.argv[1]):
-    line = line.split("#", 1)[0].strip()
-    if not line:
-        continue
-    name, want = line.split("==")
-    try:
-        have = md.version(name)
-    except md.PackageNotFoundError:
-        have = None
-    if have != want:
-        bad.append(f"{name} {have or 'missing'} (want {want})")
-if sys.version_info < (3, 10):
-    bad.append(f"Python {sys.version.split()[0]} (want >= 3.10)")
-if bad:
-    print("venv: " + ", ".join(bad), file=sys.stderr)
-    sys.exit(1)
-PY
-}
-
-setup_venv() {
-    VPY="$VENV/bin/python"
-    if [[ -x $VPY ]] && pins_ok "$VPY" 2>/dev/null; then
-        log "reusing the venv $VENV"
-        return
-    fi
-    if [[ ! -x $VPY ]]; then
-        command -v "$PYTHON" >/dev/null || die "$PYTHON not found (set PEER_PYTHON)"
-        log "creating the venv $VENV with $PYTHON"
-        "$PYTHON" -m venv "$VENV"
-    fi
-    log "installing the pinned packages into $VENV"
-    "$VPY" -m pip install --quiet --disable-pip-version-check -r "$REQ"
-    pins_ok "$VPY" || die "the venv does not have the pinned versions after installing"
-}
+PY_MIN=10
+# shellcheck source=venv.sh
+source "$HERE/venv.sh"
 
 # --- cogov ----------------------------------------------------------------------------
 build_cogov() {

@@ -7,6 +7,7 @@ use super::means::{Exclusions, NOISE_WARNING, point_means, usable_groups};
 use crate::experiment::Kind;
 use crate::model::Model;
 use crate::output::csv::{Cell, CsvTable};
+use crate::report::SENSITIVITY_COLUMNS;
 use crate::report::data;
 use crate::report::read::Results;
 use crate::sensitivity;
@@ -501,16 +502,7 @@ impl Analysis {
     /// second-order index's second parameter, `n` what the estimate rests on (base
     /// rows, elementary effects or points).
     pub fn csv(&self) -> String {
-        let mut table = CsvTable::new(&[
-            "metric",
-            "parameter",
-            "index",
-            "value",
-            "ci95_low",
-            "ci95_high",
-            "parameter2",
-            "n",
-        ]);
+        let mut table = CsvTable::new(&SENSITIVITY_COLUMNS);
         let defs = self.model.metrics();
         let name = |p: Option<usize>| p.map_or(String::new(), |p| self.parameters[p].clone());
         for m in &self.metrics {

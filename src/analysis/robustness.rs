@@ -26,6 +26,7 @@ use crate::output::csv::{Cell, CsvTable};
 use crate::report::data;
 use crate::report::read::Results;
 use crate::report::words::{self, BoxLimit};
+use crate::report::{PRIM_COLUMNS, ROBUSTNESS_COLUMNS};
 use crate::schema::metrics::Better;
 use crate::sensitivity::{PrimBox, PrimOptions, Robustness, prim, robustness};
 use std::collections::BTreeSet;
@@ -226,21 +227,7 @@ impl RobustnessAnalysis {
     /// `robustness.csv`: one row per policy and metric, doing nothing last for each
     /// metric.
     pub fn csv(&self) -> String {
-        let mut table = CsvTable::new(&[
-            "reform",
-            "metric",
-            "worlds",
-            "share_improved",
-            "share_ci95_low",
-            "share_ci95_high",
-            "effect_p10",
-            "effect_median",
-            "effect_p90",
-            "regret_median",
-            "regret_p90",
-            "regret_max",
-            "prim_boxes",
-        ]);
+        let mut table = CsvTable::new(&ROBUSTNESS_COLUMNS);
         let defs = self.model.metrics();
         for row in &self.rows {
             let s = &row.stats;
@@ -268,22 +255,7 @@ impl RobustnessAnalysis {
     /// `min_quasi_p` and `max_quasi_p` the quasi-p-values of those limits (`NA` for an
     /// end the box does not restrict).
     pub fn prim_csv(&self) -> String {
-        let mut table = CsvTable::new(&[
-            "reform",
-            "metric",
-            "box",
-            "parameter",
-            "min",
-            "max",
-            "coverage",
-            "density",
-            "mass",
-            "worlds_in_box",
-            "failing_in_box",
-            "failing_worlds",
-            "min_quasi_p",
-            "max_quasi_p",
-        ]);
+        let mut table = CsvTable::new(&PRIM_COLUMNS);
         let defs = self.model.metrics();
         for row in &self.rows {
             for (b, found) in row.boxes.iter().enumerate() {

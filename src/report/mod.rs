@@ -50,8 +50,8 @@ use std::path::{Path, PathBuf};
 
 /// The report's file name in a results directory.
 pub const REPORT_FILE: &str = "report.html";
-pub use robustness::{PRIM_FILE, ROBUSTNESS_FILE};
-pub use sensitivity::SENSITIVITY_FILE;
+pub use robustness::{PRIM_COLUMNS, PRIM_FILE, ROBUSTNESS_COLUMNS, ROBUSTNESS_FILE};
+pub use sensitivity::{SENSITIVITY_COLUMNS, SENSITIVITY_FILE};
 
 /// The folder of the report's charts as SVG files.
 pub const PLOTS_DIR: &str = "plots";

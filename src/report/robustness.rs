@@ -22,6 +22,40 @@ use std::collections::BTreeSet;
 /// (the analysis layer, above the report, re-exports them).
 pub const ROBUSTNESS_FILE: &str = "robustness.csv";
 pub const PRIM_FILE: &str = "prim_boxes.csv";
+/// The columns of `robustness.csv`, in order (written by the analysis, read here by
+/// name).
+pub const ROBUSTNESS_COLUMNS: [&str; 13] = [
+    "reform",
+    "metric",
+    "worlds",
+    "share_improved",
+    "share_ci95_low",
+    "share_ci95_high",
+    "effect_p10",
+    "effect_median",
+    "effect_p90",
+    "regret_median",
+    "regret_p90",
+    "regret_max",
+    "prim_boxes",
+];
+/// The columns of `prim_boxes.csv`, in order.
+pub const PRIM_COLUMNS: [&str; 14] = [
+    "reform",
+    "metric",
+    "box",
+    "parameter",
+    "min",
+    "max",
+    "coverage",
+    "density",
+    "mass",
+    "worlds_in_box",
+    "failing_in_box",
+    "failing_worlds",
+    "min_quasi_p",
+    "max_quasi_p",
+];
 /// The policy row of doing nothing.
 const NO_REFORM: &str = "(no reform)";
 /// The columns `points.csv` of such results starts with, before the parameters.
@@ -141,21 +175,7 @@ fn read_named<T>(
 
 /// The rows of `robustness.csv`; `None` when it is missing or unreadable.
 pub fn read_robustness(results: &Results) -> Option<Vec<PolicyRow>> {
-    const COLUMNS: [&str; 12] = [
-        "reform",
-        "metric",
-        "worlds",
-        "share_improved",
-        "share_ci95_low",
-        "share_ci95_high",
-        "effect_p10",
-        "effect_median",
-        "effect_p90",
-        "regret_median",
-        "regret_p90",
-        "regret_max",
-    ];
-    read_named(results, ROBUSTNESS_FILE, &COLUMNS, |f| {
+    read_named(results, ROBUSTNESS_FILE, &ROBUSTNESS_COLUMNS, |f| {
         let x = |i: usize| parse_number(f[i]);
         Some(PolicyRow {
             reform: f[0].clone(),
@@ -176,22 +196,7 @@ pub fn read_robustness(results: &Results) -> Option<Vec<PolicyRow>> {
 
 /// The rows of `prim_boxes.csv`; `None` when it is missing or unreadable.
 pub fn read_boxes(results: &Results) -> Option<Vec<BoxRow>> {
-    const COLUMNS: [&str; 13] = [
-        "reform",
-        "metric",
-        "box",
-        "parameter",
-        "min",
-        "max",
-        "coverage",
-        "density",
-        "worlds_in_box",
-        "failing_in_box",
-        "failing_worlds",
-        "min_quasi_p",
-        "max_quasi_p",
-    ];
-    read_named(results, PRIM_FILE, &COLUMNS, |f| {
+    read_named(results, PRIM_FILE, &PRIM_COLUMNS, |f| {
         Some(BoxRow {
             reform: f[0].clone(),
             metric: f[1].clone(),
@@ -201,11 +206,11 @@ pub fn read_boxes(results: &Results) -> Option<Vec<BoxRow>> {
             max: parse_number(f[5])?,
             coverage: parse_number(f[6])?,
             density: parse_number(f[7])?,
-            worlds_in_box: f[8].parse().ok()?,
-            failing_in_box: f[9].parse().ok()?,
-            failing_worlds: f[10].parse().ok()?,
-            lower_p: parse_number(f[11]).filter(|p| !p.is_nan()),
-            upper_p: parse_number(f[12]).filter(|p| !p.is_nan()),
+            worlds_in_box: f[9].parse().ok()?,
+            failing_in_box: f[10].parse().ok()?,
+            failing_worlds: f[11].parse().ok()?,
+            lower_p: parse_number(f[12]).filter(|p| !p.is_nan()),
+            upper_p: parse_number(f[13]).filter(|p| !p.is_nan()),
         })
     })
 }

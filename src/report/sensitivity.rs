@@ -49,8 +49,9 @@ pub struct IndexRow {
     pub n: u64,
 }
 
-/// The columns `sensitivity.csv` must have, by name.
-const COLUMNS: [&str; 8] = [
+/// The columns of `sensitivity.csv`, in order (the analysis writes them, the report
+/// reads them by name).
+pub const SENSITIVITY_COLUMNS: [&str; 8] = [
     "metric",
     "parameter",
     "index",
@@ -68,7 +69,7 @@ pub fn read(results: &Results) -> Option<Vec<IndexRow>> {
     let mut at: Vec<usize> = Vec::new();
     let found = rows_if_present(&results.file(SENSITIVITY_FILE), |header, f| {
         if at.is_empty() {
-            at = column_positions(header, COLUMNS.into_iter())
+            at = column_positions(header, SENSITIVITY_COLUMNS.into_iter())
                 .into_iter()
                 .collect::<Option<Vec<usize>>>()?;
         }

@@ -292,6 +292,7 @@ pub fn stream(
 mod tests {
     use super::*;
     use crate::model::co_governance::params::Params;
+    use crate::runner::tests::pool;
 
     fn small() -> Params {
         let mut p = Params::default();
@@ -300,13 +301,6 @@ mod tests {
         p.run.warmup_ticks = 10;
         p.run.ticks = 30;
         p
-    }
-
-    fn pool(threads: usize) -> rayon::ThreadPool {
-        rayon::ThreadPoolBuilder::new()
-            .num_threads(threads)
-            .build()
-            .unwrap()
     }
 
     #[test]

@@ -311,8 +311,9 @@ design_seed = 5
 "trust.contact_rate" = { min = 0.05, max = 0.3 }
 "#;
 
-/// The baseline, a reform that matters and one that only prices officer time.
-fn uncertainty_files(dir: &Path) {
+/// The baseline, a reform that matters and one that only prices officer time, and
+/// `worlds.toml` ([`WORLDS`]).
+pub(crate) fn uncertainty_files(dir: &Path) {
     write(dir, "base.toml", SMALL_SCENARIO);
     write(dir, "worlds.toml", WORLDS);
     write(
@@ -327,7 +328,8 @@ fn uncertainty_files(dir: &Path) {
     );
 }
 
-const COMPARE: [&str; 6] = [
+/// The comparison of those files in those worlds.
+pub(crate) const COMPARE: [&str; 6] = [
     "compare",
     "base.toml",
     "logistics.toml",

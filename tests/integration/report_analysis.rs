@@ -5,6 +5,7 @@
 //! intervals, the PRIM boxes in words); a missing or damaged analysis file costs its
 //! section, never the report.
 
+use crate::analyse::{COMPARE, uncertainty_files};
 use crate::report::{check_page, plots};
 use crate::util::{SMALL_SCENARIO, cogov, read, write};
 use std::path::{Path, PathBuf};
@@ -119,6 +120,18 @@ fn plot_names(dir: &Path) -> Vec<String> {
     plots(dir).into_iter().map(|(n, _)| n).collect()
 }
 
+/// An experiment file of `design` (with its `settings` lines) over offending,
+/// liability and logistics, 2 replications, named as its design.
+fn three_parameters(design: &str, settings: &str) -> String {
+    format!(
+        "name = \"{design}\"\nscenario = \"small.toml\"\ndesign = \"{design}\"\n{settings}\nreplications = 2\n\
+         [parameters]\n\
+         \"residents.offence_propensity\" = {{ min = 0.0001, max = 0.001 }}\n\
+         \"liability.clarity\" = {{ min = 0.1, max = 0.9 }}\n\
+         \"logistics.level\" = {{ min = 0.4, max = 0.8 }}\n"
+    )
+}
+
 const SOBOL: &str = r#"name = "sobol"
 scenario = "small.toml"
 design = "sobol"
@@ -223,17 +236,7 @@ fn a_latin_hypercube_shows_prcc_and_src_ranked_with_r2_in_the_caption() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = sweep(
         tmp.path(),
-        r#"name = "lhs"
-scenario = "small.toml"
-design = "lhs"
-samples = 12
-design_seed = 3
-replications = 2
-[parameters]
-"residents.offence_propensity" = { min = 0.0001, max = 0.001 }
-"liability.clarity" = { min = 0.1, max = 0.9 }
-"logistics.level" = { min = 0.4, max = 0.8 }
-"#,
+        &three_parameters("lhs", "samples = 12\ndesign_seed = 3"),
         "lhs",
     );
     let rows = indices(&dir);
@@ -278,18 +281,7 @@ fn a_morris_sweep_names_each_parameter_on_a_mu_star_sigma_plot() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = sweep(
         tmp.path(),
-        r#"name = "morris"
-scenario = "small.toml"
-design = "morris"
-samples = 4
-levels = 4
-design_seed = 1
-replications = 2
-[parameters]
-"residents.offence_propensity" = { min = 0.0001, max = 0.001 }
-"liability.clarity" = { min = 0.1, max = 0.9 }
-"logistics.level" = { min = 0.4, max = 0.8 }
-"#,
+        &three_parameters("morris", "samples = 4\nlevels = 4\ndesign_seed = 1"),
         "morris",
     );
     let rows = indices(&dir);
@@ -330,46 +322,14 @@ replications = 2
     assert!(caption.contains(&format!("Largest μ*: {}", labels[0])));
 }
 
-/// Two uncertain parameters, six worlds.
-const WORLDS: &str = r#"name = "worlds"
-scenario = "base.toml"
-design = "lhs"
-samples = 6
-replications = 2
-design_seed = 5
-[parameters]
-"residents.offence_propensity" = { min = 0.0002, max = 0.0008 }
-"trust.contact_rate" = { min = 0.05, max = 0.3 }
-"#;
-
 #[test]
 fn an_uncertainty_comparison_gets_a_robustness_report() {
     let tmp = tempfile::tempdir().unwrap();
     let at = tmp.path();
-    write(at, "base.toml", SMALL_SCENARIO);
-    write(at, "worlds.toml", WORLDS);
-    write(
-        at,
-        "logistics.toml",
-        "extends = \"base.toml\"\nname = \"logistics\"\n[logistics]\nlevel = 0.9\n",
-    );
-    write(
-        at,
-        "price.toml",
-        "extends = \"base.toml\"\nname = \"price\"\n[costs]\nofficer_hour = 180.0\n",
-    );
+    uncertainty_files(at);
     cogov(at)
-        .args([
-            "compare",
-            "base.toml",
-            "logistics.toml",
-            "price.toml",
-            "--uncertainty",
-            "worlds.toml",
-            "--quiet",
-            "--out",
-            "u",
-        ])
+        .args(COMPARE)
+        .args(["--quiet", "--out", "u"])
         .assert()
         .success();
     let dir = at.join("u");
