@@ -150,7 +150,7 @@ fn compare(
             .timeseries_every
             .unwrap_or(COMPARE_TIMESERIES_EVERY),
     );
-    let target = exec::target(&args.exec, &format!("compare-{}", base.name))?;
+    let target = exec::target(&args.exec, &format!("compare-{}", base.name), &experiment)?;
 
     // Pair the scenarios' runs replication by replication, by job identity: a
     // replication is complete when its last point arrives (a failed run counts as

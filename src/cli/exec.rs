@@ -173,19 +173,22 @@ pub fn stop_text(reason: StopReason, precision: f64, replications: u64) -> Strin
 }
 
 /// The results directory: `--out`, or a new dated directory under `output/` (with
-/// `--resume`, the latest interrupted one of that name).
+/// `--resume`, the latest interrupted run of this very experiment there).
 ///
 /// # Errors
-/// `--resume` without `--out` and no interrupted run of that name under `output/`.
-pub fn target(args: &ExecArgs, name: &str) -> Result<PathBuf, InputError> {
+/// `--resume` without `--out` and no interrupted run of `experiment` under `output/`.
+pub fn target(args: &ExecArgs, name: &str, experiment: &Experiment) -> Result<PathBuf, InputError> {
     let parent = std::path::Path::new("output");
     match &args.out {
         Some(dir) => Ok(dir.clone()),
-        None if args.resume => cogov::output::latest_interrupted(parent, name).ok_or_else(|| {
-            InputError(format!(
-                "--resume: no interrupted run of `{name}` under output/; name its directory with --out DIR"
-            ))
-        }),
+        None if args.resume => {
+            let identity = cogov::output::plan::identity(experiment);
+            cogov::output::latest_interrupted(parent, name, &identity).ok_or_else(|| {
+                InputError(format!(
+                    "--resume: no interrupted run of `{name}` with these settings under output/; name its directory with --out DIR"
+                ))
+            })
+        }
         None => Ok(cogov::output::default_dir(parent, name, now())),
     }
 }

@@ -26,7 +26,7 @@ pub fn run(args: RunArgs, command_line: Vec<String>) -> anyhow::Result<()> {
 
     let experiment = Experiment::single(&scenario.name, params.clone(), replications, seed);
     let layout = Layout::of(&experiment, args.exec.timeseries_every.unwrap_or(1));
-    let target = exec::target(&args.exec, &scenario.name)?;
+    let target = exec::target(&args.exec, &scenario.name, &experiment)?;
     let done = execute(
         &experiment,
         layout,

@@ -19,7 +19,7 @@ pub fn run(args: SweepArgs, command_line: Vec<String>) -> anyhow::Result<()> {
     let experiment = spec.experiment(args.replications).map_err(InputError)?;
     let every = args.exec.timeseries_every.unwrap_or(spec.timeseries_every);
     let layout = Layout::of(&experiment, every);
-    let target = exec::target(&args.exec, &spec.name)?;
+    let target = exec::target(&args.exec, &spec.name, &experiment)?;
     let done = execute(
         &experiment,
         layout,

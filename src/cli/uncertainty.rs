@@ -121,7 +121,11 @@ pub fn compare(
     for (p, values) in layout.values.iter_mut().enumerate() {
         *values = format!("{},{},{values}", p / s, csv_field(&labels[p % s]));
     }
-    let target = exec::target(&args.exec, &format!("robustness-{}", spec.name))?;
+    let target = exec::target(
+        &args.exec,
+        &format!("robustness-{}", spec.name),
+        &experiment,
+    )?;
     let done = execute(
         &experiment,
         layout,

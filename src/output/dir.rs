@@ -26,23 +26,47 @@ pub fn next_free(base: &Path) -> PathBuf {
     candidate
 }
 
-/// The results directory of the most recent interrupted run of `scenario_name` under
-/// `parent` (the one whose `<DIR>.partial` has the latest time in its name), for
-/// `--resume` without `--out`.
-pub fn latest_interrupted(parent: &Path, scenario_name: &str) -> Option<PathBuf> {
+/// The results directory of the most recent interrupted run of this experiment under
+/// `parent`, for `--resume` without `--out`: among the `<DIR>.partial` directories
+/// named as [`default_dir`] names `scenario_name`'s (the name, a time, perhaps `-N`),
+/// the latest whose `plan.json` records the experiment `identity`
+/// ([`super::plan::identity`]). Another scenario's directory whose name starts the
+/// same, or a run of this scenario with other settings, is never picked.
+pub fn latest_interrupted(parent: &Path, scenario_name: &str, identity: &str) -> Option<PathBuf> {
     let prefix = format!("{}-", stem(scenario_name));
     let mut found: Vec<String> = std::fs::read_dir(parent)
         .ok()?
         .filter_map(|e| e.ok())
         .filter_map(|e| e.file_name().into_string().ok())
         .filter_map(|n| n.strip_suffix(".partial").map(str::to_string))
+        .filter(|n| n.strip_prefix(&prefix).is_some_and(is_time_and_suffix))
         .filter(|n| {
-            n.strip_prefix(&prefix)
-                .is_some_and(|rest| rest.starts_with(|c: char| c.is_ascii_digit()))
+            super::plan::recorded_identity(&parent.join(format!("{n}.partial")))
+                .is_some_and(|recorded| recorded == identity)
         })
         .collect();
-    found.sort();
+    // The time sorts as text; `-10` after `-9` needs the suffix as a number.
+    found.sort_by_key(|n| {
+        let (time, suffix) = n[prefix.len()..].split_at(16);
+        (
+            time.to_string(),
+            suffix.trim_start_matches('-').parse().unwrap_or(1u64),
+        )
+    });
     found.pop().map(|name| parent.join(name))
+}
+
+/// Whether `rest` is what follows the name in a default directory: a basic ISO 8601
+/// time (`20260101T000000Z`), then perhaps `-N`.
+fn is_time_and_suffix(rest: &str) -> bool {
+    let (time, suffix) = rest.split_at_checked(16).unwrap_or((rest, "x"));
+    let digits = |t: &str| !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit());
+    let time_ok = time.len() == 16
+        && digits(&time[..8])
+        && &time[8..9] == "T"
+        && digits(&time[9..15])
+        && &time[15..] == "Z";
+    time_ok && (suffix.is_empty() || suffix.strip_prefix('-').is_some_and(digits))
 }
 
 fn partial_of(target: &Path) -> PathBuf {
@@ -113,20 +137,44 @@ mod tests {
     }
 
     #[test]
-    fn the_latest_interrupted_run_is_found_by_name() {
+    fn the_latest_interrupted_run_of_the_same_experiment_is_found() {
         let tmp = tempfile::tempdir().unwrap();
-        assert_eq!(latest_interrupted(tmp.path(), "s"), None);
-        for name in [
-            "s-20260101T000000Z.partial",
-            "s-20260301T000000Z.partial",
-            "s-20260201T000000Z",
-        ] {
-            std::fs::create_dir(tmp.path().join(name)).unwrap();
-        }
-        std::fs::create_dir(tmp.path().join("s_other-20270101T000000Z.partial")).unwrap();
+        let ours = "a".repeat(64);
+        assert_eq!(latest_interrupted(tmp.path(), "s", &ours), None);
+        let partial = |name: &str, identity: Option<&str>| {
+            let dir = tmp.path().join(name);
+            std::fs::create_dir(&dir).unwrap();
+            if let Some(identity) = identity {
+                let e = crate::output::store::tests::experiment(1, 1);
+                let mut plan = crate::output::Plan::new(&e, crate::experiment::Shard::ALL, 0, None);
+                plan.experiment_hash = identity.to_string();
+                std::fs::write(dir.join(super::super::plan::PLAN_FILE), plan.to_json()).unwrap();
+            }
+        };
+        partial("s-20260101T000000Z.partial", Some(&ours));
+        partial("s-20260301T000000Z.partial", Some(&ours));
+        partial("s-20260301T000000Z-2.partial", Some(&ours));
+        // Later, but not ours: finished, another experiment, no plan, another
+        // scenario whose name starts the same (`s-1`), a name cogov never makes.
+        partial("s-20260501T000000Z", Some(&ours));
+        partial("s-20260401T000000Z.partial", Some(&"b".repeat(64)));
+        partial("s-20260402T000000Z.partial", None);
+        partial("s-1-20270101T000000Z.partial", Some(&ours));
+        partial("s-20270101T000000Zx.partial", Some(&ours));
+        partial("s_other-20270101T000000Z.partial", Some(&ours));
         assert_eq!(
-            latest_interrupted(tmp.path(), "s"),
-            Some(tmp.path().join("s-20260301T000000Z"))
+            latest_interrupted(tmp.path(), "s", &ours),
+            Some(tmp.path().join("s-20260301T000000Z-2"))
+        );
+        partial("s-20260301T000000Z-10.partial", Some(&ours));
+        assert_eq!(
+            latest_interrupted(tmp.path(), "s", &ours),
+            Some(tmp.path().join("s-20260301T000000Z-10")),
+            "-10 comes after -2"
+        );
+        assert_eq!(
+            latest_interrupted(tmp.path(), "s-1", &ours),
+            Some(tmp.path().join("s-1-20270101T000000Z"))
         );
     }
 }

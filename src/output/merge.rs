@@ -147,6 +147,28 @@ fn data_lines(
     }
 }
 
+/// `path` made absolute with every link and `..` in its existing part resolved, and
+/// the part that does not exist yet appended as written: two spellings of one place
+/// compare equal, and so do a directory and one being made inside it.
+fn resolved(path: &Path) -> PathBuf {
+    let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    let mut existing = absolute.as_path();
+    let mut missing = Vec::new();
+    while let (Err(_), Some(parent), Some(name)) = (
+        existing.canonicalize(),
+        existing.parent(),
+        existing.file_name(),
+    ) {
+        missing.push(name);
+        existing = parent;
+    }
+    let mut out = existing
+        .canonicalize()
+        .unwrap_or_else(|_| existing.to_path_buf());
+    out.extend(missing.iter().rev());
+    out
+}
+
 /// Combines the files of the finished shards `shards` into `target`, in job order,
 /// as one machine would have written them; `summary.csv` is recomputed.
 /// `observe(point, replication, metrics)` sees every finished run in job order (for a
@@ -197,6 +219,22 @@ pub fn merge(
             "shard {}/{count} is missing; give every shard's directory",
             missing + 1
         )));
+    }
+    let merged = resolved(target);
+    for s in shards {
+        let shard = resolved(&s.dir);
+        if merged.starts_with(&shard) || shard.starts_with(&merged) {
+            return Err(refuse(format!(
+                "the merged results would go to `{}`, {} the shard directory `{}`; give --out a directory outside every shard",
+                target.display(),
+                if merged.starts_with(&shard) {
+                    "inside"
+                } else {
+                    "around"
+                },
+                s.dir.display()
+            )));
+        }
     }
     let layout = first.layout()?;
     let mut by_index: Vec<&ShardDir> = shards.iter().collect();
@@ -382,5 +420,29 @@ mod tests {
                 .contains("is not a finished results directory"),
             "{err}"
         );
+    }
+
+    #[test]
+    fn a_merge_into_a_shard_s_directory_is_refused() {
+        let tmp = tempfile::tempdir().unwrap();
+        let (infos, _) = shards(&experiment(2, 2), 2, tmp.path());
+        let inside = [
+            tmp.path().join("s1").join("merged"),
+            tmp.path().join("s2/deeper/merged"),
+            // The same place spelt another way.
+            tmp.path().join("s1/../s2/./merged"),
+        ];
+        for target in &inside {
+            let err = merge(&infos, target, |_, _, _| {}).err().unwrap();
+            assert!(
+                err.to_string()
+                    .contains("give --out a directory outside every shard"),
+                "{}: {err}",
+                target.display()
+            );
+            assert!(!target.exists(), "nothing is made at {}", target.display());
+        }
+        // Beside the shards is fine.
+        assert!(merge(&infos, &tmp.path().join("merged"), |_, _, _| {}).is_ok());
     }
 }

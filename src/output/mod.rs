@@ -115,6 +115,12 @@ pub enum OutputError {
     },
     #[error("`{}` is damaged: {reason}", path.display())]
     Corrupt { path: PathBuf, reason: String },
+    #[error(
+        "--resume: `{}` was changed after cogov last recorded it (its content no longer matches the checkpoint), so the results cannot be continued safely; put the original file back, or delete `{}` and run the command again without --resume",
+        .path.display(),
+        .partial.display()
+    )]
+    Changed { path: PathBuf, partial: PathBuf },
     #[error("cannot merge: {0}")]
     Merge(String),
 }
@@ -135,6 +141,7 @@ impl OutputError {
                 | OutputError::Busy { .. }
                 | OutputError::CannotMove { .. }
                 | OutputError::PlanChanged { .. }
+                | OutputError::Changed { .. }
                 | OutputError::Merge(_)
         )
     }

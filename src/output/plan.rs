@@ -129,6 +129,24 @@ impl std::fmt::Display for AdaptivePlan {
     }
 }
 
+/// The file in `<DIR>.partial` that holds the plan.
+pub const PLAN_FILE: &str = "plan.json";
+
+/// What identifies an experiment (its kind, seed, replications and points) whatever
+/// the shard: the `experiment_hash` its plan records.
+pub fn identity(experiment: &Experiment) -> String {
+    experiment_hash(experiment)
+}
+
+/// The experiment identity recorded in `partial`'s `plan.json`, if it has a readable
+/// one.
+pub fn recorded_identity(partial: &std::path::Path) -> Option<String> {
+    let text = std::fs::read_to_string(partial.join(PLAN_FILE)).ok()?;
+    serde_json::from_str::<Plan>(&text)
+        .ok()
+        .map(|plan| plan.experiment_hash)
+}
+
 /// The hash that stands for an experiment's points: equal hashes, equal runs.
 fn experiment_hash(experiment: &Experiment) -> String {
     let mut hasher = Sha256::new();

@@ -29,12 +29,13 @@
 //! the same command with `--resume` finishes the job once the target is fixed.
 
 use super::layout::Layout;
-use super::plan::Plan;
+use super::plan::{PLAN_FILE, Plan};
 use super::{GRIDS_FILE, MANIFEST_FILE, OutputError, RUNS_FILE, SUMMARY_FILE, TIMESERIES_FILE};
 use crate::experiment::{Experiment, Job, Kind, Shard};
 use crate::runner::{JobRecord, Outcome};
 use crate::stats::{Accumulator, Summary};
 use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
 use std::fs::{self, File, OpenOptions};
 use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
@@ -43,7 +44,6 @@ pub const FAILURES_FILE: &str = "failures.csv";
 pub const POINTS_FILE: &str = "points.csv";
 /// Runs flagged as runaways; written only when there are some.
 pub const RUNAWAYS_FILE: &str = "runaways.csv";
-const PLAN_FILE: &str = "plan.json";
 const CHECKPOINT_FILE: &str = "checkpoint.json";
 /// The file whose lock says a process is writing into `<DIR>.partial`.
 pub const LOCK_FILE: &str = "writer.lock";
@@ -137,6 +137,11 @@ pub(super) struct Checkpoint {
     grids_len: u64,
     /// Jobs that failed, in order.
     pub(super) failed: Vec<u64>,
+    /// The SHA-256 of each results file's content up to its recorded length, by file
+    /// name: a resume refuses a file that was changed since. (Absent in checkpoints
+    /// written before cogov recorded them; those files are checked by length only.)
+    #[serde(default)]
+    sha256: std::collections::BTreeMap<String, String>,
 }
 
 impl Checkpoint {
@@ -157,6 +162,56 @@ impl Checkpoint {
                 0
             },
             failed: Vec::new(),
+            sha256: std::collections::BTreeMap::new(),
+        }
+    }
+
+    /// The recorded length of one of the [`streamed_files`].
+    fn len(&self, name: &str) -> u64 {
+        match name {
+            RUNS_FILE => self.runs_len,
+            FAILURES_FILE => self.failures_len,
+            TIMESERIES_FILE => self.timeseries_len,
+            _ => self.grids_len,
+        }
+    }
+}
+
+/// The files every batch appends to, for this layout: `runs.csv`, `failures.csv`,
+/// and `timeseries.csv` and `grids.csv` when the experiment records them.
+fn streamed_files(layout: &Layout) -> Vec<&'static str> {
+    let mut names = vec![RUNS_FILE, FAILURES_FILE];
+    if layout.timeseries_every > 0 {
+        names.push(TIMESERIES_FILE);
+    }
+    if layout.map.is_some() {
+        names.push(GRIDS_FILE);
+    }
+    names
+}
+
+/// A digest in lower-case hexadecimal.
+fn hex(digest: &Sha256) -> String {
+    digest
+        .clone()
+        .finalize()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// The digest of the first `len` bytes of `path` (the whole file is that long once
+/// cut back to its checkpoint).
+fn digest_of(path: &Path) -> Result<Sha256, OutputError> {
+    let mut file = File::open(path).map_err(|e| io_error("open", path, e))?;
+    let mut digest = Sha256::new();
+    let mut buffer = vec![0; 1 << 16];
+    loop {
+        match std::io::Read::read(&mut file, &mut buffer) {
+            Ok(0) => return Ok(digest),
+            Ok(n) => digest.update(&buffer[..n]),
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(io_error("read", path, e)),
         }
     }
 }
@@ -254,6 +309,9 @@ pub struct Store {
     pub(super) failures: File,
     pub(super) timeseries: Option<File>,
     pub(super) grids: Option<File>,
+    /// The running digest of each results file written (by name), so every
+    /// checkpoint records what the file holds.
+    digests: Vec<(&'static str, Sha256)>,
     /// The writer's lock on `partial`, held as long as the store lives.
     lock: File,
     pub(super) accumulators: Vec<Vec<Accumulator>>,
@@ -369,18 +427,9 @@ impl Store {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Checkpoint::start(&layout),
             Err(e) => return Err(io_error("read", &path, e)),
         };
-        for (name, len) in [
-            (RUNS_FILE, checkpoint.runs_len),
-            (FAILURES_FILE, checkpoint.failures_len),
-            (TIMESERIES_FILE, checkpoint.timeseries_len),
-            (GRIDS_FILE, checkpoint.grids_len),
-        ] {
+        for name in streamed_files(&layout) {
+            let len = checkpoint.len(name);
             let path = partial.join(name);
-            if (name == TIMESERIES_FILE && layout.timeseries_every == 0)
-                || (name == GRIDS_FILE && layout.map.is_none())
-            {
-                continue;
-            }
             let file = OpenOptions::new()
                 .write(true)
                 .open(&path)
@@ -398,12 +447,28 @@ impl Store {
             file.set_len(len)
                 .map_err(|e| io_error("truncate", &path, e))?;
         }
+        if layout.kind == Kind::Sweep {
+            let path = partial.join(POINTS_FILE);
+            let written = fs::read(&path).map_err(|e| io_error("read", &path, e))?;
+            if written != layout.points_csv().as_bytes() {
+                return Err(OutputError::Changed { path, partial });
+            }
+        }
         // Read the finished rows back, in job order.
         let runs_path = partial.join(RUNS_FILE);
         let reader =
             BufReader::new(File::open(&runs_path).map_err(|e| io_error("open", &runs_path, e))?);
         let mut lines = reader.lines().skip(1);
         let mut store = Store::open(target, partial.clone(), layout, checkpoint, lock)?;
+        for (name, digest) in &store.digests {
+            let recorded = store.checkpoint.sha256.get(*name);
+            if recorded.is_some_and(|r| *r != hex(digest)) {
+                return Err(OutputError::Changed {
+                    path: partial.join(name),
+                    partial,
+                });
+            }
+        }
         let failed_jobs = store.checkpoint.failed.clone();
         let mut failed = failed_jobs.iter().peekable();
         for index in 0..store.checkpoint.next_job {
@@ -456,7 +521,12 @@ impl Store {
         } else {
             None
         };
+        let digests = streamed_files(&layout)
+            .into_iter()
+            .map(|name| Ok((name, digest_of(&partial.join(name))?)))
+            .collect::<Result<_, OutputError>>()?;
         Ok(Store {
+            digests,
             runs: append_file(&partial.join(RUNS_FILE))?,
             failures: append_file(&partial.join(FAILURES_FILE))?,
             timeseries,
@@ -529,6 +599,14 @@ impl Store {
             file.write_all(text.as_bytes())
                 .map_err(|e| io_error("write", &self.partial.join(name), e))
         };
+        for (name, digest) in &mut self.digests {
+            digest.update(match *name {
+                RUNS_FILE => &runs,
+                FAILURES_FILE => &failures,
+                TIMESERIES_FILE => &series,
+                _ => &grids,
+            });
+        }
         write(&mut self.runs, RUNS_FILE, &runs)?;
         write(&mut self.failures, FAILURES_FILE, &failures)?;
         if let Some(file) = self.timeseries.as_mut() {
@@ -542,6 +620,11 @@ impl Store {
         self.checkpoint.timeseries_len += series.len() as u64;
         self.checkpoint.grids_len += grids.len() as u64;
         self.checkpoint.next_job = next_job;
+        self.checkpoint.sha256 = self
+            .digests
+            .iter()
+            .map(|(name, digest)| (name.to_string(), hex(digest)))
+            .collect();
         let bytes = serde_json::to_vec(&self.checkpoint).unwrap_or_default();
         replace_file(&self.partial.join(CHECKPOINT_FILE), &bytes)
     }
@@ -788,6 +871,80 @@ pub(crate) mod tests {
         assert_eq!(files(&whole), files(&cut));
         let failures = fs::read_to_string(whole.join(FAILURES_FILE)).unwrap();
         assert_eq!(failures.lines().count(), 2, "{failures}");
+    }
+
+    #[test]
+    fn resume_refuses_results_files_changed_since_the_checkpoint() {
+        let (e, mut layout, plan, tmp) = setup(3, 4, 1);
+        layout.map = Some(6);
+        let interrupted = |name: &str| {
+            let target = tmp.path().join(name);
+            let mut store = Store::create(&target, layout.clone(), &plan).unwrap();
+            store
+                .write_batch(&records(&e, 0..6, Shard::ALL), 6)
+                .unwrap();
+            drop(store);
+            target
+        };
+        let resume = |target: &Path| {
+            Store::resume(target, layout.clone(), &plan, &e, Shard::ALL, |_, _| {}).map(|_| ())
+        };
+        // The last character of a file's first row, changed (same length).
+        fn one_character(text: &str) -> String {
+            let end = text.match_indices('\n').nth(1).unwrap().0;
+            let new = if text[..end].ends_with('9') { "8" } else { "9" };
+            format!("{}{new}{}", &text[..end - 1], &text[end..])
+        }
+        // Every file with one character changed, and a row made longer (the cut at the
+        // recorded length would glue two rows).
+        type Edit = fn(&str) -> String;
+        let edits: [(&str, Edit); 5] = [
+            (RUNS_FILE, one_character),
+            (RUNS_FILE, |t| t.replacen('\n', ",9\n", 2)),
+            (FAILURES_FILE, one_character),
+            (TIMESERIES_FILE, one_character),
+            (GRIDS_FILE, one_character),
+        ];
+        for (k, (name, edit)) in edits.iter().enumerate() {
+            let target = interrupted(&format!("d{k}"));
+            let path = partial_dir(&target).unwrap().join(name);
+            let text = fs::read_to_string(&path).unwrap();
+            let edited = edit(&text);
+            assert_ne!(text, edited, "{name}: the edit changes something");
+            fs::write(&path, edited).unwrap();
+            let err = resume(&target).unwrap_err();
+            assert!(
+                matches!(&err, OutputError::Changed { path: p, .. } if *p == path),
+                "{name}: {err}"
+            );
+            assert!(err.is_user_error());
+        }
+        // The sweep's points.
+        let target = interrupted("points");
+        let path = partial_dir(&target).unwrap().join(POINTS_FILE);
+        fs::write(&path, "point\n0\n1\n7\n").unwrap();
+        let err = resume(&target).unwrap_err();
+        assert!(matches!(err, OutputError::Changed { .. }), "{err}");
+        // Untouched, it resumes, twice over, and ends as one uninterrupted run.
+        let target = interrupted("twice");
+        let mut store =
+            Store::resume(&target, layout.clone(), &plan, &e, Shard::ALL, |_, _| {}).unwrap();
+        store
+            .write_batch(&records(&e, 6..9, Shard::ALL), 9)
+            .unwrap();
+        drop(store);
+        let mut store =
+            Store::resume(&target, layout.clone(), &plan, &e, Shard::ALL, |_, _| {}).unwrap();
+        store
+            .write_batch(&records(&e, 9..12, Shard::ALL), 12)
+            .unwrap();
+        let twice = store.finish(b"{}", &[]).unwrap();
+        let mut store = Store::create(&tmp.path().join("whole"), layout.clone(), &plan).unwrap();
+        store
+            .write_batch(&records(&e, 0..12, Shard::ALL), 12)
+            .unwrap();
+        let whole = store.finish(b"{}", &[]).unwrap();
+        assert_eq!(files(&whole), files(&twice));
     }
 
     #[test]
