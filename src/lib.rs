@@ -2,6 +2,7 @@
 //! policing. See `ARCHITECTURE.md` for the map.
 
 pub mod analysis;
+pub mod budget;
 pub mod chart;
 pub mod driver;
 pub mod experiment;

@@ -27,7 +27,7 @@ use crate::experiment::{Experiment, Job, Shard};
 use crate::model::RunOutput;
 
 /// How many finished or running jobs may wait to be handed over, per worker thread.
-const BATCH_PER_THREAD: usize = 4;
+pub const BATCH_PER_THREAD: usize = 4;
 
 /// What became of one job.
 #[derive(Debug, Clone, PartialEq)]

@@ -6,12 +6,13 @@
 use super::{ExecArgs, InputError};
 use crate::progress::Progress;
 use anyhow::Context as _;
+use cogov::budget::{self, Limits};
 use cogov::driver::{Driver, DriverError, Finished, Options};
 use cogov::experiment::compare::{Adaptive, StopReason};
 use cogov::experiment::{Experiment, Job, Shard};
 use cogov::output::{Layout, Manifest, OutputError, ScenarioEntry, UtcTime};
 use std::io::IsTerminal as _;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::SystemTime;
@@ -94,6 +95,7 @@ pub fn execute(
         .build()
         .context("cannot start the worker threads")?;
     let threads = pool.current_num_threads();
+    check_budget(experiment, &layout, &target, args, threads)?;
     let started = now();
     let options = Options {
         resume: args.resume,
@@ -155,6 +157,79 @@ pub fn execute(
         threads,
         started,
     })
+}
+
+/// The limits a job's estimate must stay within: `--max-memory`, else the memory
+/// available now; `--max-disk`, else the free space where the results go (not on
+/// `--resume`, whose files are partly written). None with `--allow-large`.
+fn limits(args: &ExecArgs, target: &Path) -> Limits {
+    if args.allow_large {
+        return Limits::default();
+    }
+    let memory = match args.max_memory {
+        Some(bytes) => Some((bytes, "--max-memory".to_string())),
+        None => budget::available_memory().map(|b| (b, "the memory available now".to_string())),
+    };
+    let disk = if let Some(bytes) = args.max_disk {
+        Some((bytes, "--max-disk".to_string()))
+    } else if args.resume {
+        None
+    } else {
+        budget::free_disk(target).map(|b| {
+            let shown = target.parent().filter(|p| !p.as_os_str().is_empty());
+            (
+                b,
+                format!(
+                    "the free space in `{}`",
+                    shown.unwrap_or(Path::new(".")).display()
+                ),
+            )
+        })
+    };
+    Limits { memory, disk }
+}
+
+/// Estimates what the job will cost, says so when it is large, and refuses it when
+/// it exceeds the limits.
+///
+/// # Errors
+/// A [`budget::BudgetError`] naming what makes the job large.
+fn check_budget(
+    experiment: &Experiment,
+    layout: &Layout,
+    target: &Path,
+    args: &ExecArgs,
+    threads: usize,
+) -> anyhow::Result<()> {
+    let shard = args.shard.unwrap_or(Shard::ALL);
+    let jobs = experiment.job_count();
+    // Jobs K-1, K-1+N, ... below `jobs`.
+    let runs = (jobs + shard.count - shard.index) / shard.count;
+    let estimate = budget::estimate(experiment, layout, threads, runs);
+    estimate.check(&limits(args, target))?;
+    if !args.quiet && estimate.is_large() {
+        eprintln!("estimate: {}", estimate.summary());
+    }
+    Ok(())
+}
+
+/// Refuses a design too large to hold before it is made: `points` points of `model`
+/// with `columns` swept parameters.
+///
+/// # Errors
+/// A [`budget::BudgetError`] naming the design.
+pub fn check_design(
+    args: &ExecArgs,
+    model: cogov::model::Model,
+    points: u64,
+    columns: usize,
+) -> anyhow::Result<()> {
+    let target = args
+        .out
+        .clone()
+        .unwrap_or_else(|| PathBuf::from("output/x"));
+    budget::design_estimate(model, points, columns).check(&limits(args, &target))?;
+    Ok(())
 }
 
 /// How an adaptive comparison ended, in words.

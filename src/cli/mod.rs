@@ -202,6 +202,17 @@ pub struct ExecArgs {
     /// [default: 1 for run, the file's setting for sweep, 7 (weekly) for compare]
     #[arg(long, value_name = "K")]
     pub timeseries_every: Option<u64>,
+    /// Refuse a job whose estimated peak memory is above SIZE (8G, 512M, bytes)
+    /// [default: the memory available now]
+    #[arg(long, value_name = "SIZE", value_parser = cogov::budget::parse_size)]
+    pub max_memory: Option<u64>,
+    /// Refuse a job whose estimated files are above SIZE [default: the free space
+    /// where the results go]
+    #[arg(long, value_name = "SIZE", value_parser = cogov::budget::parse_size)]
+    pub max_disk: Option<u64>,
+    /// Run even when the estimate of memory or files is above the limit
+    #[arg(long)]
+    pub allow_large: bool,
 }
 
 #[derive(Debug, Args)]
@@ -359,10 +370,28 @@ fn check(path: &std::path::Path) -> anyhow::Result<()> {
         .iter()
         .map(|f| f.display().to_string())
         .collect();
+    // What `cogov run` of it would cost, as the run itself estimates it.
+    let params = &scenario.params;
+    let experiment = cogov::experiment::Experiment::single(
+        &scenario.name,
+        params.clone(),
+        params.replications(),
+        params.seed(),
+    );
+    let threads = std::thread::available_parallelism().map_or(1, usize::from);
+    let runs = experiment.job_count();
+    let estimate = cogov::budget::estimate(
+        &experiment,
+        &cogov::output::Layout::of(&experiment, 1),
+        threads,
+        runs,
+    );
     print_stdout(&format!(
-        "ok: {} ({})\n\n{}",
+        "ok: {} ({})\nestimate for `cogov run` ({runs} run{}): {}\n\n{}",
         scenario.name,
         files.join(", "),
+        if runs == 1 { "" } else { "s" },
+        estimate.summary(),
         scenario.resolved_toml()
     ))
 }
@@ -401,6 +430,7 @@ fn exit_code(err: &anyhow::Error) -> i32 {
     let bad_input = err.chain().any(|cause| {
         cause.is::<ScenarioError>()
             || cause.is::<InputError>()
+            || cause.is::<cogov::budget::BudgetError>()
             || cause
                 .downcast_ref::<DriverError>()
                 .is_some_and(DriverError::is_user_error)

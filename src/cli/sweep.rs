@@ -16,6 +16,13 @@ pub fn run(args: SweepArgs, command_line: Vec<String>) -> anyhow::Result<()> {
             n,
         )?;
     }
+    // A design too large to hold is refused before its points are made.
+    exec::check_design(
+        &args.exec,
+        spec.scenario.model(),
+        spec.point_count(),
+        spec.factors.len(),
+    )?;
     let experiment = spec.experiment(args.replications).map_err(InputError)?;
     let every = args.exec.timeseries_every.unwrap_or(spec.timeseries_every);
     let layout = Layout::of(&experiment, every);

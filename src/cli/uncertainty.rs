@@ -88,6 +88,12 @@ pub fn compare(
     check_flag(model, "--seed", "run.seed", seed)?;
     let replications = spec.replications(args.replications);
     check_flag(model, "--replications", "run.replications", replications)?;
+    exec::check_design(
+        &args.exec,
+        model,
+        spec.point_count().saturating_mul(scenarios.len() as u64),
+        spec.factors.len() + 2,
+    )?;
     let worlds = design::points(&spec.design, &spec.factors, spec.design_seed())
         .map_err(|e| InputError(format!("{}: {e}", file.display())))?;
     let labels = unique_labels(scenarios.iter().map(|s| s.name.as_str()));

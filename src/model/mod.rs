@@ -25,6 +25,7 @@
 
 pub mod civil_violence;
 pub mod co_governance;
+pub mod footprint;
 mod trace;
 
 pub use trace::{Mover, Trace, TraceMove};
@@ -363,6 +364,11 @@ impl ModelParams {
     /// The parameters as a TOML document (see [`Params::to_toml`]).
     pub fn to_toml(&self) -> String {
         each_model!(self, p => p.to_toml())
+    }
+
+    /// One run's memory and work, from the parameters alone ([`footprint`]).
+    pub fn footprint(&self) -> footprint::Footprint {
+        each_model!(self, p => p.footprint())
     }
 
     /// `run.ticks`: the measured ticks.

@@ -944,8 +944,17 @@ mod tests {
         check(
             "[district]\nwidth = 2000\nheight = 2000\nhouseholds_per_grid = 100000\n",
             &[
-                "test.toml:2:9: `district.width`: the district would hold 1048000000000 residents",
+                "test.toml:2:9: `district.width`: the district would hold 1051690000000 agents (1048000000000 residents,",
                 "at most 50000000 are allowed",
+            ],
+        );
+        // Organisations count: a modest district of 4 billion enterprises is refused
+        // at the key that asks for them.
+        check(
+            "[district]\nwidth = 2000\nheight = 2000\nhouseholds_per_grid = 1\n[community]\nenterprises_per_grid = 1000.0\n",
+            &[
+                "test.toml:6:24: `community.enterprises_per_grid`: the district would hold 4018042000 agents",
+                "4000000000 enterprises",
             ],
         );
     }

@@ -32,6 +32,10 @@ const ALLOWED: &[(&str, &[&str])] = &[
     ),
     ("driver", &["experiment", "output", "runner"]),
     (
+        "budget",
+        &["experiment", "model", "output", "runner", "stats"],
+    ),
+    (
         "report",
         &["chart", "experiment", "model", "output", "schema", "stats"],
     ),

@@ -1,6 +1,6 @@
 //! What cogov does when it is crossed: a second process on the same results
 //! directory, two runs that pick the same default directory, files that are not
-//! regular files, input of megabytes on one line.
+//! regular files, input of megabytes on one line, jobs larger than the machine.
 
 use crate::util::{SMALL_SCENARIO, cogov, write};
 use std::path::Path;
@@ -23,6 +23,9 @@ fn start_long_run(dir: &Path, out: &str) -> Child {
             "1",
             "--out",
             out,
+            // Its estimate of files may be above a small disk's free space; it is
+            // stopped long before.
+            "--allow-large",
         ])
         .stdout(Stdio::null())
         .stderr(Stdio::null())
@@ -204,4 +207,134 @@ fn a_long_scenario_name_runs_without_out() {
         dir.display()
     );
     assert!(dir.file_name().unwrap().len() < 100);
+}
+
+/// 4 million residents and 1,000 enterprises a grid: about 650 MB on two threads.
+const MEMORY_BOMB: &str = r#"name = "bomb"
+[district]
+width = 40
+height = 40
+households_per_grid = 954
+[community]
+enterprises_per_grid = 1000.0
+"#;
+
+#[test]
+fn a_job_above_the_memory_budget_is_refused_before_it_allocates_naming_what_to_reduce() {
+    let tmp = tempfile::tempdir().unwrap();
+    write(tmp.path(), "bomb.toml", MEMORY_BOMB);
+    let start = Instant::now();
+    let out = cogov(tmp.path())
+        .args([
+            "run",
+            "bomb.toml",
+            "-j",
+            "2",
+            "--max-memory",
+            "400M",
+            "--out",
+            "d",
+        ])
+        .assert()
+        .code(2);
+    assert!(start.elapsed() < Duration::from_secs(30));
+    let text = String::from_utf8(out.get_output().stderr.clone()).unwrap();
+    for part in [
+        "more than --max-memory (419 MB)",
+        "residents",
+        "`district.households_per_grid`",
+        // Organisations count, not only residents.
+        "enterprises",
+        "`community.enterprises_per_grid`",
+        "--threads",
+        "--allow-large",
+    ] {
+        assert!(text.contains(part), "{part}: {text}");
+    }
+    assert!(!tmp.path().join("d").exists() && !tmp.path().join("d.partial").exists());
+    // A size that is not one is a usage error.
+    cogov(tmp.path())
+        .args(["run", "bomb.toml", "--max-memory", "lots"])
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("expected a size such as 8G"));
+}
+
+#[test]
+fn a_huge_design_is_refused_before_its_points_are_made() {
+    let tmp = tempfile::tempdir().unwrap();
+    write(tmp.path(), "base.toml", SMALL_SCENARIO);
+    write(
+        tmp.path(),
+        "huge.toml",
+        r#"name = "huge"
+scenario = "base.toml"
+design = "grid"
+[parameters]
+"police.officers_per_10k" = { min = 1.0, max = 100.0, steps = 1000 }
+"residents.system_legitimacy" = { min = 0.1, max = 0.9, steps = 100 }
+"police.procedural_justice" = { min = 0.1, max = 0.9, steps = 100 }
+"#,
+    );
+    let start = Instant::now();
+    let out = cogov(tmp.path())
+        .args(["sweep", "huge.toml", "--max-memory", "8G"])
+        .assert()
+        .code(2);
+    assert!(
+        start.elapsed() < Duration::from_secs(10),
+        "refused before the design is made"
+    );
+    let text = String::from_utf8(out.get_output().stderr.clone()).unwrap();
+    assert!(text.contains("the design's 10000000 points"), "{text}");
+    assert!(!tmp.path().join("output").exists());
+}
+
+#[test]
+fn files_above_the_disk_budget_are_refused_and_allow_large_goes_ahead() {
+    let tmp = tempfile::tempdir().unwrap();
+    write(
+        tmp.path(),
+        "long.toml",
+        &SMALL_SCENARIO.replace("ticks = 30", "ticks = 20000"),
+    );
+    let out = cogov(tmp.path())
+        .args([
+            "run",
+            "long.toml",
+            "-n",
+            "2",
+            "--max-disk",
+            "5M",
+            "--out",
+            "d",
+        ])
+        .assert()
+        .code(2);
+    let text = String::from_utf8(out.get_output().stderr.clone()).unwrap();
+    assert!(text.contains("more than --max-disk (5.2 MB)"), "{text}");
+    assert!(
+        text.contains("timeseries.csv") && text.contains("--timeseries-every"),
+        "{text}"
+    );
+    // Without the time series it fits; with --allow-large it runs as asked.
+    for (extra, out) in [
+        (&["--timeseries-every", "0"][..], "e"),
+        (&["--allow-large"][..], "d"),
+    ] {
+        cogov(tmp.path())
+            .args(["run", "long.toml", "-n", "2", "--max-disk", "5M", "-q"])
+            .args(extra)
+            .args(["--out", out])
+            .assert()
+            .success();
+    }
+    assert!(
+        tmp.path()
+            .join("d/timeseries.csv")
+            .metadata()
+            .unwrap()
+            .len()
+            > 5 << 20
+    );
 }

@@ -100,6 +100,7 @@
 //! used here. Results can be compared with Mesa in distribution only: its random
 //! numbers come from Python's Mersenne Twister.
 
+mod footprint;
 pub mod metrics;
 pub mod params;
 pub mod rules;

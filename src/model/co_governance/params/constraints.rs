@@ -14,8 +14,31 @@ use crate::schema::ConstraintError;
 /// 12 x 12, whose incident rates agree within 3%; docs/model.md, Stability).
 pub const MIN_SIDE: u32 = 3;
 
-/// Largest number of residents one run may hold (about 2 GB of agent state).
-pub const MAX_RESIDENTS: u64 = 50_000_000;
+/// Largest number of agents one run may hold: residents, enterprises, NGOs, grid
+/// workers and police units together (about 3 GB of agent state; each agent's
+/// number fits the world's 32-bit indices many times over).
+pub const MAX_AGENTS: u64 = 50_000_000;
+
+/// How many agents of each kind a district holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AgentCounts {
+    pub residents: u64,
+    pub enterprises: u64,
+    pub ngos: u64,
+    pub grid_workers: u64,
+    /// Officers and auxiliaries.
+    pub units: u64,
+}
+
+impl AgentCounts {
+    pub fn total(&self) -> u64 {
+        self.residents
+            .saturating_add(self.enterprises)
+            .saturating_add(self.ngos)
+            .saturating_add(self.grid_workers)
+            .saturating_add(self.units)
+    }
+}
 /// Bytes of state a resident occupies in a run (the per-resident vectors of
 /// `model::co_governance::world::World`).
 /// Issue 11 added 20: each resident's trust prior (`f64`) and susceptibility, cost
@@ -38,6 +61,26 @@ impl Params {
     /// Residents in the district.
     pub fn residents(&self) -> u64 {
         self.grid_count().saturating_mul(self.residents_per_grid())
+    }
+
+    /// The district's agents of each kind, as the world makes them.
+    pub fn agent_counts(&self) -> AgentCounts {
+        let grids = self.grid_count() as f64;
+        let per_grid = |x: f64| (x * grids).round() as u64;
+        let c = &self.community;
+        let residents = self.residents();
+        let (officers, auxiliaries) = crate::model::co_governance::rules::dispatch::unit_counts(
+            self.police.officers_per_10k,
+            self.police.auxiliaries_per_officer,
+            residents as f64,
+        );
+        AgentCounts {
+            residents,
+            enterprises: per_grid(c.enterprises_per_grid),
+            ngos: per_grid(c.ngos_per_grid),
+            grid_workers: per_grid(c.grid_workers_per_grid),
+            units: (officers + auxiliaries) as u64,
+        }
     }
 
     /// Checks the rules that tie parameters together; returns every broken rule.
@@ -96,18 +139,46 @@ impl Params {
                 ),
             });
         }
-        let residents = self.residents();
-        if residents > MAX_RESIDENTS {
-            let gib = residents.saturating_mul(BYTES_PER_RESIDENT) as f64 / (1u64 << 30) as f64;
+        let agents = self.agent_counts();
+        if agents.total() > MAX_AGENTS {
+            let a = agents;
+            let gib = self.footprint().world_bytes() as f64 / (1u64 << 30) as f64;
+            // The kinds that make the number, most numerous first, so the error
+            // points at what to reduce.
+            let mut kinds: Vec<(u64, &[&'static str])> = vec![
+                (
+                    a.residents,
+                    &[
+                        "district.width",
+                        "district.height",
+                        "district.households_per_grid",
+                        "district.persons_per_household",
+                    ],
+                ),
+                (a.enterprises, &["community.enterprises_per_grid"]),
+                (a.ngos, &["community.ngos_per_grid"]),
+                (a.grid_workers, &["community.grid_workers_per_grid"]),
+                (
+                    a.units,
+                    &["police.officers_per_10k", "police.auxiliaries_per_officer"],
+                ),
+            ];
+            kinds.sort_by_key(|&(count, _)| std::cmp::Reverse(count));
+            let mut paths: Vec<&'static str> = kinds
+                .iter()
+                .filter(|&&(count, _)| count > MAX_AGENTS / 10)
+                .flat_map(|&(_, paths)| paths.iter().copied())
+                .collect();
+            for path in ["district.width", "district.height"] {
+                if !paths.contains(&path) {
+                    paths.push(path);
+                }
+            }
             errors.push(ConstraintError {
-                paths: vec![
-                    "district.width",
-                    "district.height",
-                    "district.households_per_grid",
-                    "district.persons_per_household",
-                ],
+                paths,
                 message: format!(
-                    "the district would hold {residents} residents (about {gib:.1} GiB per run); at most {MAX_RESIDENTS} are allowed"
+                    "the district would hold {} agents ({} residents, {} enterprises, {} NGOs, {} grid workers, {} police units; about {gib:.1} GiB per run); at most {MAX_AGENTS} are allowed",
+                    a.total(), a.residents, a.enterprises, a.ngos, a.grid_workers, a.units
                 ),
             });
         }

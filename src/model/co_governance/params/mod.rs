@@ -8,8 +8,9 @@
 //! worth sweeping.
 
 mod constraints;
+mod footprint;
 
-pub use constraints::{BYTES_PER_RESIDENT, MAX_RESIDENTS};
+pub use constraints::{BYTES_PER_RESIDENT, MAX_AGENTS};
 
 use crate::schema::define_params;
 

@@ -1,0 +1,137 @@
+//! A civil-violence run's memory and work from its parameters (`model::footprint`).
+//!
+//! Bytes per thing are the sizes of the world's vectors (`world::World`,
+//! `world::torus::View`), checked against one-run processes (docs/performance.md,
+//! "Memory and time estimates"): a 2,000 x 2,000 torus peaked at 141 MB with 2.8
+//! million citizens and 83 MB with 0.4 million, which gives 24.5 B a citizen and
+//! about 16 B a cell (its kind and occupant, and its row of the final map).
+
+use super::params::{CvParams, Neighbourhood};
+use crate::model::civil_violence::metrics::{CV_CELLS, CV_SERIES};
+use crate::model::footprint::{CACHED_BYTES, Footprint, Part, series_bytes};
+
+const BYTES_PER_CELL: u64 = 16;
+const BYTES_PER_CITIZEN: u64 = 25;
+const BYTES_PER_COP: u64 = 8;
+/// A cell of a view: its offset (two `i32`) and its slot in the scan's scratch
+/// (`u32`).
+const BYTES_PER_VIEW_CELL: u64 = 12;
+
+/// CPU nanoseconds per agent, tick and cell of its view, plus per agent and tick
+/// (the Mesa-parity runs: about 110 ns an agent-tick at vision 7, 149 cells), while
+/// the world fits in the caches; twice that beyond (a 2,000 x 2,000 torus took 12 s
+/// for 20 ticks of 2.8 million citizens).
+const NS_PER_VIEW_CELL: f64 = 0.6;
+const NS_PER_AGENT_TICK: f64 = 20.0;
+
+/// Cells in a view of `vision` (the agent's own included): exact for Moore, von
+/// Neumann and cross neighbourhoods, an upper bound for the Euclidean disc.
+fn view_cells(neighbourhood: Neighbourhood, vision: f64) -> u64 {
+    let r = vision.floor().max(0.0) as u64;
+    match neighbourhood {
+        Neighbourhood::Moore => (2 * r + 1).pow(2),
+        Neighbourhood::VonNeumann => 2 * r * r + 2 * r + 1,
+        Neighbourhood::Cross => 4 * r + 1,
+        Neighbourhood::Euclidean => ((std::f64::consts::PI * vision * vision + 4.0 * vision + 1.0)
+            .ceil() as u64)
+            .min((2 * r + 1).pow(2)),
+    }
+}
+
+impl CvParams {
+    /// One run's memory and work (`model::footprint`).
+    pub fn footprint(&self) -> Footprint {
+        let cells = self.cells() as u64;
+        let at = |density: f64| (density * cells as f64).round() as u64;
+        let citizens = at(self.citizens.density);
+        // The schedule may add cops up to its target.
+        let cops = at(self.cops.density.max(self.cops.target_density));
+        let neighbourhood = self.lattice.neighbourhood;
+        let citizen_view = view_cells(neighbourhood, self.citizens.vision);
+        let cop_view = view_cells(neighbourhood, self.cops.vision);
+        let ticks = u64::from(self.run.warmup_ticks) + u64::from(self.run.ticks);
+        let parts = vec![
+            Part {
+                what: "cells",
+                params: &["lattice.width", "lattice.height"],
+                count: cells,
+                bytes_each: BYTES_PER_CELL,
+            },
+            Part {
+                what: "citizens",
+                params: &["citizens.density", "lattice.width", "lattice.height"],
+                count: citizens,
+                bytes_each: BYTES_PER_CITIZEN,
+            },
+            Part {
+                what: "cops",
+                params: &[
+                    "cops.density",
+                    "cops.target_density",
+                    "lattice.width",
+                    "lattice.height",
+                ],
+                count: cops,
+                bytes_each: BYTES_PER_COP,
+            },
+            Part {
+                what: "cells of the two views",
+                params: &["citizens.vision", "cops.vision", "lattice.neighbourhood"],
+                count: citizen_view + cop_view,
+                bytes_each: BYTES_PER_VIEW_CELL,
+            },
+            Part {
+                what: "ticks of the daily record",
+                params: &["run.warmup_ticks", "run.ticks"],
+                count: ticks,
+                bytes_each: series_bytes(1, CV_SERIES.len()),
+            },
+        ];
+        let memory_bound = if parts.iter().map(Part::bytes).sum::<u64>() > CACHED_BYTES {
+            2.0
+        } else {
+            1.0
+        };
+        let per_tick = memory_bound
+            * (citizens as f64 * (NS_PER_AGENT_TICK + NS_PER_VIEW_CELL * citizen_view as f64)
+                + cops as f64 * (NS_PER_AGENT_TICK + NS_PER_VIEW_CELL * cop_view as f64));
+        Footprint {
+            parts,
+            output_bytes: series_bytes(ticks, CV_SERIES.len())
+                + series_bytes(cells, CV_CELLS.len()),
+            cpu_seconds: ticks as f64 * per_tick * 1e-9,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn views_count_their_cells() {
+        for (n, v, cells) in [
+            (Neighbourhood::Moore, 1.0, 9),
+            (Neighbourhood::VonNeumann, 1.0, 5),
+            (Neighbourhood::Cross, 2.0, 9),
+        ] {
+            assert_eq!(view_cells(n, v), cells, "{n:?}");
+        }
+        // The disc of radius 7 has 149 cells; the bound is above it and below the square.
+        let disc = view_cells(Neighbourhood::Euclidean, 7.0);
+        assert!((149..=225).contains(&disc), "{disc}");
+    }
+
+    #[test]
+    fn the_lattice_and_the_views_scale_the_footprint() {
+        let base = CvParams::default();
+        let mut big = base.clone();
+        big.lattice.width *= 10;
+        big.lattice.height *= 10;
+        let (b, f) = (base.footprint(), big.footprint());
+        assert!(f.world_bytes() > 50 * b.world_bytes());
+        assert!(f.cpu_seconds > 50.0 * b.cpu_seconds);
+        let cells = f.parts.iter().find(|p| p.what == "cells").unwrap().count;
+        assert_eq!(cells, 400 * 400);
+    }
+}
