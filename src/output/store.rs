@@ -1091,6 +1091,40 @@ pub(crate) mod tests {
     }
 
     #[test]
+    fn a_process_that_dies_while_finishing_leaves_results_a_resume_finishes_the_same() {
+        let (e, layout, plan, tmp) = setup(2, 3, 1);
+        let whole = Store::create(&tmp.path().join("whole"), layout.clone(), &plan).unwrap();
+        let mut whole = whole;
+        whole
+            .write_batch(&records(&e, 0..6, Shard::ALL), 6)
+            .unwrap();
+        let whole = whole
+            .finish(b"{}", &[("extra.csv", b"x\n".to_vec())])
+            .unwrap();
+
+        let target = tmp.path().join("d");
+        let mut store = Store::create(&target, layout.clone(), &plan).unwrap();
+        store
+            .write_batch(&records(&e, 0..6, Shard::ALL), 6)
+            .unwrap();
+        // Killed after summary, manifest and report are written, before the move.
+        let died = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            store.finish_with(b"{}", &[("extra.csv", b"x\n".to_vec())], |_| {
+                panic!("killed")
+            })
+        }));
+        assert!(died.is_err());
+        assert!(!target.exists());
+        let store =
+            Store::resume(&target, layout.clone(), &plan, &e, Shard::ALL, |_, _| {}).unwrap();
+        assert_eq!(store.next_job(), 6);
+        let done = store
+            .finish(b"{}", &[("extra.csv", b"x\n".to_vec())])
+            .unwrap();
+        assert_eq!(files(&whole), files(&done));
+    }
+
+    #[test]
     fn resume_refuses_a_different_plan_and_create_refuses_a_leftover() {
         let (e, layout, plan, tmp) = setup(2, 2, 0);
         let target = tmp.path().join("r");
