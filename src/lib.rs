@@ -9,6 +9,7 @@ pub mod experiment;
 pub mod input;
 pub mod model;
 pub mod output;
+pub mod provenance;
 pub mod report;
 pub mod runner;
 pub mod scenario;

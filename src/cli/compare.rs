@@ -53,10 +53,45 @@ pub fn run(args: CompareArgs, command_line: Vec<String>) -> anyhow::Result<()> {
     for path in &args.reforms {
         scenarios.push(Scenario::load(path)?);
     }
+    if !args.exec.set.is_empty() {
+        scenarios = scenarios
+            .iter()
+            .map(|s| s.with_settings(&args.exec.set))
+            .collect::<Result<_, _>>()?;
+    }
+    if let Some(warning) = horizon_warning(&scenarios) {
+        eprintln!("{warning}");
+    }
     if let Some(file) = &args.uncertainty {
         return super::uncertainty::compare(scenarios, file, &args, command_line);
     }
     compare(scenarios, &args, command_line)
+}
+
+/// A warning when a reform's horizon (warm-up and measured days) is not the
+/// baseline's: the difference of two scenarios then mixes the reform with the time
+/// it had to act.
+fn horizon_warning(scenarios: &[Scenario]) -> Option<String> {
+    let base = &scenarios[0];
+    let horizon = |s: &Scenario| (s.params.warmup_ticks(), s.params.ticks());
+    let differ: Vec<String> = scenarios[1..]
+        .iter()
+        .filter(|s| horizon(s) != horizon(base))
+        .map(|s| {
+            let (warmup, ticks) = horizon(s);
+            format!("`{}` ({warmup} and {ticks})", s.name)
+        })
+        .collect();
+    if differ.is_empty() {
+        return None;
+    }
+    let (warmup, ticks) = horizon(base);
+    Some(format!(
+        "warning: the scenarios' horizons differ: the baseline `{}` has {warmup} warm-up and {ticks} measured days, but {} {}; a difference then mixes the reform with the time it had, so give every scenario the same `run.warmup_ticks` and `run.ticks` (for example with --set run.ticks={ticks})",
+        base.name,
+        differ.join(", "),
+        if differ.len() == 1 { "has" } else { "have" }
+    ))
 }
 
 fn compare(

@@ -64,6 +64,9 @@ pub fn run(args: MergeArgs, command_line: Vec<String>) -> anyhow::Result<()> {
     };
     let runaways = store.runaways().len();
     let dir = super::report::finish(store, &bytes, &extra, false)?;
+    if args.quiet {
+        return print_stdout(&format!("{}\n", dir.display()));
+    }
     super::run::warn_runaways(runaways, model);
     print_stdout(&format!(
         "merged {} shards into {} (report.html: the merged results' pictures)\n",

@@ -11,6 +11,7 @@
 //! already names the file, line, column and key.
 
 mod analyse;
+mod check;
 mod compare;
 mod exec;
 
@@ -23,13 +24,13 @@ mod uncertainty;
 mod workshop;
 
 use anyhow::Context as _;
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{Args, CommandFactory as _, Parser, Subcommand, ValueEnum};
 use cogov::driver::DriverError;
 use cogov::experiment::Shard;
 use cogov::model::Model;
 use cogov::output::OutputError;
 use cogov::report::ReportError;
-use cogov::scenario::{Scenario, ScenarioError};
+use cogov::scenario::ScenarioError;
 use std::ffi::OsString;
 use std::io::Write as _;
 use std::path::PathBuf;
@@ -123,10 +124,18 @@ pub enum Command {
     /// replications finish. Everything the page needs is inside cogov: it works
     /// without a network. docs/workshop.md describes the page and its JSON API.
     Workshop(workshop::WorkshopArgs),
-    /// Validate a scenario file and print its resolved parameters
+    /// Validate a scenario or experiment file, estimate what running it costs, and
+    /// print what the model will see
+    ///
+    /// For a scenario: its resolved parameters (with --diff, only those it changes
+    /// from the scenario it extends, or from the defaults). For an experiment file:
+    /// the design, its points and runs, and the first points.
     Check {
-        /// Scenario file (TOML)
-        scenario: PathBuf,
+        /// Scenario or experiment file (TOML)
+        file: PathBuf,
+        /// Print only the parameters the scenario changes from the one it extends
+        #[arg(long)]
+        diff: bool,
     },
     /// Print the reference of every scenario parameter of a model
     Params {
@@ -144,6 +153,17 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = ModelArg::CoGovernance)]
         model: ModelArg,
     },
+    /// Print a shell completion script
+    ///
+    /// For bash: `cogov completions bash > ~/.local/share/bash-completion/completions/cogov`;
+    /// for zsh, a file `_cogov` in a directory of your `fpath`; for fish,
+    /// `~/.config/fish/completions/cogov.fish`.
+    Completions {
+        /// The shell
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff): `cogov manpage > cogov.1; man ./cogov.1`
+    Manpage,
 }
 
 /// A model, as the command line names it (the names scenario files use).
@@ -202,6 +222,11 @@ pub struct ExecArgs {
     /// [default: 1 for run, the file's setting for sweep, 7 (weekly) for compare]
     #[arg(long, value_name = "K")]
     pub timeseries_every: Option<u64>,
+    /// Set a scenario parameter for this job, as a scenario file would
+    /// (repeatable): `--set police.officers_per_10k=20`; for compare, in every
+    /// scenario; for sweep, in the file's scenario
+    #[arg(long = "set", value_name = "SECTION.KEY=VALUE", value_parser = parse_setting)]
+    pub set: Vec<(String, String)>,
     /// Refuse a job whose estimated peak memory is above SIZE (8G, 512M, bytes)
     /// [default: the memory available now]
     #[arg(long, value_name = "SIZE", value_parser = cogov::budget::parse_size)]
@@ -222,6 +247,10 @@ pub struct SweepArgs {
     /// Replications per design point [default: the file's, else the scenario's]
     #[arg(long, short = 'n', value_name = "N")]
     pub replications: Option<u64>,
+    /// Base seed of the runs [default: the scenario's run.seed]; also the design's
+    /// seed unless the file sets `design_seed`
+    #[arg(long, value_name = "S")]
+    pub seed: Option<u64>,
     #[command(flatten)]
     pub exec: ExecArgs,
 }
@@ -300,6 +329,9 @@ pub struct MergeArgs {
     /// Where the merged results go; must not exist or be empty
     #[arg(long, short, value_name = "DIR")]
     pub out: PathBuf,
+    /// Print only the merged results directory
+    #[arg(long, short)]
+    pub quiet: bool,
 }
 
 #[derive(Debug, Default, Args)]
@@ -315,6 +347,18 @@ pub struct RunArgs {
     pub seed: Option<u64>,
     #[command(flatten)]
     pub exec: ExecArgs,
+}
+
+/// A `--set` value: `SECTION.KEY=VALUE`, split at the first `=`.
+fn parse_setting(text: &str) -> Result<(String, String), String> {
+    match text.split_once('=') {
+        Some((path, value)) if !path.trim().is_empty() && !value.trim().is_empty() => {
+            Ok((path.trim().to_string(), value.trim().to_string()))
+        }
+        _ => Err(format!(
+            "expected SECTION.KEY=VALUE (for example police.officers_per_10k=20), found `{text}`"
+        )),
+    }
 }
 
 /// Bad input found after parsing: a flag value out of range. Exit code 2.
@@ -343,7 +387,7 @@ pub fn main(args: Vec<OsString>) -> i32 {
         Some(Command::Compare(args)) => compare::run(args, command_line),
         Some(Command::Merge(args)) => merge::run(args, command_line),
         Some(Command::Workshop(args)) => workshop::run(args),
-        Some(Command::Check { scenario }) => check(&scenario),
+        Some(Command::Check { file, diff }) => check::run(&file, diff),
         Some(Command::Report { dir }) => report::run(&dir),
         Some(Command::Analyse(args)) => analyse::run(args),
         Some(Command::Params { format, model }) => {
@@ -352,6 +396,12 @@ pub fn main(args: Vec<OsString>) -> i32 {
         Some(Command::Metrics { format, model }) => {
             print_stdout(&reference::metrics(model.into(), format))
         }
+        Some(Command::Completions { shell }) => {
+            let mut out = Vec::new();
+            clap_complete::generate(shell, &mut Cli::command(), "cogov", &mut out);
+            print_stdout(&String::from_utf8_lossy(&out))
+        }
+        Some(Command::Manpage) => manpage(),
     };
     match result {
         Ok(()) => 0,
@@ -362,38 +412,13 @@ pub fn main(args: Vec<OsString>) -> i32 {
     }
 }
 
-/// `cogov check`: validate and show what the model will see.
-fn check(path: &std::path::Path) -> anyhow::Result<()> {
-    let scenario = Scenario::load(path)?;
-    let files: Vec<String> = scenario
-        .files
-        .iter()
-        .map(|f| f.display().to_string())
-        .collect();
-    // What `cogov run` of it would cost, as the run itself estimates it.
-    let params = &scenario.params;
-    let experiment = cogov::experiment::Experiment::single(
-        &scenario.name,
-        params.clone(),
-        params.replications(),
-        params.seed(),
-    );
-    let threads = std::thread::available_parallelism().map_or(1, usize::from);
-    let runs = experiment.job_count();
-    let estimate = cogov::budget::estimate(
-        &experiment,
-        &cogov::output::Layout::of(&experiment, 1),
-        threads,
-        runs,
-    );
-    print_stdout(&format!(
-        "ok: {} ({})\nestimate for `cogov run` ({runs} run{}): {}\n\n{}",
-        scenario.name,
-        files.join(", "),
-        if runs == 1 { "" } else { "s" },
-        estimate.summary(),
-        scenario.resolved_toml()
-    ))
+/// `cogov manpage`: the manual page of every command, in roff.
+fn manpage() -> anyhow::Result<()> {
+    let mut out = Vec::new();
+    clap_mangen::Man::new(Cli::command())
+        .render(&mut out)
+        .context("cannot render the manual page")?;
+    print_stdout(&String::from_utf8_lossy(&out))
 }
 
 /// Writes to stdout; a reader that went away (`cogov params | head`) is not an error.

@@ -129,8 +129,8 @@ pub fn metrics(model: Model, format: Format) -> String {
         undefined value (for example a rate whose denominator was zero). The leading \
         columns below are those of `cogov run`; a sweep's files start with point, \
         replication (and the swept parameters), a comparison's with scenario, run; summary \
-        rows of a sweep or comparison start with the point or scenario (see the README's \
-        output section). Each metric names which direction of change is better (higher, \
+        rows of a sweep or comparison start with the point or scenario (see \
+        docs/output-files.md). Each metric names which direction of change is better (higher, \
         lower, or neither: a change that is neither good nor bad in itself) and the group \
         reports file it under (public order, cooperation, cost, other); report.html \
         colours changes by it.";

@@ -17,6 +17,11 @@ pub fn run(args: RunArgs, command_line: Vec<String>) -> anyhow::Result<()> {
         Some(path) => Scenario::load(path)?,
         None => Scenario::builtin(),
     };
+    let scenario = if args.exec.set.is_empty() {
+        scenario
+    } else {
+        scenario.with_settings(&args.exec.set)?
+    };
     let params = &scenario.params;
     let replications = args.replications.unwrap_or(params.replications());
     let model = params.model();

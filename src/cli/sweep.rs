@@ -7,7 +7,25 @@ use cogov::output::{Layout, Manifest};
 use cogov::sweep::SweepSpec;
 
 pub fn run(args: SweepArgs, command_line: Vec<String>) -> anyhow::Result<()> {
-    let spec = SweepSpec::load(&args.file)?;
+    let mut spec = SweepSpec::load(&args.file)?;
+    let model = spec.scenario.model();
+    let mut settings = args.exec.set.clone();
+    for (path, _) in &settings {
+        if spec.factors.iter().any(|f| f.path == *path) {
+            return Err(InputError(format!(
+                "--set {path}: {} varies `{path}` over the design; remove it from the file's [parameters] or from --set",
+                args.file.display()
+            ))
+            .into());
+        }
+    }
+    if let Some(seed) = args.seed {
+        check_flag(model, "--seed", "run.seed", seed)?;
+        settings.push(("run.seed".to_string(), seed.to_string()));
+    }
+    if !settings.is_empty() {
+        spec.scenario = spec.scenario.with_settings(&settings)?;
+    }
     if let Some(n) = args.replications {
         check_flag(
             spec.scenario.model(),

@@ -6,6 +6,7 @@
 //! ```text
 //! {
 //!   "cogov_version": "0.1.0",
+//!   "build": { "version", "source_hash", "git_commit", "git_dirty", "rustc", "target" },
 //!   "scenario": { "name": ..., "description": ..., "model": "co_governance", "files": [...], "hash": <hex sha256> },
 //!   "parameters": { "<section>": { "<key>": value, ... }, ... },
 //!   "reforms": [ { "name": ..., ..., "parameters": {...} }, ... ],   (comparisons only)
@@ -72,6 +73,7 @@ pub struct Manifest {
 #[derive(Serialize)]
 struct Document<'a> {
     cogov_version: &'static str,
+    build: crate::provenance::Build,
     scenario: ScenarioDoc<'a>,
     parameters: Sections<'a>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
@@ -164,6 +166,7 @@ impl Manifest {
     pub fn to_json(&self) -> Vec<u8> {
         let document = Document {
             cogov_version: env!("CARGO_PKG_VERSION"),
+            build: crate::provenance::build(),
             scenario: scenario_doc(&self.scenario),
             parameters: Sections(&self.scenario.params),
             reforms: self

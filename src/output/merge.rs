@@ -203,7 +203,7 @@ pub fn merge(
         }
         if s.head.experiment.whole() != plan {
             return Err(refuse(format!(
-                "`{}` and `{}` are not shards of the same experiment (scenario, design, seed, replications or cogov version differ)",
+                "`{}` and `{}` are not shards of the same experiment (scenario, design, seed, replications or cogov build differ)",
                 first.dir.display(),
                 s.dir.display()
             )));

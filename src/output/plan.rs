@@ -29,6 +29,10 @@ pub struct AdaptivePlan {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Plan {
     pub cogov_version: String,
+    /// The build's identity ([`crate::provenance::identity`]): version and source
+    /// hash. Absent (empty) in plans written before it was recorded.
+    #[serde(default)]
+    pub build: String,
     pub kind: Kind,
     pub model: Model,
     /// Hex SHA-256 of the kind, seed, replications, swept columns, common random
@@ -55,6 +59,7 @@ impl Plan {
     ) -> Plan {
         Plan {
             cogov_version: env!("CARGO_PKG_VERSION").to_string(),
+            build: crate::provenance::identity(),
             kind: experiment.kind,
             model: experiment.model,
             experiment_hash: experiment_hash(experiment),
@@ -108,6 +113,13 @@ impl Plan {
             })
             .or_else(|| was("the adaptive rule", adaptive(self), adaptive(other)))
             .or_else(|| was("cogov_version", &self.cogov_version, &other.cogov_version))
+            .or_else(|| {
+                was("the cogov build", &self.build, &other.build).map(|d| {
+                    format!(
+                        "{d}: the program's code changed; finish with the binary that started it"
+                    )
+                })
+            })
             .or_else(|| {
                 (self.experiment_hash != other.experiment_hash)
                     .then(|| "the scenario's parameters or the design differ".to_string())

@@ -299,6 +299,67 @@ impl Scenario {
         Ok((scenario, text))
     }
 
+    /// The scenario with command-line settings applied (`--set section.key=VALUE`,
+    /// each a dotted path and a TOML value; a value that is not TOML, such as `moore`,
+    /// is read as a string). Each setting is first checked alone, as a one-line
+    /// scenario named after it, so a typo or a value out of range is refused naming
+    /// the setting; then all are applied together to the scenario and the rules that
+    /// tie parameters together are checked (an error then points into the scenario's
+    /// resolved text, named `--set`). The name, description and files stay the scenario's.
+    ///
+    /// # Errors
+    /// A [`ScenarioError`] as a scenario file would give, its origin the `--set`.
+    ///
+    /// # Examples
+    /// ```
+    /// use cogov::scenario::Scenario;
+    /// let base = Scenario::builtin();
+    /// let s = base.with_settings(&[("police.officers_per_10k".into(), "20".into())]).unwrap();
+    /// assert_eq!(s.params.get("police.officers_per_10k").unwrap().to_string(), "20.0");
+    /// assert_eq!(s.name, base.name);
+    /// let err = base.with_settings(&[("police.oficers_per_10k".into(), "20".into())]).unwrap_err();
+    /// assert!(err.to_string().contains("did you mean `police.officers_per_10k`?"));
+    /// ```
+    pub fn with_settings(&self, settings: &[(String, String)]) -> Result<Scenario, ScenarioError> {
+        let literal = |value: &str| {
+            if format!("v = {value}").parse::<toml::Table>().is_ok() {
+                value.to_string()
+            } else {
+                toml_string(value)
+            }
+        };
+        let mut problems = Vec::new();
+        for (path, value) in settings {
+            let origin = format!("--set {path}={value}");
+            // The setting on line 1, where the message will point.
+            let text = format!(
+                "{path} = {}\nmodel = {}\n",
+                literal(value),
+                toml_string(self.model().name())
+            );
+            // Rules between parameters are checked below, with every setting and the
+            // scenario's own values; alone, on defaults, they would mislead.
+            if let Err(e) = Scenario::parse(&text, &origin, None) {
+                problems.extend(
+                    e.diagnostics()
+                        .iter()
+                        .filter(|d| d.kind != ErrorKind::Constraint)
+                        .cloned(),
+                );
+            }
+        }
+        if !problems.is_empty() {
+            return Err(ScenarioError::new(problems));
+        }
+        let changes: Vec<(String, String)> = settings
+            .iter()
+            .map(|(path, value)| (path.clone(), literal(value)))
+            .collect();
+        let (mut scenario, _) = self.with_changes(&self.name, &changes, "--set")?;
+        scenario.files.clone_from(&self.files);
+        Ok(scenario)
+    }
+
     /// Hex SHA-256 of [`Scenario::resolved_toml`] (name, description and every
     /// parameter): equal for scenarios with the same name, description and values,
     /// whatever files and `extends` produced them.

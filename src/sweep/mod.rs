@@ -123,6 +123,16 @@ impl SweepSpec {
         parse_text(&text, &shown, Some(&base_dir), path)
     }
 
+    /// Whether `path` is an experiment file rather than a scenario: a TOML file with
+    /// a top-level `design` or `[parameters]`, which no scenario has. False when it
+    /// cannot be read or parsed (loading it as a scenario then says why).
+    pub fn looks_like_experiment(path: &Path) -> bool {
+        read_text(path)
+            .ok()
+            .and_then(|text| strip_bom(&text).parse::<toml::Table>().ok())
+            .is_some_and(|table| table.contains_key("design") || table.contains_key("parameters"))
+    }
+
     /// Reads an experiment from text already in memory.
     ///
     /// `origin` names the text in messages and gives the default name; `base_dir` is

@@ -12,6 +12,7 @@ use std::path::Path;
 /// may import anything and is not listed.
 const ALLOWED: &[(&str, &[&str])] = &[
     ("stats", &[]),
+    ("provenance", &[]),
     ("chart", &[]),
     ("sensitivity", &[]),
     ("schema", &[]),
@@ -28,7 +29,14 @@ const ALLOWED: &[(&str, &[&str])] = &[
     ),
     (
         "output",
-        &["experiment", "model", "runner", "schema", "stats"],
+        &[
+            "experiment",
+            "model",
+            "provenance",
+            "runner",
+            "schema",
+            "stats",
+        ],
     ),
     ("driver", &["experiment", "output", "runner"]),
     (

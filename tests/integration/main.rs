@@ -8,6 +8,9 @@
 //!   sweep without a console message and with the charts on screen.
 //! - `cli`: the `cogov` command line end to end: help, references, `run`'s files,
 //!   refusals, determinism across thread counts, error messages and exit codes.
+//! - `commands`: `--set`, `check` of experiment files and `--diff`, the horizon
+//!   warning of `compare`, `sweep --seed`, `merge -q`, completions and the manual
+//!   page, and the build the manifest records.
 //! - `directions`: each reform moves its metrics the way its mechanisms say, by
 //!   paired comparison with common random numbers.
 //! - `experiments`: sweeps, paired comparisons, shards and merge, killed and resumed
@@ -51,6 +54,7 @@
 mod analyse;
 mod browser;
 mod cli;
+mod commands;
 mod directions;
 mod docs;
 mod experiments;

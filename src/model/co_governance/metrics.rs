@@ -2,8 +2,8 @@
 //! columns, each grid's figures over the window and, for a trace, day by day.
 //!
 //! Each metric is defined once here (name, unit, range, meaning); the model fills them
-//! in this order, the CSV writers use these names as columns, and the README's column
-//! reference is printed from this table. A value of NaN means "undefined for this run"
+//! in this order, the CSV writers use these names as columns, and the column reference
+//! (`cogov metrics`, docs/metrics.md) is printed from this table. A value of NaN means "undefined for this run"
 //! (its denominator was zero, say no incident reached the police) and is written as
 //! `NA`; it is never a stand-in for a value the model cannot compute.
 
