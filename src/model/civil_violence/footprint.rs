@@ -11,11 +11,14 @@ use crate::model::civil_violence::metrics::{CV_CELLS, CV_SERIES};
 use crate::model::footprint::{CACHED_BYTES, Footprint, Part, series_bytes};
 
 const BYTES_PER_CELL: u64 = 16;
-const BYTES_PER_CITIZEN: u64 = 25;
+/// Hardship, risk aversion, cell and jail term (24 B), state and class (1 B each).
+const BYTES_PER_CITIZEN: u64 = 26;
 const BYTES_PER_COP: u64 = 8;
-/// A cell of a view: its offset (two `i32`) and its slot in the scan's scratch
-/// (`u32`).
-const BYTES_PER_VIEW_CELL: u64 = 12;
+/// A cell of a view: its offset (a `u32`) and its slot in the scan's scratch (`u32`).
+const BYTES_PER_VIEW_CELL: u64 = 8;
+/// A stored cell of the running row sums that count views when the torus is narrow
+/// against them (`world::torus::RowSums`): a 16-bit sum of cops and one of actives.
+const BYTES_PER_ROW_SUM: u64 = 4;
 
 /// CPU nanoseconds per agent, tick and cell of its view, plus per agent and tick
 /// (the Mesa-parity runs: about 110 ns an agent-tick at vision 7, 149 cells), while
@@ -50,6 +53,17 @@ impl CvParams {
         let citizen_view = view_cells(neighbourhood, self.citizens.vision);
         let cop_view = view_cells(neighbourhood, self.cops.vision);
         let ticks = u64::from(self.run.warmup_ticks) + u64::from(self.run.ticks);
+        // Views are counted from row sums when the torus is at most as wide as the
+        // citizens' view and no view holds more than 65,535 cells (the world's rule,
+        // `world::torus::ViewCounts`): each row is stored with the views' reach of
+        // halo on either side.
+        let width = u64::from(self.lattice.width);
+        let row_sums = if width <= citizen_view && citizen_view.max(cop_view) <= 65_535 {
+            let reach = self.citizens.vision.max(self.cops.vision).floor() as u64;
+            u64::from(self.lattice.height) * (width + 2 * reach + 1)
+        } else {
+            0
+        };
         let parts = vec![
             Part {
                 what: "cells",
@@ -79,6 +93,18 @@ impl CvParams {
                 params: &["citizens.vision", "cops.vision", "lattice.neighbourhood"],
                 count: citizen_view + cop_view,
                 bytes_each: BYTES_PER_VIEW_CELL,
+            },
+            Part {
+                what: "row sums counting the views",
+                params: &[
+                    "lattice.width",
+                    "lattice.height",
+                    "citizens.vision",
+                    "cops.vision",
+                    "lattice.neighbourhood",
+                ],
+                count: row_sums,
+                bytes_each: BYTES_PER_ROW_SUM,
             },
             Part {
                 what: "ticks of the daily record",

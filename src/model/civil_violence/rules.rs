@@ -48,6 +48,28 @@ fn round_half_even(n: u32, d: u32) -> u32 {
     }
 }
 
+/// The whole-number ratio r of `rule` for a citizen who sees `cops` cops and
+/// `actives_including_self` actives (at least 1): floor(C/A) or round(C/A); `None`
+/// under the printed rule, whose ratio is C/A itself. The world looks the probability
+/// of a whole-number ratio up in a table of [`ratio_arrest_probability`].
+#[inline]
+pub fn whole_ratio(rule: ArrestRule, cops: u32, actives_including_self: u32) -> Option<u32> {
+    let a = actives_including_self.max(1);
+    match rule {
+        ArrestRule::Printed => None,
+        // Most views hold no other active: no division.
+        _ if a == 1 => Some(cops),
+        ArrestRule::Floored => Some(cops / a),
+        ArrestRule::Rounded => Some(round_half_even(cops, a)),
+    }
+}
+
+/// P = 1 - exp(-k r) for a whole-number ratio r (see [`whole_ratio`]).
+#[inline]
+pub fn ratio_arrest_probability(k: f64, ratio: u32) -> f64 {
+    1.0 - (-k * f64::from(ratio)).exp()
+}
+
 /// The estimated arrest probability P = 1 - exp(-k r) of a citizen who sees `cops`
 /// cops and `actives_including_self` actives, counting itself (the paper: "A is
 /// always at least 1, because the agent always counts himself as active"), with the
@@ -64,10 +86,9 @@ fn round_half_even(n: u32, d: u32) -> u32 {
 /// ```
 pub fn arrest_probability(rule: ArrestRule, k: f64, cops: u32, actives_including_self: u32) -> f64 {
     let a = actives_including_self.max(1);
-    match rule {
-        ArrestRule::Printed => epstein_arrest_probability(k, f64::from(cops), f64::from(a)),
-        ArrestRule::Floored => 1.0 - (-k * f64::from(cops / a)).exp(),
-        ArrestRule::Rounded => 1.0 - (-k * f64::from(round_half_even(cops, a))).exp(),
+    match whole_ratio(rule, cops, a) {
+        Some(ratio) => ratio_arrest_probability(k, ratio),
+        None => epstein_arrest_probability(k, f64::from(cops), f64::from(a)),
     }
 }
 
@@ -174,6 +195,15 @@ mod tests {
         assert_eq!(round_half_even(7, 7), 1);
         assert_eq!(p(ArrestRule::Rounded, 1, 2), 0.0);
         assert_eq!(p(ArrestRule::Rounded, 2, 3), p(ArrestRule::Printed, 1, 1));
+        // A lone active: the ratio is the cops, under either whole-number rule.
+        for rule in [ArrestRule::Floored, ArrestRule::Rounded] {
+            assert_eq!(whole_ratio(rule, 5, 1), Some(5));
+            assert_eq!(whole_ratio(rule, 5, 0), Some(5));
+        }
+        assert_eq!(whole_ratio(ArrestRule::Floored, 5, 2), Some(2));
+        assert_eq!(whole_ratio(ArrestRule::Rounded, 5, 2), Some(2));
+        assert_eq!(whole_ratio(ArrestRule::Rounded, 7, 2), Some(4));
+        assert_eq!(whole_ratio(ArrestRule::Printed, 5, 1), None);
     }
 
     #[test]

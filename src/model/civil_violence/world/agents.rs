@@ -5,10 +5,8 @@
 
 use rand::RngExt;
 
-use super::torus::{
-    ACTIVE, EMPTY, JAILED, QUIET, Span, below, collect, random_empty_in_view, tally,
-};
-use super::{LIFE, NOBODY, World};
+use super::torus::{ACTIVE, EMPTY, JAILED, QUIET, View, below, collect, random_empty_in_view};
+use super::{LIFE, NOBODY, SETTLED_ACTIVE, SETTLED_QUIET, World};
 use crate::model::civil_violence::params::{JailRule, TurnOrder};
 use crate::model::civil_violence::rules;
 
@@ -18,16 +16,16 @@ impl World<'_> {
             match self.p.jail.rule {
                 JailRule::OffGrid => return,
                 JailRule::InPlace => {
-                    let left = self.jail_left[i];
+                    let left = self.citizens[i].jail_left;
                     if left > 0 {
                         if left != LIFE {
-                            self.jail_left[i] = left - 1;
+                            self.citizens[i].jail_left = left - 1;
                         }
                         return;
                     }
                     // Free from this turn on.
                     self.state[i] = QUIET;
-                    self.kind[self.pos[i] as usize] = QUIET;
+                    self.set_kind(self.citizens[i].pos as usize, QUIET);
                     self.jailed -= 1;
                 }
             }
@@ -48,45 +46,49 @@ impl World<'_> {
         }
     }
 
-    /// Cops and actives in the view `spans` around `cell`, the cell itself included.
-    fn count_in_view(&self, cell: u32, spans: &[Span]) -> (u32, u32) {
-        let (mut cops, mut actives) = (0u32, 0u32);
-        let kind = &self.kind;
-        self.torus.ranges(cell, spans, |start, end| {
-            let (c, a) = tally(kind, start, end);
-            cops += c;
-            actives += a;
-        });
-        (cops, actives)
+    /// Cops and actives in `view` around `cell`, the cell itself included.
+    #[inline]
+    fn count_in_view(&self, cell: u32, view: &View) -> (u32, u32) {
+        self.counts.count(&self.torus, &self.kind, cell, view)
     }
 
     /// Cops and other actives in free citizen `i`'s view.
     fn seen_by(&self, i: usize) -> (u32, u32) {
-        let (cops, actives) = self.count_in_view(self.pos[i], &self.citizen_view.spans);
+        let (cops, actives) = self.count_in_view(self.citizens[i].pos, &self.citizen_view);
         // The view includes the citizen's own cell.
         (cops, actives - u32::from(self.state[i] == ACTIVE))
     }
 
     /// The estimated arrest probability of free citizen `i` where it stands, and the
     /// cops it sees.
+    #[inline(never)]
     fn arrest_probability(&self, i: usize) -> (f64, u32) {
         let (cops, others) = self.seen_by(i);
-        let p = rules::arrest_probability(self.p.arrest.rule, self.p.arrest.k, cops, 1 + others);
+        let (rule, k) = (self.p.arrest.rule, self.p.arrest.k);
+        let p = match rules::whole_ratio(rule, cops, 1 + others) {
+            Some(ratio) => match self.ratio_p.get(ratio as usize) {
+                Some(&p) => p,
+                None => rules::ratio_arrest_probability(k, ratio),
+            },
+            None => rules::arrest_probability(rule, k, cops, 1 + others),
+        };
         (p, cops)
     }
 
     /// Rule A. G - R P > T falls as P rises and P lies in [0, 1], so when P = 0 and
     /// P = 1 give the same answer the view is not counted: whoever has G <= T is quiet
     /// and whoever has G - R > T active, whatever they see.
+    #[inline(always)]
     fn decide(&mut self, i: usize) {
-        let g = rules::grievance(self.hardship[i], self.legitimacy);
-        let (r, t) = (self.risk_aversion[i], self.p.citizens.threshold);
-        let active = match rules::settled(g, r, t) {
-            Some(answer) => answer,
-            None => {
+        // `class` holds `rules::settled` at this tick's legitimacy.
+        let active = match self.class[i] {
+            SETTLED_QUIET => false,
+            SETTLED_ACTIVE => true,
+            _ => {
                 // Deterrable: the arrest risk decides.
-                let (p, cops) = self.arrest_probability(i);
-                let active = rules::is_active(g, r, p, t);
+                let g = rules::grievance(self.citizens[i].hardship, self.legitimacy);
+                let (r, t) = (self.citizens[i].risk_aversion, self.p.citizens.threshold);
+                let (active, cops) = self.deterred(i, g, r, t);
                 if self.tick > self.p.run.warmup_ticks {
                     let tally = &mut self.deterrable[usize::from(cops == 0)];
                     tally.0 += 1;
@@ -99,7 +101,7 @@ impl World<'_> {
         let was = self.state[i];
         if now != was {
             self.state[i] = now;
-            self.kind[self.pos[i] as usize] = now;
+            self.set_kind(self.citizens[i].pos as usize, now);
             if now == ACTIVE {
                 self.active += 1;
             } else {
@@ -108,11 +110,46 @@ impl World<'_> {
         }
     }
 
+    /// Rule A for deterrable citizen `i` (grievance `g`, risk aversion `r`, threshold
+    /// `t`): whether it is active, and the cops it sees, which are counted in full
+    /// unless it is the only active there can be. Then A = 1, so the ratio is C
+    /// under every rule, and P = `ratio_p[C]`, which rises with C (checked in
+    /// [`World::new`]): the citizen is quiet from the first C that makes it so, and the
+    /// cops are counted only that far (0 still means none in view).
+    #[inline(always)]
+    fn deterred(&self, i: usize, g: f64, r: f64, t: f64) -> (bool, u32) {
+        let alone = self.active == usize::from(self.state[i] == ACTIVE);
+        if alone && self.ratio_p_covers_views {
+            let quiet_at = |c: usize| !rules::is_active(g, r, self.ratio_p[c], t);
+            // Mostly one or two cops make it quiet: those without a branch (the table
+            // holds more than the 5 cells of the smallest view).
+            let quiet_from = match (quiet_at(1), quiet_at(2)) {
+                (true, _) => Some(1),
+                (false, true) => Some(2),
+                (false, false) => (3..self.ratio_p.len()).find(|&c| quiet_at(c)),
+            };
+            if let Some(enough) = quiet_from {
+                let enough = enough as u32;
+                let cops = self.counts.cops_up_to(
+                    &self.torus,
+                    &self.kind,
+                    self.citizens[i].pos,
+                    &self.citizen_view,
+                    enough,
+                );
+                return (cops < enough, cops);
+            }
+        }
+        let (p, cops) = self.arrest_probability(i);
+        (rules::is_active(g, r, p, t), cops)
+    }
+
     /// Rule M for a citizen.
+    #[inline(always)]
     fn move_citizen(&mut self, i: usize) {
-        let from = self.pos[i];
+        let from = self.citizens[i].pos;
         if let Some(to) = random_empty_in_view(
-            self.torus,
+            &self.torus,
             &self.kind,
             from,
             &self.citizen_view,
@@ -120,7 +157,7 @@ impl World<'_> {
             &mut self.candidates,
         ) {
             self.relocate(from, to);
-            self.pos[i] = to;
+            self.citizens[i].pos = to;
         }
     }
 
@@ -142,7 +179,7 @@ impl World<'_> {
     fn move_cop(&mut self, c: usize) {
         let from = self.cop_pos[c];
         if let Some(to) = random_empty_in_view(
-            self.torus,
+            &self.torus,
             &self.kind,
             from,
             &self.cop_view,
@@ -157,15 +194,20 @@ impl World<'_> {
     /// Rule C. Returns whether the cop stepped onto its arrestee's cell.
     fn arrest(&mut self, c: usize) -> bool {
         let from = self.cop_pos[c];
-        // Most views hold no active: count first, list only when there is one.
-        if self.count_in_view(from, &self.cop_view.spans).1 == 0 {
+        // Most views hold no active, and often there is none at all: count first,
+        // list only when there is one.
+        if self.active == 0
+            || !self
+                .counts
+                .any_active(&self.torus, &self.kind, from, &self.cop_view)
+        {
             return false;
         }
         let n = collect(
-            self.torus,
+            &self.torus,
             &self.kind,
             from,
-            &self.cop_view.spans,
+            &self.cop_view,
             ACTIVE,
             &mut self.candidates,
         );
@@ -174,7 +216,7 @@ impl World<'_> {
         }
         let cell = self.candidates[below(&mut self.rng, n)];
         let i = self.occupant[cell as usize] as usize;
-        self.jail_left[i] = if self.p.jail.life {
+        self.citizens[i].jail_left = if self.p.jail.life {
             LIFE
         } else {
             self.rng.random_range(0..=self.p.jail.max_term)
@@ -184,11 +226,11 @@ impl World<'_> {
         self.jailed += 1;
         match self.p.jail.rule {
             JailRule::InPlace => {
-                self.kind[cell as usize] = JAILED;
+                self.set_kind(cell as usize, JAILED);
                 false
             }
             JailRule::OffGrid => {
-                self.kind[cell as usize] = EMPTY;
+                self.set_kind(cell as usize, EMPTY);
                 self.occupant[cell as usize] = NOBODY;
                 self.empty += 1;
                 if self.p.cops.moves_to_arrest {
@@ -209,19 +251,19 @@ impl World<'_> {
             if self.state[i] != JAILED {
                 continue;
             }
-            match self.jail_left[i] {
+            match self.citizens[i].jail_left {
                 0 => {
                     if let Some(cell) = self.random_empty_cell() {
-                        self.kind[cell] = QUIET;
+                        self.set_kind(cell, QUIET);
                         self.occupant[cell] = i as u32;
                         self.empty -= 1;
-                        self.pos[i] = cell as u32;
+                        self.citizens[i].pos = cell as u32;
                         self.state[i] = QUIET;
                         self.jailed -= 1;
                     }
                 }
                 LIFE => {}
-                left => self.jail_left[i] = left - 1,
+                left => self.citizens[i].jail_left = left - 1,
             }
         }
     }
@@ -300,7 +342,7 @@ mod tests {
         w.set_state(far, ACTIVE);
         assert!(w.arrest(cop));
         assert_eq!(w.state[near], JAILED);
-        assert!(w.jail_left[near] <= 5);
+        assert!(w.citizens[near].jail_left <= 5);
         assert_eq!(w.cop_pos[cop], 224, "the cop is on the vacated cell");
         assert_eq!(w.state[far], ACTIVE, "out of view");
         assert!(!w.arrest(cop), "nobody left in view");
@@ -315,7 +357,7 @@ mod tests {
         let me = w.put_citizen(1, 0, 0.5, 0.5);
         w.set_state(me, ACTIVE);
         w.arrest(cop);
-        let term = w.jail_left[me];
+        let term = w.citizens[me].jail_left;
         // A term of j ticks: jailed at the end of this tick and of the next j - 1.
         for _ in 0..term {
             w.serve_terms();
@@ -341,8 +383,8 @@ mod tests {
         let me = w.put_citizen(1, 0, 0.0, 0.5);
         w.set_state(me, ACTIVE);
         assert!(!w.arrest(cop), "the cell stays taken");
-        assert_eq!(w.kind[w.pos[me] as usize], JAILED);
-        let term = w.jail_left[me];
+        assert_eq!(w.kind[w.citizens[me].pos as usize], JAILED);
+        let term = w.citizens[me].jail_left;
         for _ in 0..term {
             w.citizen_turn(me);
             assert_eq!(w.state[me], JAILED);

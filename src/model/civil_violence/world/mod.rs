@@ -1,7 +1,8 @@
 //! The state of one civil-violence run and the order in which the rules run each tick.
 //!
-//! Citizens live in flat vectors (struct of arrays) indexed by citizen number; cops in
-//! one vector of cells. The torus is two arrays of cells: what is there (`kind`: empty,
+//! Citizens live in vectors indexed by citizen number (their states, their classes
+//! under rule A, and one block of what a free citizen's turn reads); cops in one
+//! vector of cells. The torus is two arrays of cells: what is there (`kind`: empty,
 //! quiet, active, jailed in place, cop) and who (`occupant`). Every buffer is allocated
 //! in [`World::new`]; a tick allocates nothing.
 //!
@@ -31,13 +32,25 @@
 //!    the lattice is full); every other term (but a life term) counts down by one.
 //! 4. The tick's counts become a row of the series.
 //!
-//! Speed, without changing what the rules say:
+//! Speed, without changing what the rules say or which random numbers they draw:
 //! - Rule M draws a cell of the view at random until it finds an empty one (uniform
-//!   over the empty cells), and scans the view only after 16 misses.
+//!   over the empty cells), and scans the view only after 16 misses; a cell (dx, dy)
+//!   away is two lookups in tables of wrapped columns and rows.
 //! - Rule A needs the view's count only when the answer depends on P: a citizen with
-//!   G <= T is quiet and one with G - R > T active whatever P in [0, 1] is.
-//! - Cells hold one bit per kind, so a view is counted eight cells to a 64-bit word.
-//! - A cop counts the actives in its view before listing them; most views hold none.
+//!   G <= T is quiet and one with G - R > T active whatever P in [0, 1] is. Which of
+//!   the three a citizen is (its `class`) is kept per citizen and recomputed only
+//!   when legitimacy changes.
+//! - Views are counted from running sums of cops and of actives along each row (one
+//!   subtraction per row of the view), kept up to date as cops and actives move or
+//!   change, when the torus is narrow against the view (Mesa's and the paper's runs);
+//!   otherwise cells hold one bit per kind and a view is counted eight cells to a
+//!   64-bit word (`torus::ViewCounts`).
+//! - A deterrable citizen who is the only active there is (A = 1, so P depends on the
+//!   cops alone and rises with them) counts the cops in view only until there are
+//!   enough to make it quiet, the view's longest rows first.
+//! - P for a whole-number ratio is looked up in a table, not taken as an exponential.
+//! - A cop counts the actives in its view before listing them, and not at all when
+//!   there is no active anywhere; most views hold none.
 
 mod agents;
 mod torus;
@@ -51,7 +64,9 @@ use super::metrics::{self, CV_SERIES};
 use super::params::TurnOrder;
 use super::params::{CvParams, JailRule, Placement};
 use super::rules;
-use torus::{ACTIVE, COP, EMPTY, JAILED, PADDING, QUIET, Torus, View, below, view_cells};
+use torus::{
+    ACTIVE, COP, EMPTY, JAILED, PADDING, QUIET, Torus, View, ViewCounts, below, view_cells,
+};
 
 /// `occupant` of an empty cell.
 const NOBODY: u32 = u32::MAX;
@@ -59,6 +74,26 @@ const NOBODY: u32 = u32::MAX;
 const COP_FLAG: u32 = 1 << 31;
 /// `jail_left` of a life term.
 const LIFE: u32 = u32::MAX;
+/// A citizen's `class`: rule A's answer whatever it sees (`rules::settled`), or none.
+const SETTLED_QUIET: u8 = 0;
+const SETTLED_ACTIVE: u8 = 1;
+const DETERRABLE: u8 = 2;
+/// Most whole-number ratios C/A whose arrest probability is tabulated (the number
+/// of cells a citizen sees, plus one, if fewer; beyond them P is computed).
+const RATIO_TABLE: usize = 4096;
+
+/// What a free citizen's turn reads besides its state and class, in one 24-byte
+/// block, so that a turn (they come in a random order) mostly touches one cache line
+/// for it.
+#[derive(Debug, Clone, Copy)]
+#[repr(C)]
+struct Citizen {
+    hardship: f64,
+    risk_aversion: f64,
+    /// The citizen's cell (its last cell while jailed off the lattice).
+    pos: u32,
+    jail_left: u32,
+}
 
 /// One run.
 pub(super) struct World<'a> {
@@ -72,15 +107,19 @@ pub(super) struct World<'a> {
     kind: Vec<u8>,
     occupant: Vec<u32>,
     empty: usize,
+    /// How views' cops and actives are counted (and what keeps that up to date).
+    counts: ViewCounts,
 
-    // Citizens (struct of arrays).
-    hardship: Vec<f64>,
-    risk_aversion: Vec<f64>,
+    // Citizens: their states apart (a turn reads its citizen's state first, and
+    // often, jailed, nothing else), the rest a turn reads in one block.
     /// QUIET, ACTIVE or JAILED.
     state: Vec<u8>,
-    jail_left: Vec<u32>,
-    /// The citizen's cell (its last cell while jailed off the lattice).
-    pos: Vec<u32>,
+    citizens: Vec<Citizen>,
+    /// Rule A's answer when the view cannot change it, at legitimacy
+    /// `classified_at`: SETTLED_QUIET, SETTLED_ACTIVE or DETERRABLE. A byte to read
+    /// instead of a grievance to compute, so a turn knows early whether it counts.
+    class: Vec<u8>,
+    classified_at: f64,
     active: usize,
     jailed: usize,
 
@@ -92,6 +131,14 @@ pub(super) struct World<'a> {
     order: Vec<u32>,
     /// Cells found by a view scan, at the front (sized to the larger view).
     candidates: Vec<u32>,
+
+    /// `rules::ratio_arrest_probability` of the first whole-number ratios, so rule A
+    /// need not take an exponential.
+    ratio_p: Vec<f64>,
+    /// Whether `ratio_p` holds every number of cops a citizen can see, rising: then
+    /// a citizen who is the only active counts the cops in view only until they
+    /// decide it (`deterred`).
+    ratio_p_covers_views: bool,
 
     tick: u32,
     legitimacy: f64,
@@ -109,18 +156,21 @@ impl<'a> World<'a> {
         let cells = p.cells();
         let mut kind = vec![EMPTY; cells + PADDING];
         let mut occupant = vec![NOBODY; cells];
-        let mut hardship = Vec::new();
-        let mut risk_aversion = Vec::new();
-        let mut pos = Vec::new();
+        let mut citizens = Vec::new();
         let mut cop_pos = Vec::with_capacity(cells);
         // Citizens and cops each number at most `cells`.
         let mut order = Vec::with_capacity(2 * cells);
         let mut citizen = |cell: usize, rng: &mut Xoshiro256PlusPlus| {
             kind[cell] = QUIET;
-            occupant[cell] = pos.len() as u32;
-            pos.push(cell as u32);
-            hardship.push(rng.random::<f64>());
-            risk_aversion.push(rng.random::<f64>());
+            occupant[cell] = citizens.len() as u32;
+            let hardship = rng.random::<f64>();
+            let risk_aversion = rng.random::<f64>();
+            citizens.push(Citizen {
+                hardship,
+                risk_aversion,
+                pos: cell as u32,
+                jail_left: 0,
+            });
         };
         match p.lattice.placement {
             Placement::Exact => {
@@ -154,48 +204,80 @@ impl<'a> World<'a> {
             kind[cell as usize] = COP;
             occupant[cell as usize] = c as u32 | COP_FLAG;
         }
-        let n = pos.len();
+        let n = citizens.len();
         let empty = cells - n - cop_pos.len();
         let rows = p.run.warmup_ticks as usize + p.run.ticks as usize;
-        let citizen_view = View::new(p.lattice.neighbourhood, p.citizens.vision);
-        let cop_view = View::new(p.lattice.neighbourhood, p.cops.vision);
-        World {
+        let torus = Torus::new(p.lattice.width, p.lattice.height);
+        let mut citizen_view = View::new(p.lattice.neighbourhood, p.citizens.vision, &torus);
+        let mut cop_view = View::new(p.lattice.neighbourhood, p.cops.vision, &torus);
+        let counts = ViewCounts::new(&torus, &kind, [&mut citizen_view, &mut cop_view]);
+        let ratios = (view_cells(&citizen_view.spans) + 1).min(RATIO_TABLE);
+        let ratio_p: Vec<f64> = (0..ratios as u32)
+            .map(|r| rules::ratio_arrest_probability(p.arrest.k, r))
+            .collect();
+        let ratio_p_covers_views =
+            ratio_p.len() > view_cells(&citizen_view.spans) && ratio_p.is_sorted();
+        let mut world = World {
             p,
             rng,
-            torus: Torus {
-                w: p.lattice.width as i32,
-                h: p.lattice.height as i32,
-            },
+            counts,
+            torus,
             candidates: vec![0; view_cells(&citizen_view.spans).max(view_cells(&cop_view.spans))],
             citizen_view,
             cop_view,
             kind,
             occupant,
             empty,
-            hardship,
-            risk_aversion,
             state: vec![QUIET; n],
-            jail_left: vec![0; n],
-            pos,
+            class: Vec::with_capacity(n),
+            classified_at: f64::NAN,
+            citizens,
             active: 0,
             jailed: 0,
             initial_cops: cop_pos.len(),
             cop_pos,
             order,
+            ratio_p_covers_views,
+            ratio_p,
             tick: 0,
             legitimacy: p.legitimacy.level,
             series: Vec::with_capacity(rows * CV_SERIES.len()),
             deterrable: [(0, 0); 2],
+        };
+        world.classify();
+        world
+    }
+
+    /// Rule A's answer for citizen `i` when its view cannot change it, at the
+    /// current legitimacy.
+    fn class_of(&self, i: usize) -> u8 {
+        let c = &self.citizens[i];
+        let g = rules::grievance(c.hardship, self.legitimacy);
+        match rules::settled(g, c.risk_aversion, self.p.citizens.threshold) {
+            Some(false) => SETTLED_QUIET,
+            Some(true) => SETTLED_ACTIVE,
+            None => DETERRABLE,
         }
     }
 
+    /// Sets every citizen's `class` for the current legitimacy (in place: a tick
+    /// allocates nothing).
+    fn classify(&mut self) {
+        self.class.resize(self.citizens.len(), DETERRABLE);
+        for i in 0..self.citizens.len() {
+            self.class[i] = self.class_of(i);
+        }
+        self.classified_at = self.legitimacy;
+    }
+
     /// Runs every tick and summarises.
+    #[inline(always)]
     pub(super) fn run(mut self) -> CivilViolenceOutput {
         for _ in 0..self.p.run.warmup_ticks as usize + self.p.run.ticks as usize {
             self.step();
         }
         CivilViolenceOutput {
-            metrics: metrics::summarise(self.p, &self.series, self.pos.len(), self.deterrable),
+            metrics: metrics::summarise(self.p, &self.series, self.state.len(), self.deterrable),
             cells: self.cells(),
             series: self.series,
         }
@@ -223,22 +305,31 @@ impl<'a> World<'a> {
     }
 
     /// One tick.
+    #[inline(always)]
     pub(super) fn step(&mut self) {
         self.tick += 1;
         self.legitimacy = rules::legitimacy_at(&self.p.legitimacy, self.tick);
+        if self.legitimacy.to_bits() != self.classified_at.to_bits() {
+            self.classify();
+        }
         if let Some(target) =
             rules::cops_wanted(&self.p.cops, self.p.cells(), self.tick, self.initial_cops)
         {
             self.set_cops(target);
         }
         self.order.clear();
-        self.order.extend(0..self.pos.len() as u32);
+        self.order.extend(0..self.state.len() as u32);
         self.order
             .extend((0..self.cop_pos.len() as u32).map(|c| c | COP_FLAG));
-        for i in (1..self.order.len()).rev() {
-            let j = below(&mut self.rng, i + 1);
-            self.order.swap(i, j);
+        // The generator in a local, so its state stays in registers while the order
+        // is written.
+        let mut rng = self.rng.clone();
+        let order = &mut self.order[..];
+        for i in (1..order.len()).rev() {
+            let j = below(&mut rng, i + 1);
+            order.swap(i, j);
         }
+        self.rng = rng;
         for turn in 0..self.order.len() {
             let agent = self.order[turn];
             if agent & COP_FLAG != 0 {
@@ -250,7 +341,7 @@ impl<'a> World<'a> {
         if self.p.jail.rule == JailRule::OffGrid {
             self.serve_terms();
         }
-        let quiet = self.pos.len() - self.active - self.jailed;
+        let quiet = self.state.len() - self.active - self.jailed;
         self.series.extend([
             quiet as f64,
             self.active as f64,
@@ -261,12 +352,24 @@ impl<'a> World<'a> {
     }
 
     /// Moves whatever is on `from` to the empty cell `to`.
+    #[inline(always)]
     fn relocate(&mut self, from: u32, to: u32) {
+        let k = self.kind[from as usize];
+        self.counts.moved(&self.torus, from, to, k);
         let (from, to) = (from as usize, to as usize);
-        self.kind[to] = self.kind[from];
-        self.occupant[to] = self.occupant[from];
-        self.kind[from] = EMPTY;
-        self.occupant[from] = NOBODY;
+        // Through local slices, whose bounds stay known between the writes.
+        let kind = &mut self.kind[..];
+        kind[from] = EMPTY;
+        kind[to] = k;
+        let occupant = &mut self.occupant[..];
+        occupant[to] = std::mem::replace(&mut occupant[from], NOBODY);
+    }
+
+    /// Makes `cell` hold `k`.
+    fn set_kind(&mut self, cell: usize, k: u8) {
+        let was = self.kind[cell];
+        self.kind[cell] = k;
+        self.counts.changed(&self.torus, cell as u32, was, k);
     }
 
     /// A uniformly random empty cell, if there is one: by rejection while at least an
@@ -299,7 +402,7 @@ impl<'a> World<'a> {
         while self.cop_pos.len() > target {
             let c = below(&mut self.rng, self.cop_pos.len());
             let cell = self.cop_pos.swap_remove(c) as usize;
-            self.kind[cell] = EMPTY;
+            self.set_kind(cell, EMPTY);
             self.occupant[cell] = NOBODY;
             self.empty += 1;
             if let Some(&moved) = self.cop_pos.get(c) {
@@ -310,7 +413,7 @@ impl<'a> World<'a> {
             let Some(cell) = self.random_empty_cell() else {
                 break;
             };
-            self.kind[cell] = COP;
+            self.set_kind(cell, COP);
             self.occupant[cell] = self.cop_pos.len() as u32 | COP_FLAG;
             self.cop_pos.push(cell as u32);
             self.empty -= 1;
@@ -321,7 +424,9 @@ impl<'a> World<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::civil_violence::params::{CopSchedule, mesa_parity, paper_run};
+    use crate::model::civil_violence::params::{
+        CopSchedule, LegitimacySchedule, mesa_parity, paper_run,
+    };
     use torus::{ACTIVE, JAILED};
 
     impl World<'_> {
@@ -329,14 +434,14 @@ mod tests {
         /// and the counts agree; every agent on the lattice is on a cell that names it
         /// and holds its kind, so no two agents share a cell; the empty count is right.
         pub(super) fn check(&self) {
-            let n = self.pos.len();
+            let n = self.state.len();
             let count = |s: u8| self.state.iter().filter(|&&x| x == s).count();
             let (quiet, active, jailed) = (count(QUIET), count(ACTIVE), count(JAILED));
             assert_eq!(quiet + active + jailed, n, "tick {}", self.tick);
             assert_eq!((active, jailed), (self.active, self.jailed));
             let mut on_lattice = 0;
             for i in 0..n {
-                let cell = self.pos[i] as usize;
+                let cell = self.citizens[i].pos as usize;
                 let off = self.state[i] == JAILED && self.p.jail.rule == JailRule::OffGrid;
                 if !off {
                     on_lattice += 1;
@@ -356,6 +461,8 @@ mod tests {
             for (cell, &k) in self.kind[..cells].iter().enumerate() {
                 assert_eq!(k == EMPTY, self.occupant[cell] == NOBODY, "cell {cell}");
             }
+            let recounted = self.counts.recount(&self.torus, &self.kind);
+            assert!(self.counts == recounted, "the view counts' sums");
         }
 
         /// Adds a quiet citizen on the empty cell (x, y).
@@ -368,15 +475,18 @@ mod tests {
         ) -> usize {
             let cell = (y * self.p.lattice.width + x) as usize;
             assert_eq!(self.kind[cell], EMPTY);
-            let i = self.pos.len();
-            self.kind[cell] = QUIET;
+            let i = self.state.len();
+            self.set_kind(cell, QUIET);
             self.occupant[cell] = i as u32;
             self.empty -= 1;
-            self.pos.push(cell as u32);
-            self.hardship.push(hardship);
-            self.risk_aversion.push(risk_aversion);
+            self.citizens.push(Citizen {
+                hardship,
+                risk_aversion,
+                pos: cell as u32,
+                jail_left: 0,
+            });
             self.state.push(QUIET);
-            self.jail_left.push(0);
+            self.class.push(self.class_of(i));
             i
         }
 
@@ -384,7 +494,7 @@ mod tests {
             let cell = (y * self.p.lattice.width + x) as usize;
             assert_eq!(self.kind[cell], EMPTY);
             let c = self.cop_pos.len();
-            self.kind[cell] = COP;
+            self.set_kind(cell, COP);
             self.occupant[cell] = c as u32 | COP_FLAG;
             self.empty -= 1;
             self.cop_pos.push(cell as u32);
@@ -399,7 +509,7 @@ mod tests {
                 self.active += 1;
             }
             self.state[i] = s;
-            self.kind[self.pos[i] as usize] = s;
+            self.set_kind(self.citizens[i].pos as usize, s);
         }
     }
 
@@ -440,10 +550,14 @@ mod tests {
         p.cops.schedule = CopSchedule::SetDensity;
         p.cops.change_tick = 20;
         p.cops.target_density = 0.3;
+        // Legitimacy falling every tick: the citizens' classes are redone in place.
+        p.legitimacy.schedule = LegitimacySchedule::Decline;
+        p.legitimacy.change_tick = 10;
         p.run.ticks = 200;
         let mut w = World::new(&p, 4);
         let buffers = |w: &World| {
             [
+                (w.class.as_ptr() as usize, w.class.capacity()),
                 (w.order.as_ptr() as usize, w.order.capacity()),
                 (w.candidates.as_ptr() as usize, w.candidates.capacity()),
                 (w.series.as_ptr() as usize, w.series.capacity()),
