@@ -20,7 +20,7 @@
 //! free space where its results go is refused before anything is allocated or
 //! written, naming the parts that make it large and the parameters that set them;
 //! `--allow-large` runs it anyway. The figures are estimates (within about a factor
-//! of 1.5 of measured peaks, docs/performance.md, "Memory and time estimates"), not
+//! of 1.5 of measured peaks, BENCHMARKS.md, section 8), not
 //! promises.
 
 use crate::experiment::{Experiment, Point};
@@ -70,8 +70,7 @@ pub struct Estimate {
     pub disk_parts: Vec<MemoryPart>,
     /// CPU seconds of every run, on one core.
     pub cpu_seconds: f64,
-    /// Runs this process performs, and threads running them.
-    pub runs: u64,
+    /// Threads running the runs at once.
     pub threads: usize,
 }
 
@@ -85,29 +84,43 @@ fn point_bytes(model: Model, columns: usize) -> u64 {
         + model.metrics().len() as u64 * std::mem::size_of::<crate::stats::Accumulator>() as u64
 }
 
+/// The part of memory the design holds for the whole experiment: `points` points
+/// with `columns` swept parameters and their summaries, and the watched metric of each
+/// of `jobs` runs.
+fn design_part(model: Model, points: u64, columns: usize, jobs: u64) -> MemoryPart {
+    let watches = model.runaway_watches().len() as u64;
+    MemoryPart {
+        what: format!("the design's {points} points and their summaries"),
+        params: vec![
+            "the design's `samples` or levels".into(),
+            "replications".into(),
+        ],
+        bytes: points
+            .saturating_mul(point_bytes(model, columns))
+            .saturating_add(jobs.saturating_mul(watches * 16)),
+    }
+}
+
+/// The process itself.
+fn process_part() -> MemoryPart {
+    MemoryPart {
+        what: "the process".into(),
+        params: Vec::new(),
+        bytes: BASE_BYTES,
+    }
+}
+
 /// The memory of a design of `points` points (with `columns` swept parameters) and
 /// its summaries, before the design is made: a sweep whose design alone cannot fit
 /// is refused before its points are generated.
 pub fn design_estimate(model: Model, points: u64, columns: usize) -> Estimate {
-    let parts = vec![
-        MemoryPart {
-            what: format!("the design's {points} points and their summaries"),
-            params: vec!["the design's `samples` or levels".to_string()],
-            bytes: points.saturating_mul(point_bytes(model, columns)),
-        },
-        MemoryPart {
-            what: "the process".to_string(),
-            params: Vec::new(),
-            bytes: BASE_BYTES,
-        },
-    ];
+    let parts = vec![design_part(model, points, columns, 0), process_part()];
     Estimate {
         memory: parts.iter().map(|p| p.bytes).sum(),
         parts,
         disk: 0,
         disk_parts: Vec::new(),
         cpu_seconds: 0.0,
-        runs: 0,
         threads: 1,
     }
 }
@@ -197,17 +210,7 @@ pub fn estimate(experiment: &Experiment, layout: &Layout, threads: usize, runs: 
         ],
         bytes: waiting.saturating_mul(output),
     });
-    let watches = model.runaway_watches().len() as u64;
-    parts.push(MemoryPart {
-        what: format!("the design's {points} points and their summaries"),
-        params: vec![
-            "the design's `samples` or levels".into(),
-            "replications".into(),
-        ],
-        bytes: points
-            .saturating_mul(point_bytes(model, experiment.columns.len()))
-            .saturating_add(jobs.saturating_mul(watches * 16)),
-    });
+    parts.push(design_part(model, points, experiment.columns.len(), jobs));
     if every > 0 {
         parts.push(MemoryPart {
             what: "the report's time-series bands".into(),
@@ -217,11 +220,7 @@ pub fn estimate(experiment: &Experiment, layout: &Layout, threads: usize, runs: 
                 .saturating_mul(model.headline_series().len() as u64 * REPORT_BYTES_PER_VALUE),
         });
     }
-    parts.push(MemoryPart {
-        what: "the process".into(),
-        params: Vec::new(),
-        bytes: BASE_BYTES,
-    });
+    parts.push(process_part());
     parts.sort_by_key(|p| std::cmp::Reverse(p.bytes));
 
     let share = runs as f64 / jobs.max(1) as f64;
@@ -264,7 +263,6 @@ pub fn estimate(experiment: &Experiment, layout: &Layout, threads: usize, runs: 
             .fold(0, u64::saturating_add),
         disk_parts,
         cpu_seconds: cpu_per_replication * replications,
-        runs,
         threads: at_once as usize,
     }
 }

@@ -166,10 +166,6 @@ fn limits(args: &ExecArgs, target: &Path) -> Limits {
     if args.allow_large {
         return Limits::default();
     }
-    let memory = match args.max_memory {
-        Some(bytes) => Some((bytes, "--max-memory".to_string())),
-        None => budget::available_memory().map(|b| (b, "the memory available now".to_string())),
-    };
     let disk = if let Some(bytes) = args.max_disk {
         Some((bytes, "--max-disk".to_string()))
     } else if args.resume {
@@ -186,7 +182,21 @@ fn limits(args: &ExecArgs, target: &Path) -> Limits {
             )
         })
     };
-    Limits { memory, disk }
+    Limits {
+        memory: memory_limit(args),
+        disk,
+    }
+}
+
+/// `--max-memory`, else the memory available now (none with `--allow-large`).
+fn memory_limit(args: &ExecArgs) -> Option<(u64, String)> {
+    if args.allow_large {
+        return None;
+    }
+    match args.max_memory {
+        Some(bytes) => Some((bytes, "--max-memory".to_string())),
+        None => budget::available_memory().map(|b| (b, "the memory available now".to_string())),
+    }
 }
 
 /// Estimates what the job will cost, says so when it is large, and refuses it when
@@ -224,11 +234,12 @@ pub fn check_design(
     points: u64,
     columns: usize,
 ) -> anyhow::Result<()> {
-    let target = args
-        .out
-        .clone()
-        .unwrap_or_else(|| PathBuf::from("output/x"));
-    budget::design_estimate(model, points, columns).check(&limits(args, &target))?;
+    // A design writes nothing yet: only memory limits it.
+    let limits = Limits {
+        memory: memory_limit(args),
+        disk: None,
+    };
+    budget::design_estimate(model, points, columns).check(&limits)?;
     Ok(())
 }
 

@@ -10,7 +10,7 @@
 //!
 //! The bytes per thing are the sizes of the per-thing vectors of each model's world
 //! (struct of arrays), checked against the peak resident memory of one-run processes
-//! that vary one count at a time (docs/performance.md, "Memory and time estimates";
+//! that vary one count at a time (BENCHMARKS.md, section 8;
 //! `benches/commands/footprint.sh` repeats the measurement). The costs per thing and
 //! day are median single-thread timings of the same runs; they are estimates to tell
 //! minutes from days, not promises.

@@ -1,10 +1,11 @@
 //! A civil-violence run's memory and work from its parameters (`model::footprint`).
 //!
 //! Bytes per thing are the sizes of the world's vectors (`world::World`,
-//! `world::torus::View`), checked against one-run processes (docs/performance.md,
-//! "Memory and time estimates"): a 2,000 x 2,000 torus peaked at 141 MB with 2.8
-//! million citizens and 83 MB with 0.4 million, which gives 24.5 B a citizen and
-//! about 16 B a cell (its kind and occupant, and its row of the final map).
+//! `world::torus::View`), checked against one-run processes (BENCHMARKS.md,
+//! section 8): a 2,000 x 2,000 torus peaked at 141 MB with 2.8
+//! million citizens and 83 MB with 0.4 million, which gives 24.5 B a citizen (26 B
+//! since the citizen's class and a packed block were added) and about 16 B a cell (its
+//! kind and occupant, and its row of the final map).
 
 use super::params::{CvParams, Neighbourhood};
 use crate::model::civil_violence::metrics::{CV_CELLS, CV_SERIES};
@@ -20,12 +21,15 @@ const BYTES_PER_VIEW_CELL: u64 = 8;
 /// against them (`world::torus::RowSums`): a 16-bit sum of cops and one of actives.
 const BYTES_PER_ROW_SUM: u64 = 4;
 
-/// CPU nanoseconds per agent, tick and cell of its view, plus per agent and tick
-/// (the Mesa-parity runs: about 110 ns an agent-tick at vision 7, 149 cells), while
-/// the world fits in the caches; twice that beyond (a 2,000 x 2,000 torus took 12 s
-/// for 20 ticks of 2.8 million citizens).
+/// CPU nanoseconds per agent, tick and cell of its view, plus per agent and tick, when
+/// views are counted by scanning (a wide torus: a 2,000 x 2,000 torus took 12 s for
+/// 20 ticks of 2.8 million citizens, its world beyond the caches), and per agent and
+/// tick when they are counted from row sums, whose cost hardly depends on the view
+/// (the Mesa-parity run: 9.1 ms for 200 ticks of about 1,238 agents, 37 ns an
+/// agent-tick). Twice as much once the world no longer fits in the caches.
 const NS_PER_VIEW_CELL: f64 = 0.6;
 const NS_PER_AGENT_TICK: f64 = 20.0;
+const NS_PER_AGENT_TICK_ROW_SUMS: f64 = 37.0;
 
 /// Cells in a view of `vision` (the agent's own included): exact for Moore, von
 /// Neumann and cross neighbourhoods, an upper bound for the Euclidean disc.
@@ -118,9 +122,15 @@ impl CvParams {
         } else {
             1.0
         };
+        let per_agent = |view: u64| {
+            if row_sums > 0 {
+                NS_PER_AGENT_TICK_ROW_SUMS
+            } else {
+                NS_PER_AGENT_TICK + NS_PER_VIEW_CELL * view as f64
+            }
+        };
         let per_tick = memory_bound
-            * (citizens as f64 * (NS_PER_AGENT_TICK + NS_PER_VIEW_CELL * citizen_view as f64)
-                + cops as f64 * (NS_PER_AGENT_TICK + NS_PER_VIEW_CELL * cop_view as f64));
+            * (citizens as f64 * per_agent(citizen_view) + cops as f64 * per_agent(cop_view));
         Footprint {
             parts,
             output_bytes: series_bytes(ticks, CV_SERIES.len())

@@ -2,8 +2,8 @@
 //!
 //! Bytes per thing are the sizes of the world's per-thing vectors
 //! (`world::World`, `world::actors::Responders`, `world::units::Units`), checked
-//! against one-run processes varying one count at a time (docs/performance.md,
-//! "Memory and time estimates"): 1.26 million residents on 40 x 40 grids peaked at
+//! against one-run processes varying one count at a time (BENCHMARKS.md,
+//! section 8): 1.26 million residents on 40 x 40 grids peaked at
 //! 72 MB; 5.03 million at 269 MB (52 B each); 1.6 million more enterprises added
 //! 77 MB (48 B), 160,000 NGOs 7 MB (45 B), 160,000 grid workers 5 MB (30 B), 503,000
 //! police units 43 MB (86 B); 160,000 grids of 3 residents took 340 B a grid.
