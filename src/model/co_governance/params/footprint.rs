@@ -30,17 +30,19 @@ const BYTES_PER_ENTERPRISE: u64 = 48;
 const BYTES_PER_NGO: u64 = 48;
 /// Bytes of a grid worker (a responder only).
 const BYTES_PER_GRID_WORKER: u64 = 32;
-/// Bytes of a police unit (officer or auxiliary: post, shift, position, style).
-const BYTES_PER_UNIT: u64 = 90;
+/// Bytes of a police unit (officer or auxiliary: post, shift, position, style; and
+/// since issue 17 its places in the day's dispatch index, `world/units/search.rs`:
+/// 530,000 units peaked 4 MB higher than before it).
+const BYTES_PER_UNIT: u64 = 100;
 
 /// CPU nanoseconds per resident and day, per grid and day, per organisation or grid
 /// worker and day, per police unit and day, and per resident at set-up (single
 /// thread; the timings of the runs above, 30 days each, and of whole 730-day runs:
-/// the default district took 3.3 ns a resident-day, 4 million residents 7.0 ns once
-/// their state no longer fits in the processor's caches, and 1.6 million
-/// enterprises 12 ns an enterprise-day).
-const NS_PER_RESIDENT_DAY: f64 = 3.3;
-const NS_PER_RESIDENT_DAY_UNCACHED: f64 = 7.0;
+/// the default district took 2.2 ns a resident-day since issue 17 (3.3 before), 5
+/// million residents 5.5 ns (7.0 before) once their state no longer fits in the
+/// processor's caches, and 1.6 million enterprises 12 ns an enterprise-day).
+const NS_PER_RESIDENT_DAY: f64 = 2.2;
+const NS_PER_RESIDENT_DAY_UNCACHED: f64 = 5.5;
 const NS_PER_GRID_DAY: f64 = 140.0;
 const NS_PER_ACTOR_DAY: f64 = 12.0;
 const NS_PER_UNIT_DAY: f64 = 38.0;

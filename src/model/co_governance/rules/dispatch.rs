@@ -203,11 +203,20 @@ impl Shift {
         if t >= self.end {
             return f64::INFINITY;
         }
+        let t = self.unblocked_from(t);
+        if t < self.end { t } else { f64::INFINITY }
+    }
+
+    /// The earliest time at or after `t` and the shift's start that is outside the
+    /// unit's blocks, whether or not the shift has ended by then: what
+    /// [`Shift::free_from`] finds before it checks the end of the shift.
+    #[inline]
+    pub fn unblocked_from(&self, t: f64) -> f64 {
         let mut t = t.max(self.start);
         if let Some(pos) = self.minutes_into_block(t) {
             t += self.block - pos;
         }
-        if t < self.end { t } else { f64::INFINITY }
+        t
     }
 
     /// Minutes of block time in the shift between `a` and `b` (absolute minutes).

@@ -11,6 +11,7 @@
 use rand::RngExt;
 
 use super::draw::binomial;
+use super::residents::Motivation;
 use super::units::Call;
 use super::{Day, World};
 use crate::model::co_governance::accounts;
@@ -57,23 +58,18 @@ impl World<'_> {
     /// counts used (`residents_day`); nothing has changed their trust since, so the
     /// list has exactly `motivated[k]` entries.
     fn list_candidates(&mut self, k: usize) {
-        let p = &self.p.residents;
-        let legitimacy = offending::Legitimacy::new(p.system_legitimacy, p.legitimacy_trust_weight);
-        self.candidates.clear();
-        for i in k * self.per_grid..(k + 1) * self.per_grid {
-            if self.held_until[i] <= self.today
-                && offending::resident_is_motivated(
-                    self.hardship[i],
-                    self.risk_aversion[i],
-                    self.trust_police[i],
-                    &legitimacy,
-                    self.arrest_p[k],
-                    p.offending_threshold,
-                )
-            {
-                self.candidates.push(i as u32);
-            }
-        }
+        let range = k * self.per_grid..(k + 1) * self.per_grid;
+        Motivation::of_grid(self, k).list(
+            range.start,
+            (
+                &self.trust_police[range.clone()],
+                &self.hardship[range.clone()],
+                &self.risk_aversion[range.clone()],
+            ),
+            &self.held_until[range],
+            self.today,
+            &mut self.candidates,
+        );
         debug_assert_eq!(self.candidates.len(), self.motivated[k] as usize);
     }
 

@@ -7,9 +7,13 @@
 //! non-crime service calls) are collected during the day with a time of day drawn
 //! uniformly, then run in time order by [`World::dispatch`]: each goes to the nearest
 //! free unit of the right kind, or waits in a first-in first-out queue until a unit
-//! frees. Calls still waiting at midnight carry over to the next day, and so do units
+//! frees. Finding that unit, and the unit that frees first, looks at the units on duty
+//! near the call and at a heap of when units are next free (`units/search.rs`), not
+//! at every unit. Calls still waiting at midnight carry over to the next day, and so do units
 //! still busy. The formulas are `rules::dispatch`; the clearance and contact of an
 //! incident once a unit arrives are `World::respond` (`offences.rs`).
+
+mod search;
 
 use std::collections::VecDeque;
 
@@ -90,10 +94,12 @@ pub(super) struct Units {
     day_start: f64,
     /// Today's calls, in the order they were made.
     calls: Vec<Call>,
-    /// Calls waiting for a unit, first come first served.
-    waiting: VecDeque<Call>,
-    /// Waiting calls an auxiliary can take.
-    waiting_open: usize,
+    /// Calls waiting for a unit, first come first served: those that need an officer
+    /// and those an auxiliary can take, each in the order they began to wait (the
+    /// number: how many calls waited before).
+    waiting_officer: VecDeque<(u64, Call)>,
+    waiting_open: VecDeque<(u64, Call)>,
+    waited: u64,
     /// The lattice, and the units by post: those posted in grid g are
     /// `by_post[by_post_start[g]..by_post_start[g + 1]]`, in index order.
     width: usize,
@@ -106,6 +112,14 @@ pub(super) struct Units {
     // The collaborative process (issue 11, item 3): minutes of today's community work
     // each unit spends in grid meetings (`meetings.rs`).
     meeting: Vec<f64>,
+    /// Today's units on duty by shift, row and column, and when units are next free,
+    /// for finding a call's unit without looking at every unit (`units/search.rs`).
+    on_shift: search::OnShift,
+    free_times: search::FreeTimes,
+    /// Searches that ran out of budget, and of those answered from the free units or
+    /// finding none free (tests only).
+    #[cfg(test)]
+    paths: [u64; 3],
 }
 
 impl Units {
@@ -131,14 +145,19 @@ impl Units {
             officers,
             day_start: 0.0,
             calls: Vec::with_capacity(calls),
-            waiting: VecDeque::with_capacity(calls),
-            waiting_open: 0,
+            waiting_officer: VecDeque::with_capacity(calls),
+            waiting_open: VecDeque::with_capacity(calls),
+            waited: 0,
             width,
             height,
             by_post: Vec::with_capacity(n),
             by_post_start: vec![0; grids + 1],
             style: Vec::with_capacity(n),
             meeting: vec![0.0; n],
+            on_shift: search::OnShift::new(n, officers, height),
+            free_times: search::FreeTimes::new(officers, auxiliaries),
+            #[cfg(test)]
+            paths: [0; 3],
         };
         for (kind, count) in [
             (UnitKind::Officer, officers),
@@ -251,9 +270,11 @@ impl Units {
     /// take, then the lower index). A call that needs an officer and finds none free
     /// takes the nearest officer in administration (the priority rule of
     /// `rules::dispatch`). Looks at the posts ring by ring outward from the call's
-    /// grid and stops after the ring where a free unit was found, so the cost is the
-    /// units posted nearby, not all units.
-    fn nearest_free(&self, call: &Call, now: f64) -> Option<usize> {
+    /// grid and stops after the ring where a free unit was found. [`Units::nearest_free`]
+    /// (`units/search.rs`) gives the same answer from the units on duty near the call;
+    /// this is its definition, and what it falls back on when the day's shifts are not
+    /// the rota's.
+    fn nearest_free_scan(&self, call: &Call, now: f64) -> Option<usize> {
         let officer_only = call.needs_officer();
         let (width, height) = (self.width, self.height);
         let (cx, cy) = (call.grid as usize % width, call.grid as usize / width);
@@ -277,26 +298,7 @@ impl Units {
                     let g = y as usize * width + x as usize;
                     let posted = self.by_post_start[g] as usize..self.by_post_start[g + 1] as usize;
                     for &u in &self.by_post[posted] {
-                        let u = u as usize;
-                        let officer = self.kind[u] == UnitKind::Officer;
-                        if (officer_only && !officer) || self.busy_until[u] > now {
-                            continue;
-                        }
-                        let plan = &self.plan[u];
-                        if !plan.on_duty(now) {
-                            continue;
-                        }
-                        let tier = if plan.free_from(now) == now {
-                            0
-                        } else if officer_only && plan.in_administration(now) {
-                            1
-                        } else {
-                            continue;
-                        };
-                        let key = (tier, d, u8::from(officer && !officer_only), u);
-                        if best.is_none_or(|b| key < b) {
-                            best = Some(key);
-                        }
+                        self.consider(u as usize, d, officer_only, now, &mut best);
                     }
                 }
             }
@@ -304,22 +306,83 @@ impl Units {
         best.map(|(_, _, _, u)| u)
     }
 
-    /// Puts `call` at the back of the queue.
-    fn enqueue(&mut self, call: Call) {
-        self.waiting_open += usize::from(!call.needs_officer());
-        self.waiting.push_back(call);
+    /// Unit `u`, `d` grids from a call (that needs an officer if `officer_only`), as a
+    /// candidate at `now`: `best` becomes it if it can take the call and comes before
+    /// `best` by (free before in administration, distance, auxiliary before officer
+    /// for a call an auxiliary can take, index).
+    #[inline]
+    fn consider(
+        &self,
+        u: usize,
+        d: usize,
+        officer_only: bool,
+        now: f64,
+        best: &mut Option<(u8, usize, u8, usize)>,
+    ) {
+        let officer = self.kind[u] == UnitKind::Officer;
+        if (officer_only && !officer) || self.busy_until[u] > now {
+            return;
+        }
+        let plan = &self.plan[u];
+        if !plan.on_duty(now) {
+            return;
+        }
+        let tier = if plan.free_from(now) == now {
+            0
+        } else if officer_only && plan.in_administration(now) {
+            1
+        } else {
+            return;
+        };
+        let key = (tier, d, u8::from(officer && !officer_only), u);
+        if best.is_none_or(|b| key < b) {
+            *best = Some(key);
+        }
     }
 
-    /// Takes the `i`-th waiting call out of the queue.
-    fn dequeue(&mut self, i: usize) -> Call {
-        let call = self.waiting.remove(i).expect("index in the queue");
-        self.waiting_open -= usize::from(!call.needs_officer());
-        call
+    /// Puts `call` at the back of the queue.
+    fn enqueue(&mut self, call: Call) {
+        let queue = if call.needs_officer() {
+            &mut self.waiting_officer
+        } else {
+            &mut self.waiting_open
+        };
+        queue.push_back((self.waited, call));
+        self.waited += 1;
+    }
+
+    /// Calls waiting.
+    fn waiting(&self) -> usize {
+        self.waiting_officer.len() + self.waiting_open.len()
+    }
+
+    /// The call that has waited longest, if any.
+    fn front(&self) -> Option<Call> {
+        match (self.waiting_officer.front(), self.waiting_open.front()) {
+            (Some(a), Some(b)) => Some(if a.0 < b.0 { a.1 } else { b.1 }),
+            (a, b) => a.or(b).map(|&(_, call)| call),
+        }
+    }
+
+    /// Takes the call that has waited longest out of the queue (there is one).
+    fn dequeue_front(&mut self) -> Call {
+        let officer_first = match (self.waiting_officer.front(), self.waiting_open.front()) {
+            (Some(a), Some(b)) => a.0 < b.0,
+            (a, _) => a.is_some(),
+        };
+        let queue = if officer_first {
+            &mut self.waiting_officer
+        } else {
+            &mut self.waiting_open
+        };
+        queue.pop_front().expect("a waiting call").1
     }
 
     /// The unit that frees first at or after `now` (only officers unless `any_kind`),
-    /// and when; `None` if none does today.
-    fn earliest_free(&self, now: f64, any_kind: bool) -> Option<(usize, f64)> {
+    /// and when; `None` if none does today. Looks at every unit;
+    /// [`Units::earliest_free`] (`units/search.rs`) gives the same answer from a heap.
+    #[cfg(test)]
+    fn earliest_free_scan(&self, now: f64, any_kind: bool) -> Option<(usize, f64)> {
         let mut best: Option<(usize, f64)> = None;
         for u in 0..self.len() {
             if !any_kind && self.kind[u] != UnitKind::Officer {
@@ -421,6 +484,7 @@ impl World<'_> {
             return;
         }
         let p = self.p;
+        self.units.index_shifts();
         let expected = dispatch::service_calls(police.service, police.handling);
         for _ in 0..poisson(expected, &mut self.rng) {
             let k = self.rng.random_range(0..self.grids);
@@ -439,7 +503,10 @@ impl World<'_> {
             let call = self.units.calls[i];
             self.serve_waiting(now, call.arrival, &handling, police, day, measured);
             now = call.arrival;
-            match self.units.nearest_free(&call, now) {
+            let unit = self.units.nearest_free(&call, now);
+            #[cfg(test)]
+            assert_eq!(unit, self.units.nearest_free_scan(&call, now), "{call:?}");
+            match unit {
                 Some(u) => self.assign(u, call, now, &handling, police, day, measured),
                 None => self.units.enqueue(call),
             }
@@ -461,15 +528,17 @@ impl World<'_> {
         day: &mut Day,
         measured: bool,
     ) {
-        while !self.units.waiting.is_empty() {
-            let any_kind = self.units.waiting_open > 0;
+        while self.units.waiting() > 0 {
+            let any_kind = !self.units.waiting_open.is_empty();
             let next = self.units.earliest_free(now, any_kind);
+            #[cfg(test)]
+            assert_eq!(next, self.units.earliest_free_scan(now, any_kind));
             let horizon = next.map_or(until, |(_, t)| t.min(until));
             let mut closed = false;
-            while let Some(&front) = self.units.waiting.front()
+            while let Some(front) = self.units.front()
                 && front.arrival + ABANDON_MINUTES <= horizon
             {
-                self.units.dequeue(0);
+                self.units.dequeue_front();
                 self.abandon(front, day, measured);
                 closed = true;
             }
@@ -479,16 +548,18 @@ impl World<'_> {
             let Some((u, t)) = next.filter(|&(_, t)| t <= until) else {
                 break;
             };
-            let i = if self.units.kind[u] == UnitKind::Officer {
-                0
+            // An officer takes the call that has waited longest; an auxiliary the
+            // longest-waiting one it can take.
+            let call = if self.units.kind[u] == UnitKind::Officer {
+                self.units.dequeue_front()
             } else {
-                self.units
-                    .waiting
-                    .iter()
-                    .position(|c| !c.needs_officer())
-                    .expect("an auxiliary is chosen only for a call it can take")
+                let (_, call) = self
+                    .units
+                    .waiting_open
+                    .pop_front()
+                    .expect("an auxiliary is chosen only for a call it can take");
+                call
             };
-            let call = self.units.dequeue(i);
             self.assign(u, call, t, handling, police, day, measured);
             now = t;
         }
@@ -622,7 +693,7 @@ mod tests {
         // A shift without blocks owes no time after a call.
         assert!((w.units.busy_until[0] - (free + delay + travel + handle)).abs() < 1e-6);
         assert!((day.used_hours - 2.0 * (travel + handle) / 60.0).abs() < 1e-9);
-        assert!(w.units.waiting.is_empty() && w.units.calls.is_empty());
+        assert!(w.units.waiting() == 0 && w.units.calls.is_empty());
     }
 
     #[test]
@@ -644,13 +715,13 @@ mod tests {
         });
         let mut day = day_for(&w, &p, &police);
         w.dispatch(&police, &mut day, false);
-        assert_eq!((day.responses, w.units.waiting.len()), (0, 1));
+        assert_eq!((day.responses, w.units.waiting()), (0, 1));
         // Next day the officer starts at 700, after the call has waited a day.
         w.units.day_start = MINUTES_PER_DAY;
         w.units.plan[0] = Shift::new(MINUTES_PER_DAY + 700.0, 480.0, 0.0, 0.0, 0.0);
         let mut day = day_for(&w, &p, &police);
         w.dispatch(&police, &mut day, false);
-        assert_eq!((day.responses, day.known, w.units.waiting.len()), (1, 1, 0));
+        assert_eq!((day.responses, day.known, w.units.waiting()), (1, 1, 0));
         assert_eq!(day.response_sum, ABANDON_MINUTES);
         assert_eq!(day.used_hours, 0.0);
     }
@@ -694,5 +765,43 @@ mod tests {
                 "{kind:?}"
             );
         }
+    }
+
+    /// Districts of many units, busy enough that calls wait and that searches run out
+    /// of their budget (then free units are listed, or none is free), quiet with few
+    /// officers, with the rota's shifts and with overlapping ones: on every call the
+    /// indexed searches (`units/search.rs`) give what the plain scans give (the
+    /// `cfg(test)` checks in `dispatch` and `serve_waiting`).
+    #[test]
+    fn the_indexed_searches_agree_with_the_plain_scans() {
+        let mut paths = [0u64; 3];
+        let mut waited = 0;
+        for (officers, hours, service) in [
+            (60.0, 6.0, 60.0),
+            (60.0, 10.0, 60.0),
+            (40.0, 6.0, 40.0),
+            (3.0, 6.0, 0.5),
+        ] {
+            let mut p = Params::default();
+            p.district.width = 16;
+            p.district.height = 12;
+            p.district.households_per_grid = 40;
+            p.police.officers_per_10k = officers;
+            p.police.hours_per_officer_day = hours;
+            p.operations.service_hours_per_1000 = service;
+            p.operations.handling_hours = 3.0;
+            let mut w = World::new(&p, 7);
+            for tick in 0..60 {
+                w.step(tick, true);
+            }
+            for (sum, n) in paths.iter_mut().zip(w.units.paths) {
+                *sum += n;
+            }
+            waited += w.units.waited;
+        }
+        assert!(
+            waited > 0 && paths.iter().all(|&n| n > 0),
+            "{waited} {paths:?}"
+        );
     }
 }
