@@ -24,6 +24,9 @@
 //!   samples: two 10,000-run Latin hypercube sweeps of a tiny district (2,000 points
 //!   x 5 replications, and 10,000 points x 1: the largest scatter panel), and the
 //!   default job's comparison (140 runs, weekly time series); counted in runs.
+//! - `writer`: one run's rows rendered as text (on its worker) and appended with
+//!   their checksums and a checkpoint (the writing thread's share), for a default
+//!   co-governance run and a Mesa-parity run; counted in runs.
 //! - `workshop`: the workshop's first numbers without the HTTP (one pair of the
 //!   default district on 2 threads, with and without the map), and one default run
 //!   untraced against traced.
@@ -193,6 +196,84 @@ fn mesa_parity_scenario() -> ModelParams {
         .set("run.ticks", ParamValue::Int(i64::from(EPSTEIN_STEPS)))
         .expect("a valid tick count");
     params
+}
+
+/// What one run costs the thread that writes results, against what it costs the
+/// worker that ran it: the serial part of an experiment's throughput (BENCHMARKS.md,
+/// section 4, "Scaling beyond 2 cores").
+mod writer {
+    use super::*;
+    use cogov::model::Model;
+    use cogov::output::{Layout, Plan, Rendered, Store};
+    use cogov::runner::Outcome;
+
+    /// Runs of each case written per sample, in batches of 2 (two threads' worth).
+    const RUNS: u64 = 40;
+
+    /// The default district (730 days, daily time series) and the Mesa-parity
+    /// lattice (200 steps, daily series and the final map).
+    fn case(name: &str) -> (Experiment, Layout, Vec<JobRecord>, Vec<Rendered>) {
+        let params: ModelParams = match name {
+            "co-governance" => Params::default().into(),
+            _ => mesa_parity_scenario(),
+        };
+        let output = params.simulate(7);
+        let experiment = Experiment::single("writer", params, RUNS, 7);
+        let layout = Layout::of(&experiment, 1);
+        let records: Vec<JobRecord> = (0..RUNS)
+            .map(|i| JobRecord {
+                job: experiment.job(i),
+                outcome: Outcome::Finished(output.clone()),
+            })
+            .collect();
+        let rendered = records.iter().map(|r| layout.render(r)).collect();
+        (experiment, layout, records, rendered)
+    }
+
+    /// Rendering a run's rows as text, on the worker that ran it.
+    #[divan::bench(args = ["co-governance", "mesa parity"], sample_count = 10, sample_size = 1)]
+    fn render(bencher: Bencher, name: &str) {
+        let (_, layout, records, _) = case(name);
+        bencher.counter(ItemsCount::new(RUNS)).bench(|| {
+            records
+                .iter()
+                .map(|r| layout.render(r).runs.len())
+                .sum::<usize>()
+        });
+    }
+
+    /// Appending rendered runs to a results directory, with the checksums and a
+    /// checkpoint a batch: the writing thread's whole share.
+    #[divan::bench(args = ["co-governance", "mesa parity"], sample_count = 10, sample_size = 1)]
+    fn write(bencher: Bencher, name: &str) {
+        let (experiment, layout, records, rendered) = case(name);
+        assert_eq!(
+            experiment.model,
+            if name == "co-governance" {
+                Model::CoGovernance
+            } else {
+                Model::CivilViolence
+            }
+        );
+        let scratch = tempfile::tempdir().expect("a temporary directory");
+        let plan = Plan::new(&experiment, Shard::ALL, 1, None);
+        let mut n = 0;
+        bencher
+            .counter(ItemsCount::new(RUNS))
+            .with_inputs(|| {
+                n += 1;
+                Store::create(&scratch.path().join(format!("r{n}")), layout.clone(), &plan)
+                    .expect("a new results directory")
+            })
+            .bench_local_values(|mut store| {
+                for (i, (r, t)) in records.chunks(2).zip(rendered.chunks(2)).enumerate() {
+                    store
+                        .write_rendered(r, t, 2 * (i as u64 + 1))
+                        .expect("written");
+                }
+                store
+            });
+    }
 }
 
 mod report {

@@ -15,8 +15,8 @@
 use crate::experiment::compare::{Adaptive, StopReason};
 use crate::experiment::{Experiment, Job, Shard};
 use crate::output::plan::{AdaptivePlan, Plan};
-use crate::output::{Layout, OutputError, Store};
-use crate::runner::{JobRecord, Outcome, RunEnd, run_jobs};
+use crate::output::{Layout, OutputError, Rendered, Store};
+use crate::runner::{JobRecord, Outcome, RunEnd, run_jobs_prepared};
 use std::ops::Range;
 use std::path::Path;
 
@@ -189,11 +189,25 @@ impl<'e> Driver<'e> {
                 break;
             }
             let base = self.owned(0..next);
+            // Each run's rows are rendered as text where a core is free: on the worker
+            // that ran it when the workers take every core (so the one writing
+            // thread never falls behind them, and no run's formatting is left for
+            // after the last run), else on the writing thread, beside the workers.
+            let layout = self.store.layout().clone();
+            let on_workers = pool.current_num_threads() >= cores();
+            let render = |record: &JobRecord| on_workers.then(|| layout.render(record));
             let store = &mut self.store;
-            let sink = |records: &[JobRecord]| -> Result<(), OutputError> {
+            let sink = |records: &[JobRecord],
+                        prepared: &mut [Option<Rendered>]|
+             -> Result<(), OutputError> {
+                let rendered: Vec<Rendered> = prepared
+                    .iter_mut()
+                    .zip(records)
+                    .map(|(text, record)| text.take().unwrap_or_else(|| layout.render(record)))
+                    .collect();
                 let last = records.last().map_or(next, |r| r.job.index + 1);
                 // Jobs of other shards in this batch's span are done too.
-                store.write_batch(records, next_owned_after(last, end, shard))?;
+                store.write_rendered(records, &rendered, next_owned_after(last, end, shard))?;
                 for record in records {
                     match &record.outcome {
                         Outcome::Finished(output) => observe(&record.job, Some(&output.metrics)),
@@ -202,11 +216,12 @@ impl<'e> Driver<'e> {
                 }
                 Ok(())
             };
-            let end_state = run_jobs(
+            let end_state = run_jobs_prepared(
                 experiment,
                 next..end,
                 shard,
                 pool,
+                &render,
                 sink,
                 &|done| progress(base + done),
                 stop,
@@ -233,6 +248,11 @@ impl<'e> Driver<'e> {
             stopped,
         })
     }
+}
+
+/// The processor's cores (1 if unknown).
+fn cores() -> usize {
+    std::thread::available_parallelism().map_or(1, usize::from)
 }
 
 /// The first job at or after `from` that `shard` owns, or `end`: everything before it

@@ -112,6 +112,37 @@ pub fn run_jobs<E>(
     progress: &(dyn Fn(u64) + Sync),
     stop: &dyn Fn() -> bool,
 ) -> Result<RunEnd, E> {
+    run_jobs_prepared(
+        experiment,
+        range,
+        shard,
+        pool,
+        &|_| (),
+        |records, _| sink(records),
+        progress,
+        stop,
+    )
+}
+
+/// [`run_jobs`], with `prepare` applied to each finished job on the worker thread that
+/// ran it, and the sink handed each job's record and what `prepare` made of it
+/// (`prepared[i]` is `records[i]`'s, the sink's to take). The CLI renders a run's rows
+/// of text this way, so formatting grows with the threads and the sink only writes
+/// bytes.
+///
+/// # Errors
+/// The first error the sink returns; no job is started after it.
+#[allow(clippy::too_many_arguments)]
+pub fn run_jobs_prepared<P: Send, E>(
+    experiment: &Experiment,
+    range: Range<u64>,
+    shard: Shard,
+    pool: &rayon::ThreadPool,
+    prepare: &(dyn Fn(&JobRecord) -> P + Sync),
+    mut sink: impl FnMut(&[JobRecord], &mut [P]) -> Result<(), E>,
+    progress: &(dyn Fn(u64) + Sync),
+    stop: &dyn Fn() -> bool,
+) -> Result<RunEnd, E> {
     if range.start < range.end && stop() {
         return Ok(RunEnd::Interrupted { next: range.start });
     }
@@ -156,11 +187,15 @@ pub fn run_jobs<E>(
                 index
             };
             let job = experiment.job(index);
-            let outcome = run_job(experiment, job);
+            let record = JobRecord {
+                job,
+                outcome: run_job(experiment, job),
+            };
+            let prepared = prepare(&record);
             progress(done.fetch_add(1, Ordering::Relaxed) + 1);
             let mut flow = shared.lock();
             flow.in_flight -= 1;
-            flow.finished.insert(index, JobRecord { job, outcome });
+            flow.finished.insert(index, (record, prepared));
             shared.ready.notify_one();
         }
         // Wake the caller: this worker will take no more jobs.
@@ -171,6 +206,7 @@ pub fn run_jobs<E>(
             scope.spawn(|_| worker());
         }
         let mut handed: Vec<JobRecord> = Vec::with_capacity(window);
+        let mut handed_prepared: Vec<P> = Vec::with_capacity(window);
         loop {
             let all_in = {
                 let mut flow = shared.lock();
@@ -191,7 +227,9 @@ pub fn run_jobs<E>(
                     if index != flow.frontier {
                         break;
                     }
-                    handed.push(entry.remove());
+                    let (record, prepared) = entry.remove();
+                    handed.push(record);
+                    handed_prepared.push(prepared);
                     flow.frontier = owned_from(index + 1);
                 }
                 shared.room.notify_all();
@@ -200,11 +238,12 @@ pub fn run_jobs<E>(
                     && (flow.stopping || flow.next >= range.end)
             };
             if !handed.is_empty() {
-                if let Err(e) = sink(&handed) {
+                if let Err(e) = sink(&handed, &mut handed_prepared) {
                     shared.halt();
                     return Err(e);
                 }
                 handed.clear();
+                handed_prepared.clear();
             }
             if !all_in && stop() {
                 shared.halt();
@@ -222,8 +261,8 @@ pub fn run_jobs<E>(
 }
 
 /// What the workers and the caller of [`run_jobs`] share.
-struct Shared {
-    state: Mutex<Flow>,
+struct Shared<P> {
+    state: Mutex<Flow<P>>,
     /// Signalled when a job finishes or a worker leaves.
     ready: Condvar,
     /// Signalled when finished jobs are handed over (the window has room) or when
@@ -231,8 +270,8 @@ struct Shared {
     room: Condvar,
 }
 
-impl Shared {
-    fn lock(&self) -> MutexGuard<'_, Flow> {
+impl<P> Shared<P> {
+    fn lock(&self) -> MutexGuard<'_, Flow<P>> {
         // A worker never panics while holding the lock (runs are caught outside it).
         self.state.lock().unwrap_or_else(PoisonError::into_inner)
     }
@@ -245,19 +284,20 @@ impl Shared {
 }
 
 /// The progress of a [`run_jobs`] call.
-struct Flow {
+struct Flow<P> {
     /// The next job to start (`range.end` when none is left).
     next: u64,
     /// The next job to hand over: every owned job before it has been.
     frontier: u64,
-    /// Finished jobs not yet handed over, by job number.
-    finished: BTreeMap<u64, JobRecord>,
+    /// Finished jobs not yet handed over, by job number, with what `prepare` made of
+    /// them.
+    finished: BTreeMap<u64, (JobRecord, P)>,
     in_flight: usize,
     /// Start no more jobs (stop asked, or the sink failed).
     stopping: bool,
 }
 
-impl Flow {
+impl<P> Flow<P> {
     /// How many finished jobs can be handed over now: the run of consecutive owned
     /// jobs from the frontier.
     fn contiguous(&self, owned_from: &impl Fn(u64) -> u64) -> usize {
@@ -396,6 +436,35 @@ pub(crate) mod tests {
                 .collect()
         };
         assert_eq!(bits(&one), bits(&two));
+    }
+
+    #[test]
+    fn each_job_is_prepared_on_a_worker_and_handed_over_with_its_record() {
+        let e = Experiment::single("small", small().into(), 9, 9);
+        let caller = std::thread::current().id();
+        let (mut records, mut prepared) = (Vec::new(), Vec::new());
+        run_jobs_prepared(
+            &e,
+            0..9,
+            Shard::ALL,
+            &pool(2),
+            &|r: &JobRecord| (r.job.index, std::thread::current().id()),
+            |rs: &[JobRecord], ps: &mut [(u64, std::thread::ThreadId)]| -> Result<(), ()> {
+                assert_eq!(rs.len(), ps.len());
+                records.extend(rs.iter().map(|r| r.job.index));
+                prepared.extend_from_slice(ps);
+                Ok(())
+            },
+            &|_| {},
+            &|| false,
+        )
+        .unwrap();
+        assert_eq!(records, (0..9).collect::<Vec<_>>());
+        assert_eq!(prepared.iter().map(|p| p.0).collect::<Vec<_>>(), records);
+        assert!(
+            prepared.iter().all(|p| p.1 != caller),
+            "prepared on the caller"
+        );
     }
 
     #[test]

@@ -19,9 +19,12 @@
 //! [`crate::experiment`]). Scenario names are quoted as CSV requires when they hold a
 //! comma, a quote or a line break; every other field is a bare number or name.
 
+use std::fmt::Write as _;
+
 use super::push_number;
 use crate::experiment::{Experiment, Job, Kind};
 use crate::model::Model;
+use crate::runner::{JobRecord, Outcome};
 use crate::schema::ParamValue;
 use crate::schema::metrics::MetricDef;
 use crate::stats::Summary;
@@ -30,6 +33,16 @@ use crate::stats::Summary;
 /// (a district of tens of millions of residents, or a huge lattice) would write
 /// millions of rows per replication that no map can show.
 pub const MAX_MAP_CELLS: usize = 65_536;
+
+/// One job's rows of `runs.csv`, `failures.csv`, `timeseries.csv` and `grids.csv`
+/// ([`Layout::render`]); empty where the job writes none.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Rendered {
+    pub runs: String,
+    pub failures: String,
+    pub timeseries: String,
+    pub grids: String,
+}
 
 /// The columns of one experiment's files.
 #[derive(Debug, Clone, PartialEq)]
@@ -209,6 +222,25 @@ impl Layout {
         }
     }
 
+    /// A finished or failed job's rows of every streamed file, as text: what
+    /// [`crate::output::Store::write_rendered`] appends. Worker threads render their
+    /// own runs (`runner::run_jobs_prepared`), so the one thread that writes only
+    /// copies bytes.
+    pub fn render(&self, record: &JobRecord) -> Rendered {
+        let mut rendered = Rendered::default();
+        match &record.outcome {
+            Outcome::Finished(output) => {
+                self.runs_row(&mut rendered.runs, &record.job, &output.metrics);
+                self.timeseries_rows(&mut rendered.timeseries, &record.job, &output.series);
+                self.grids_rows(&mut rendered.grids, &record.job, &output.cells);
+            }
+            Outcome::Failed(message) => {
+                self.failure_row(&mut rendered.failures, &record.job, message);
+            }
+        }
+        rendered
+    }
+
     pub fn runs_header(&self) -> String {
         let mut line = format!("{},seed", self.identity_header());
         if self.kind == Kind::Sweep {
@@ -225,7 +257,7 @@ impl Layout {
     /// Appends a job's `runs.csv` row to `out`.
     pub fn runs_row(&self, out: &mut String, job: &Job, metrics: &[f64]) {
         out.push_str(&self.identity(job.point, job.replication));
-        out.push_str(&format!(",{}", job.seed));
+        let _ = write!(out, ",{}", job.seed);
         out.push_str(&self.swept_values(job.point));
         for &x in metrics {
             out.push(',');
@@ -269,7 +301,7 @@ impl Layout {
             if !tick.is_multiple_of(self.timeseries_every) {
                 continue;
             }
-            out.push_str(&format!("{identity},{tick},{}", u8::from(tick <= warmup)));
+            let _ = write!(out, "{identity},{tick},{}", u8::from(tick <= warmup));
             for &x in values {
                 out.push(',');
                 push_number(out, x);
@@ -293,7 +325,7 @@ impl Layout {
         for (grid, values) in cells.chunks(defs.len()).enumerate() {
             let (x, y) = (grid % width, grid / width);
             for (def, &value) in defs.iter().zip(values) {
-                out.push_str(&format!("{identity},{grid},{x},{y},{},", def.name));
+                let _ = write!(out, "{identity},{grid},{x},{y},{},", def.name);
                 push_number(out, value);
                 out.push('\n');
             }

@@ -30,7 +30,7 @@ pub mod table;
 mod time;
 
 pub use dir::{default_dir, latest_interrupted, next_free};
-pub use layout::Layout;
+pub use layout::{Layout, Rendered};
 pub use manifest::{Manifest, ScenarioEntry};
 pub use plan::Plan;
 pub use store::Store;

@@ -28,7 +28,7 @@
 //! the move fails (the target became non-empty, is a mount point, cannot be written)
 //! the same command with `--resume` finishes the job once the target is fixed.
 
-use super::layout::Layout;
+use super::layout::{Layout, Rendered};
 use super::plan::{PLAN_FILE, Plan};
 use super::{GRIDS_FILE, MANIFEST_FILE, OutputError, RUNS_FILE, SUMMARY_FILE, TIMESERIES_FILE};
 use crate::experiment::{Experiment, Job, Kind, Shard};
@@ -573,25 +573,43 @@ impl Store {
     /// # Errors
     /// A file cannot be written.
     pub fn write_batch(&mut self, records: &[JobRecord], next_job: u64) -> Result<(), OutputError> {
-        let (mut runs, mut failures, mut series) = (String::new(), String::new(), String::new());
-        let mut grids = String::new();
+        let rendered: Vec<Rendered> = records.iter().map(|r| self.layout.render(r)).collect();
+        self.write_rendered(records, &rendered, next_job)
+    }
+
+    /// [`Store::write_batch`] with each record's rows already rendered
+    /// ([`Layout::render`] with this store's [`Store::layout`], on the thread that ran
+    /// it): `rendered[i]` is `records[i]`'s.
+    ///
+    /// # Errors
+    /// A file cannot be written.
+    pub fn write_rendered(
+        &mut self,
+        records: &[JobRecord],
+        rendered: &[Rendered],
+        next_job: u64,
+    ) -> Result<(), OutputError> {
+        debug_assert_eq!(records.len(), rendered.len());
         for record in records {
             match &record.outcome {
                 Outcome::Finished(output) => {
-                    self.layout
-                        .runs_row(&mut runs, &record.job, &output.metrics);
-                    self.layout
-                        .timeseries_rows(&mut series, &record.job, &output.series);
-                    self.layout
-                        .grids_rows(&mut grids, &record.job, &output.cells);
                     self.count(record.job.point, record.job.replication, &output.metrics);
                 }
-                Outcome::Failed(message) => {
-                    self.layout.failure_row(&mut failures, &record.job, message);
-                    self.checkpoint.failed.push(record.job.index);
-                }
+                Outcome::Failed(_) => self.checkpoint.failed.push(record.job.index),
             }
         }
+        // Each file's rows of the batch in one piece: one write a file.
+        let joined = |part: fn(&Rendered) -> &String| -> String {
+            let mut text = String::with_capacity(rendered.iter().map(|r| part(r).len()).sum());
+            for r in rendered {
+                text.push_str(part(r));
+            }
+            text
+        };
+        let runs = joined(|r| &r.runs);
+        let failures = joined(|r| &r.failures);
+        let series = joined(|r| &r.timeseries);
+        let grids = joined(|r| &r.grids);
         let write = |file: &mut File, name: &str, text: &str| -> Result<(), OutputError> {
             if text.is_empty() {
                 return Ok(());
@@ -627,6 +645,11 @@ impl Store {
             .collect();
         let bytes = serde_json::to_vec(&self.checkpoint).unwrap_or_default();
         replace_file(&self.partial.join(CHECKPOINT_FILE), &bytes)
+    }
+
+    /// The columns of this experiment's files, to render rows with.
+    pub fn layout(&self) -> &Layout {
+        &self.layout
     }
 
     /// Adds one finished run's metrics to its point's summaries and watch list.
