@@ -159,12 +159,16 @@ pub struct Maps {
 /// An unreadable file or row.
 pub fn maps(results: &Results) -> Result<Option<Maps>, ReportError> {
     let mut metrics: Vec<String> = Vec::new();
-    // (metric, cell) -> accumulator, first-replication value.
-    let mut cells: BTreeMap<(usize, usize), (Accumulator, f64)> = BTreeMap::new();
+    // [metric][cell] -> accumulator, first-replication value.
+    let mut cells: Vec<Vec<Option<(Accumulator, f64)>>> = Vec::new();
     let (mut width, mut height, mut runs) = (0, 0, BTreeSet::new());
     let present = rows_if_present(&results.file(GRIDS_FILE), |_, f| {
         let run: u64 = f[0].parse().ok()?;
-        let cell: usize = f[1].parse().ok()?;
+        // No map is larger (a larger index is a corrupt row, not a reason to allocate).
+        let cell: usize = f[1]
+            .parse()
+            .ok()
+            .filter(|&c| c < crate::output::layout::MAX_MAP_CELLS)?;
         let (x, y): (usize, usize) = (f[2].parse().ok()?, f[3].parse().ok()?);
         width = width.max(x + 1);
         height = height.max(y + 1);
@@ -172,13 +176,16 @@ pub fn maps(results: &Results) -> Result<Option<Maps>, ReportError> {
             Some(m) => m,
             None => {
                 metrics.push(f[4].clone());
+                cells.push(Vec::new());
                 metrics.len() - 1
             }
         };
         let value = parse_number(&f[5])?;
-        let slot = cells
-            .entry((metric, cell))
-            .or_insert_with(|| (Accumulator::new(), f64::NAN));
+        let column = &mut cells[metric];
+        if column.len() <= cell {
+            column.resize_with(cell + 1, || None);
+        }
+        let slot = column[cell].get_or_insert_with(|| (Accumulator::new(), f64::NAN));
         slot.0.push(value);
         if run == 0 {
             slot.1 = value;
@@ -186,7 +193,7 @@ pub fn maps(results: &Results) -> Result<Option<Maps>, ReportError> {
         runs.insert(run);
         Some(())
     })?;
-    let Some(found) = present.filter(|_| !cells.is_empty()) else {
+    let Some(found) = present.filter(|_| cells.iter().flatten().any(Option::is_some)) else {
         return Ok(None);
     };
     let n = width * height;
@@ -200,10 +207,12 @@ pub fn maps(results: &Results) -> Result<Option<Maps>, ReportError> {
     )?;
     let mut means = vec![vec![f64::NAN; n]; metrics.len()];
     let mut first = vec![vec![f64::NAN; n]; metrics.len()];
-    for (&(m, cell), (acc, v)) in &cells {
-        if cell < n {
-            means[m][cell] = acc.summary().mean;
-            first[m][cell] = *v;
+    for (m, column) in cells.iter().enumerate() {
+        for (cell, slot) in column.iter().enumerate().take(n) {
+            if let Some((acc, v)) = slot {
+                means[m][cell] = acc.summary().mean;
+                first[m][cell] = *v;
+            }
         }
     }
     Ok(Some(Maps {

@@ -510,6 +510,18 @@ fn damaged_files_are_refused_and_stale_charts_removed() {
         .code(1)
         .stderr(predicates::str::contains("grids.csv` is damaged: line"))
         .stderr(predicates::str::contains("cut short"));
+    // A grid number no map can have is a damaged row, not a reason to allocate.
+    let mut huge = grids.clone();
+    let second = huge.find('\n').unwrap() + 1;
+    let field = second + huge[second..].find(',').unwrap() + 1;
+    let end = field + huge[field..].find(',').unwrap();
+    huge.replace_range(field..end, "900000000000");
+    std::fs::write(dir.join("grids.csv"), &huge).unwrap();
+    cogov(tmp.path())
+        .args(["report", "run"])
+        .assert()
+        .code(1)
+        .stderr(predicates::str::contains("line 2 cannot be read"));
     // Cut at a line break: a row is missing, which the counts catch.
     let cut = grids[..grids.len() - 1].rfind('\n').unwrap() + 1;
     std::fs::write(dir.join("grids.csv"), &grids[..cut]).unwrap();
