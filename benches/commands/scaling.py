@@ -9,19 +9,22 @@ drift of a shared machine hits all alike) and derives:
 1. The Mesa-parity batch (scenarios/reference/mesa_parity.toml at 200 steps, 10
    replications, as benches/peer/mesa_epstein.sh runs it): one run alone, ten on 1
    and on 2 threads, the report alone (`cogov report`) and the checking alone
-   (`cogov check`). From them: the cost of a run, the fixed cost of the process, and
-   how much of the 2-thread time each explains.
+   (`cogov check`).
 2. A sweep of 200 small runs (benches/commands/sweep_lhs.toml, -n 2) on 1 and 2
-   threads, with and without a daily time series: Amdahl's serial fraction s from
-   the 2-thread speed-up S2 (s = 2 / S2 - 1), checked against the parts measured
-   alone (the report, the writing of rows), and the predicted speed-up
-   1 / (s + (1 - s) / N) for N = 4, 16 and 64 cores.
+   threads, with and without a daily time series.
+
+For both experiments: the serial part S is the core-time left idle on 2 threads (2
+T(2) minus the CPU time the process used), checked against the parts measured alone
+(start-up, the report, the analysis); the parallel part P is the rest of the CPU
+time; the model T(N) = S + ceil(J / N) P / J for J runs (a run is not split between
+cores) must give T(1) back, and predicts 4, 16 and 64 cores.
 
   python3 benches/commands/scaling.py [--cogov target/release/cogov] [--repeats 7]
 """
 
 import argparse
 import os
+import resource
 import shutil
 import statistics
 import subprocess
@@ -35,9 +38,31 @@ REPO = HERE.parent.parent
 
 
 def timed(cmd, cwd):
+    """Wall seconds and CPU seconds (user + system) of one whole process."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.monotonic()
     subprocess.run(cmd, cwd=cwd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    return time.monotonic() - start
+    wall = time.monotonic() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return wall, cpu
+
+
+def model(name, t1, t2, cpu2, runs, report):
+    """The scaling model of one experiment from its medians on 1 and 2 threads."""
+    # Core-time left idle on 2 threads is the part only one core could work on.
+    serial = max(0.0, 2 * t2 - cpu2)
+    parallel = cpu2 - serial
+    print(f"   1 thread {t1 * 1000:.1f} ms; 2 threads {t2 * 1000:.1f} ms (speed-up {t1 / t2:.2f}), "
+          f"{cpu2 * 1000:.0f} ms of CPU")
+    print(f"   serial part S = 2 T(2) - CPU(2) = {serial * 1000:.1f} ms (measured alone: {report}); "
+          f"parallel part {parallel * 1000:.0f} ms, {parallel / runs * 1000:.2f} ms a run")
+    print(f"   model T(N) = S + ceil(J / N) P / J: T(1) {(serial + parallel) * 1000:.1f} ms against {t1 * 1000:.1f} measured")
+    for cores in (4, 16, 64):
+        # A run is not split between cores: ceil(J / N) rounds of runs.
+        rounds = -(-runs // cores)
+        t = serial + rounds * parallel / runs
+        print(f"   predicted on {cores:>2} cores: {t * 1000:7.1f} ms, speed-up {t1 / t:5.1f}")
 
 
 def main():
@@ -82,39 +107,33 @@ def main():
         "sweep: report and analysis alone": [cogov, "analyse", keep("sw"), "-q"],
     }
     times = {name: [] for name in cases}
+    cpus = {name: [] for name in cases}
     for _ in range(args.repeats):
         for name, cmd in cases.items():
             extra = [] if cmd[1] in ("check", "report", "analyse") else ["--out", out()]
-            times[name].append(timed(cmd + extra, work))
+            wall, cpu = timed(cmd + extra, work)
+            times[name].append(wall)
+            cpus[name].append(cpu)
     med = {name: statistics.median(t) for name, t in times.items()}
+    cpu = {name: statistics.median(t) for name, t in cpus.items()}
     for name, t in times.items():
-        print(f"{name:<44} median {med[name] * 1000:8.1f} ms  [{min(t) * 1000:.1f}-{max(t) * 1000:.1f}]")
+        print(f"{name:<58} median {med[name] * 1000:8.1f} ms  [{min(t) * 1000:.1f}-{max(t) * 1000:.1f}], "
+              f"CPU {cpu[name] * 1000:7.1f} ms")
 
     print("\n0. Start-up: a tiny run takes "
           f"{med['start-up: a tiny run (3 x 3 grids of 10 households, one day)'] * 1000:.1f} ms as a whole process")
 
-    print("\n1. The Mesa-parity batch")
-    one, ten1, ten2 = med["mp: 1 run, 1 thread"], med["mp: 10 runs, 1 thread"], med["mp: 10 runs, 2 threads"]
-    per_run = (ten1 - one) / 9
-    fixed = one - per_run
-    balanced = fixed + 5 * per_run
-    print(f"   a run: {per_run * 1000:.1f} ms; fixed cost of the process: {fixed * 1000:.1f} ms "
-          f"(checking {med['mp: check'] * 1000:.1f} ms, the report {med['mp: report alone'] * 1000:.1f} ms)")
-    print(f"   2 threads: measured {ten2 * 1000:.1f} ms; fixed + 5 runs a thread would be {balanced * 1000:.1f} ms; "
-          f"speed-up {ten1 / ten2:.2f} measured, {ten1 / balanced:.2f} if only the fixed cost were serial")
+    print("\n1. The Mesa-parity batch, 10 runs")
+    model("mp", med["mp: 10 runs, 1 thread"], med["mp: 10 runs, 2 threads"], cpu["mp: 10 runs, 2 threads"], 10,
+          f"start-up {med['mp: check'] * 1000:.1f} ms (check), the report {med['mp: report alone'] * 1000:.1f} ms")
 
     print("\n2. A sweep of 200 small runs")
-    s1, s2 = med["sweep: 200 runs, 1 thread"], med["sweep: 200 runs, 2 threads"]
-    speedup = s1 / s2
-    serial = max(0.0, 2 / speedup - 1)
-    print(f"   speed-up on 2 threads {speedup:.3f}: serial fraction s = {serial:.3f} "
-          f"({serial * s1 * 1000:.0f} ms of {s1 * 1000:.0f} ms)")
-    print(f"   measured alone: report and analysis {med['sweep: report and analysis alone'] * 1000:.0f} ms; "
-          f"a daily time series adds {(med['sweep: 200 runs, 1 thread, daily series'] - s1) * 1000:.0f} ms "
-          f"of formatting and writing")
-    for cores in (4, 16, 64):
-        predicted = 1 / (serial + (1 - serial) / cores)
-        print(f"   predicted on {cores:>2} cores: speed-up {predicted:5.1f}, {200 / (s1 / predicted):6.0f} runs/s")
+    model("sweep", med["sweep: 200 runs, 1 thread"], med["sweep: 200 runs, 2 threads"],
+          cpu["sweep: 200 runs, 2 threads"], 200,
+          f"the report and analysis {med['sweep: report and analysis alone'] * 1000:.1f} ms")
+    print(f"   a daily time series adds "
+          f"{(med['sweep: 200 runs, 1 thread, daily series'] - med['sweep: 200 runs, 1 thread']) * 1000:.0f} ms "
+          f"on 1 thread (rendered beside the worker)")
     shutil.rmtree(work)
 
 
