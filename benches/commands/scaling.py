@@ -71,6 +71,8 @@ def main():
     parser.add_argument("--repeats", type=int, default=7)
     args = parser.parse_args()
     cogov = os.path.abspath(args.cogov)
+    if not os.access(cogov, os.X_OK):
+        sys.exit(f"scaling.py: no cogov binary at {cogov}: run `cargo build --release` first, or give --cogov PATH")
     work = Path(tempfile.mkdtemp(prefix="cogov-scaling."))
     mp = work / "mp.toml"
     mp.write_text(
