@@ -250,8 +250,8 @@ impl<'e> Driver<'e> {
     }
 }
 
-/// The processor's cores (1 if unknown).
-fn cores() -> usize {
+/// The processor's cores (1 if unknown): what `--threads` defaults to.
+pub fn cores() -> usize {
     std::thread::available_parallelism().map_or(1, usize::from)
 }
 

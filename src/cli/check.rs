@@ -62,8 +62,12 @@ fn runs_text(runs: u64) -> String {
 
 /// The estimate of all of `experiment` on this machine's threads.
 fn estimate(experiment: &Experiment, layout: &Layout) -> budget::Estimate {
-    let threads = std::thread::available_parallelism().map_or(1, usize::from);
-    budget::estimate(experiment, layout, threads, experiment.job_count())
+    budget::estimate(
+        experiment,
+        layout,
+        cogov::driver::cores(),
+        experiment.job_count(),
+    )
 }
 
 /// The parameters in which `scenario` differs from the scenario it extends (or, for

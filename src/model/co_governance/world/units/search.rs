@@ -180,6 +180,27 @@ fn next_free(plan: &Shift, busy_until: f64, now: f64) -> Option<(f64, f64)> {
     (unblocked < plan.end + margin(plan.end)).then(|| (unblocked - margin(unblocked), t))
 }
 
+/// Takes the top unit off `heap` and computes when it is next free at `now`: its
+/// index and that time, with its new lower bound kept in `taken` (to go back on the
+/// heap once the caller is done), or `None` for a unit that cannot be free again
+/// today, which leaves the heap.
+fn pop_refreshed(
+    heap: &mut BinaryHeap<Reverse<Entry>>,
+    taken: &mut Vec<Entry>,
+    plan: &[Shift],
+    busy_until: &[f64],
+    now: f64,
+) -> Option<(u32, f64)> {
+    let Reverse(top) = heap.pop()?;
+    let u = top.unit as usize;
+    let (key, t) = next_free(&plan[u], busy_until[u], now)?;
+    taken.push(Entry {
+        key,
+        unit: top.unit,
+    });
+    Some((top.unit, t))
+}
+
 impl Units {
     /// Indexes today's units on duty by shift window, row and column (once the
     /// day's shifts are set, before the day's calls), and forgets the next free times.
@@ -473,19 +494,11 @@ impl Units {
                 if top.key > now + margin(now) || f.free.len() > FREE_CAP || looked > POP_CAP {
                     break;
                 }
-                heap.pop();
                 looked += 1;
-                let u = top.unit as usize;
-                // A unit that cannot be free again today leaves the heap.
-                let Some((key, t)) = next_free(&plan[u], busy_until[u], now) else {
-                    continue;
-                };
-                f.taken.push(Entry {
-                    key,
-                    unit: top.unit,
-                });
-                if t == now {
-                    f.free.push(top.unit);
+                if let Some((u, t)) = pop_refreshed(heap, &mut f.taken, plan, busy_until, now)
+                    && t == now
+                {
+                    f.free.push(u);
                 }
             }
             heap.extend(f.taken.drain(..).map(Reverse));
@@ -507,18 +520,11 @@ impl Units {
                 if best.is_some_and(|(_, bt)| top.key > bt + margin(bt)) {
                     break;
                 }
-                heap.pop();
-                let u = top.unit as usize;
-                // A unit that cannot be free again today leaves the heap.
-                let Some((key, t)) = next_free(&plan[u], busy_until[u], now) else {
-                    continue;
-                };
-                f.taken.push(Entry {
-                    key,
-                    unit: top.unit,
-                });
-                if t.is_finite() && best.is_none_or(|(bu, bt)| t < bt || (t == bt && u < bu)) {
-                    best = Some((u, t));
+                if let Some((u, t)) = pop_refreshed(heap, &mut f.taken, plan, busy_until, now) {
+                    let u = u as usize;
+                    if t.is_finite() && best.is_none_or(|(bu, bt)| t < bt || (t == bt && u < bu)) {
+                        best = Some((u, t));
+                    }
                 }
             }
             heap.extend(f.taken.drain(..).map(Reverse));
