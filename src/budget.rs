@@ -23,7 +23,7 @@
 //! of 1.5 of measured peaks, BENCHMARKS.md, section 8), not
 //! promises.
 
-use crate::experiment::{Experiment, Point};
+use crate::experiment::{Experiment, Kind, Point};
 use crate::model::Model;
 use crate::model::footprint::Part;
 use crate::output::Layout;
@@ -44,6 +44,11 @@ const GRIDS_ROW: u64 = 60;
 /// Bytes the report holds for each point, charted series and day of the time series
 /// (a running summary and its map entry).
 const REPORT_BYTES_PER_VALUE: u64 = 48;
+/// Bytes the sensitivity analysis at the end of a sweep holds for each value of each
+/// run it reads back (its metrics and swept parameters). Measured: `cogov analyse`
+/// took 3.1 MB more for 4,000 runs than for 1,000 of a 70-value sweep (14.6 B a
+/// value), and 130 MB for 99,900 runs of 75 values (17.3 B; BENCHMARKS.md, section 7).
+const ANALYSIS_BYTES_PER_VALUE: u64 = 18;
 /// Estimates at or above these are printed before a job starts.
 pub const LARGE_BYTES: u64 = 1 << 30;
 pub const LARGE_SECONDS: f64 = 600.0;
@@ -211,6 +216,17 @@ pub fn estimate(experiment: &Experiment, layout: &Layout, threads: usize, runs: 
         bytes: waiting.saturating_mul(output),
     });
     parts.push(design_part(model, points, experiment.columns.len(), jobs));
+    if experiment.kind == Kind::Sweep {
+        let values = (model.metrics().len() + experiment.columns.len()) as u64;
+        parts.push(MemoryPart {
+            what: format!("the sensitivity analysis of {jobs} runs at the end"),
+            params: vec![
+                "the design's `samples` or levels".into(),
+                "replications".into(),
+            ],
+            bytes: jobs.saturating_mul(values * ANALYSIS_BYTES_PER_VALUE),
+        });
+    }
     if every > 0 {
         parts.push(MemoryPart {
             what: "the report's time-series bands".into(),
@@ -596,6 +612,27 @@ mod tests {
         assert!(estimate(&e, &none, 2, 20).check(&limits).is_ok());
         // A shard writes its share.
         assert!(estimate(&e, &layout, 2, 5).disk * 4 <= every_day.disk + 4);
+    }
+
+    #[test]
+    fn a_sweep_counts_its_analysis_of_every_run() {
+        let mut e = Experiment::single("s", ModelParams::from(Params::default()), 1000, 1);
+        let layout = Layout::of(&e, 0);
+        let as_run = estimate(&e, &layout, 2, 1000);
+        e.kind = Kind::Sweep;
+        let sweep = estimate(&e, &layout, 2, 1000);
+        let analysis = sweep
+            .parts
+            .iter()
+            .find(|p| p.what.starts_with("the sensitivity analysis of 1000 runs"))
+            .expect("the analysis is a part");
+        // About 1 to 1.3 kB a run, as measured.
+        assert!(
+            (1_000_000..1_400_000).contains(&analysis.bytes),
+            "{}",
+            analysis.bytes
+        );
+        assert_eq!(sweep.memory, as_run.memory + analysis.bytes);
     }
 
     #[test]
